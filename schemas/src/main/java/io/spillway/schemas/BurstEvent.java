@@ -1,0 +1,39 @@
+package io.spillway.schemas;
+
+import java.util.List;
+import java.util.Map;
+
+/** The burst saga, on {@link Topics#BURSTS}, keyed by burst id. */
+public sealed interface BurstEvent extends SpillwayEvent {
+
+    String burstId();
+
+    @Override
+    default String subject() {
+        return burstId();
+    }
+
+    /** The data the chosen jobs need is online at {@code burstSite}; their reroutes follow. */
+    record ClusterBurstReady(String burstId, String homeSite, String burstSite, List<String> filesystems,
+            List<String> jobIds) implements BurstEvent {
+
+        public ClusterBurstReady {
+            filesystems = filesystems == null ? List.of() : List.copyOf(filesystems);
+            jobIds = jobIds == null ? List.of() : List.copyOf(jobIds);
+        }
+    }
+
+    /** The burst is over, with its totals; {@code phaseDurationsMs} maps each phase to how long it took. */
+    record ClusterBurstReleased(String burstId, String homeSite, String burstSite, int jobsRun, long bytesToBurstSite,
+            long bytesToHomeSite, Map<String, Long> phaseDurationsMs) implements BurstEvent {
+
+        public ClusterBurstReleased {
+            phaseDurationsMs = phaseDurationsMs == null ? Map.of() : Map.copyOf(phaseDurationsMs);
+        }
+    }
+
+    /** The burst ended without running its jobs at the burst site; they stay queued at home. */
+    record BurstFailed(String burstId, String homeSite, String burstSite, String step, String reason)
+            implements BurstEvent {
+    }
+}

@@ -1,0 +1,42 @@
+package io.spillway.schemas;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Serializer;
+
+/** Kafka serializer writing a {@link CloudEvent} in binary mode: {@code ce_*} headers, JSON data as the value. */
+public class CloudEventSerializer implements Serializer<CloudEvent> {
+
+    private final EventCodec codec = EventCodec.shared();
+
+    @Override
+    public byte[] serialize(String topic, CloudEvent event) {
+        throw new UnsupportedOperationException("CloudEvents binary mode needs record headers");
+    }
+
+    @Override
+    public byte[] serialize(String topic, Headers headers, CloudEvent event) {
+        if (event == null) {
+            return null;
+        }
+        byte[] data = codec.encode(event.data());
+        put(headers, CloudEventHeaders.ID, event.id());
+        put(headers, CloudEventHeaders.SOURCE, event.source());
+        put(headers, CloudEventHeaders.SPEC_VERSION, CloudEvent.SPEC_VERSION);
+        put(headers, CloudEventHeaders.TYPE, event.type());
+        put(headers, CloudEventHeaders.SUBJECT, event.subject());
+        put(headers, CloudEventHeaders.TIME, event.time().toString());
+        put(headers, CloudEventHeaders.CONTENT_TYPE, "application/json");
+        // Tracing instrumentation may already have written a (child) context; it wins over the stored one.
+        if (event.traceparent() != null && headers.lastHeader(CloudEventHeaders.TRACEPARENT) == null) {
+            put(headers, CloudEventHeaders.TRACEPARENT, event.traceparent());
+        }
+        return data;
+    }
+
+    private static void put(Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,54 @@
+package io.spillway.schemas;
+
+import java.util.List;
+
+/** Events of one job's lifecycle, on {@link Topics#JOBS}, keyed by job id. */
+public sealed interface JobEvent extends SpillwayEvent {
+
+    String jobId();
+
+    @Override
+    default String subject() {
+        return jobId();
+    }
+
+    /** A job was accepted for {@code site}, its home site. */
+    record JobSubmitted(String jobId, String site, JobSpec spec, String submittedBy) implements JobEvent {
+    }
+
+    /** Someone asked to cancel a job; whoever runs it stops it. */
+    record JobCancelled(String jobId, String reason, String requestedBy) implements JobEvent {
+    }
+
+    /** The job waits at {@code site}; {@code reason} says why in words a user understands. */
+    record JobPending(String jobId, String site, String reason) implements JobEvent {
+    }
+
+    /** The scheduler of {@code site} reserved GPUs for every worker of the job. */
+    record GpuAllocated(String jobId, String site, List<Placement> placements) implements JobEvent {
+
+        public GpuAllocated {
+            placements = placements == null ? List.of() : List.copyOf(placements);
+        }
+    }
+
+    /** The executor started the job. */
+    record JobStarted(String jobId, String site, String executor, String node) implements JobEvent {
+    }
+
+    /** The job ended with exit code 0. */
+    record JobCompleted(String jobId, String site, int exitCode, long durationMs) implements JobEvent {
+    }
+
+    /** The job ended badly: a non-zero exit code, or {@code exitCode} null when it never ran. */
+    record JobFailed(String jobId, String site, Integer exitCode, String reason, long durationMs) implements JobEvent {
+    }
+
+    /** The job was stopped to make room for {@code preemptedBy}; it goes back to pending. */
+    record JobPreempted(String jobId, String site, String reason, String preemptedBy) implements JobEvent {
+    }
+
+    /** The job moves from its home site to a burst site, as part of burst {@code burstId}. */
+    record JobRerouted(String jobId, String fromSite, String toSite, String burstId) implements JobEvent {
+    }
+}

@@ -1,0 +1,87 @@
+package io.spillway.schemas;
+
+import java.util.List;
+
+/** Filesystems, snapshots and restores, on {@link Topics#SNAPSHOTS}, keyed by filesystem name. */
+public sealed interface StorageEvent extends SpillwayEvent {
+
+    String filesystem();
+
+    @Override
+    default String subject() {
+        return filesystem();
+    }
+
+    /** Ask {@code site}'s storage-agent to make sure a filesystem exists. */
+    record FilesystemRequested(String requestId, String site, String filesystem) implements StorageEvent {
+    }
+
+    /**
+     * A filesystem (or, during a restore, the listed {@code paths} of it) is usable at {@code site}.
+     *
+     * @param requestId the request or restore this answers
+     * @param paths the paths ready so far, empty when the whole filesystem is
+     */
+    record FilesystemReady(String requestId, String site, String filesystem, String mountPath, List<String> paths)
+            implements StorageEvent {
+
+        public FilesystemReady {
+            paths = paths == null ? List.of() : List.copyOf(paths);
+        }
+    }
+
+    /** Take a point-in-time snapshot of {@code path} (or the whole filesystem) at {@code site} and upload it. */
+    record SnapshotRequested(String snapshotId, String site, String filesystem, String path, String burstId)
+            implements StorageEvent {
+    }
+
+    /** The snapshot's manifest is built: the point in time is fixed. */
+    record SnapshotCreated(String snapshotId, String site, String filesystem, long files, long bytes, String burstId)
+            implements StorageEvent {
+    }
+
+    /** The snapshot is complete in the object store; {@code locator} names its manifest there. */
+    record SnapshotUploaded(
+            String snapshotId,
+            String site,
+            String filesystem,
+            String locator,
+            long bytesScanned,
+            long bytesUploaded,
+            long chunksNew,
+            long chunksReused,
+            long durationMs,
+            String burstId) implements StorageEvent {
+    }
+
+    /** The snapshot could not be taken or uploaded; nothing of it is visible. */
+    record SnapshotFailed(String snapshotId, String site, String filesystem, String reason, String burstId)
+            implements StorageEvent {
+    }
+
+    /** Rebuild {@code filesystem} at {@code site} from the snapshot at {@code locator}, {@code priorityPaths} first. */
+    record RestoreRequested(
+            String restoreId,
+            String locator,
+            String site,
+            String filesystem,
+            List<String> priorityPaths,
+            String burstId) implements StorageEvent {
+
+        public RestoreRequested {
+            priorityPaths = priorityPaths == null ? List.of() : List.copyOf(priorityPaths);
+        }
+    }
+
+    /** Every file of the snapshot is in place at {@code site}, verified. */
+    record SnapshotRestored(
+            String restoreId,
+            String locator,
+            String site,
+            String filesystem,
+            long files,
+            long bytes,
+            long durationMs,
+            String burstId) implements StorageEvent {
+    }
+}
