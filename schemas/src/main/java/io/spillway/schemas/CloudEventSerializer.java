@@ -28,8 +28,9 @@ public class CloudEventSerializer implements Serializer<CloudEvent> {
         put(headers, CloudEventHeaders.SUBJECT, event.subject());
         put(headers, CloudEventHeaders.TIME, event.time().toString());
         put(headers, CloudEventHeaders.CONTENT_TYPE, "application/json");
-        // Tracing instrumentation may already have written a (child) context; it wins over the stored one.
-        if (event.traceparent() != null && headers.lastHeader(CloudEventHeaders.TRACEPARENT) == null) {
+        // The event's own trace context wins: it is the trace of the job or entity, which is what ties one
+        // job's spans together across services, whatever thread or context the event is sent from.
+        if (event.traceparent() != null) {
             put(headers, CloudEventHeaders.TRACEPARENT, event.traceparent());
         }
         return data;

@@ -1,0 +1,113 @@
+package io.spillway.cli.stack;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The local stack on embedded defaults: two sites on one machine, {@code onprem} with a small GPU inventory and
+ * {@code cloud} as the burst site, each with its own scheduler, storage-agent and filesystem root; job-intake,
+ * snapshot-worker and burst-coordinator shared.
+ */
+public final class LocalStack {
+
+    /** GPUs of the home site: few, so its queue overflows and the burst path is easy to see. */
+    public static final int ONPREM_GPUS = 2;
+    /** GPUs of the burst site. */
+    public static final int CLOUD_GPUS = 8;
+
+    private LocalStack() {
+    }
+
+    /**
+     * The services of the stack.
+     *
+     * @param platform the Quarkus configuration of Kafka, PostgreSQL and S3 ({@code kafka.bootstrap.servers},
+     *        {@code quarkus.datasource.*}, {@code spillway.s3.*})
+     * @param stateDir where sites keep their filesystems and job directories
+     * @param ports the HTTP port of each service, in the order of {@link #SERVICE_NAMES}
+     * @param otlpEndpoint where traces go (Jaeger's OTLP/HTTP endpoint), or {@code null} to keep the default
+     */
+    public static List<ServiceSpec> services(Map<String, String> platform, Path stateDir, List<Integer> ports,
+            String otlpEndpoint) {
+        Map<String, String> common = new LinkedHashMap<>(platform);
+        if (otlpEndpoint != null) {
+            common.put("quarkus.otel.exporter.otlp.traces.endpoint", otlpEndpoint);
+        }
+        Path onpremRoot = stateDir.resolve("sites/onprem/filesystems").toAbsolutePath();
+        Path cloudRoot = stateDir.resolve("sites/cloud/filesystems").toAbsolutePath();
+
+        List<ServiceSpec> services = new ArrayList<>();
+        services.add(service("job-intake", ports.get(0), common, Map.of("spillway.site", "onprem")));
+        services.add(service("gpu-scheduler", "gpu-scheduler-onprem", ports.get(1), common, Map.of(
+                "spillway.site", "onprem",
+                "spillway.scheduler.nodes.onprem-0.gpus", String.valueOf(ONPREM_GPUS),
+                "spillway.scheduler.work-dir", stateDir.resolve("sites/onprem/jobs").toAbsolutePath().toString())));
+        services.add(service("gpu-scheduler", "gpu-scheduler-cloud", ports.get(2), common, Map.of(
+                "spillway.site", "cloud",
+                "spillway.scheduler.nodes.cloud-0.gpus", String.valueOf(CLOUD_GPUS / 2),
+                "spillway.scheduler.nodes.cloud-1.gpus", String.valueOf(CLOUD_GPUS / 2),
+                "spillway.scheduler.work-dir", stateDir.resolve("sites/cloud/jobs").toAbsolutePath().toString())));
+        services.add(service("storage-agent", "storage-agent-onprem", ports.get(3), common, Map.of(
+                "spillway.site", "onprem", "spillway.storage.root", onpremRoot.toString())));
+        services.add(service("storage-agent", "storage-agent-cloud", ports.get(4), common, Map.of(
+                "spillway.site", "cloud", "spillway.storage.root", cloudRoot.toString())));
+        services.add(service("snapshot-worker", ports.get(5), common, Map.of(
+                "spillway.snapshot.sites.onprem.root", onpremRoot.toString(),
+                "spillway.snapshot.sites.cloud.root", cloudRoot.toString())));
+        services.add(service("burst-coordinator", ports.get(6), common, Map.of("spillway.burst.burst-site", "cloud")));
+        return services;
+    }
+
+    /** Names of the stack's processes, in start order. */
+    public static final List<String> SERVICE_NAMES = List.of("job-intake", "gpu-scheduler-onprem",
+            "gpu-scheduler-cloud", "storage-agent-onprem", "storage-agent-cloud", "snapshot-worker",
+            "burst-coordinator");
+
+    /** The default ports of {@code spillway up}. */
+    public static final List<Integer> DEFAULT_PORTS = List.of(8080, 8081, 8082, 8083, 8084, 8085, 8086);
+
+    private static ServiceSpec service(String module, int port, Map<String, String> common,
+            Map<String, String> own) {
+        return service(module, module, port, common, own);
+    }
+
+    private static ServiceSpec service(String module, String name, int port, Map<String, String> common,
+            Map<String, String> own) {
+        Map<String, String> config = new LinkedHashMap<>(common);
+        config.putAll(own);
+        config.put("quarkus.http.port", String.valueOf(port));
+        config.put("quarkus.otel.resource.attributes", "service.instance.id=" + name);
+        return new ServiceSpec(name, "services/" + module + "/target/quarkus-app/quarkus-run.jar", port, 256, config);
+    }
+
+    /** The Quarkus configuration of a platform described by the harness's {@code SPILLWAY_*} variables. */
+    public static Map<String, String> platformConfig(Map<String, String> env) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("kafka.bootstrap.servers", required(env, "SPILLWAY_KAFKA_BOOTSTRAP"));
+        java.net.URI pg = java.net.URI.create(required(env, "SPILLWAY_PG_URL"));
+        String hostPortDb = pg.getHost() + ":" + pg.getPort() + pg.getPath();
+        config.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + hostPortDb);
+        config.put("quarkus.datasource.reactive.url", "postgresql://" + hostPortDb);
+        String userInfo = pg.getUserInfo() == null ? "postgres" : pg.getUserInfo();
+        int colon = userInfo.indexOf(':');
+        config.put("quarkus.datasource.username", colon < 0 ? userInfo : userInfo.substring(0, colon));
+        config.put("quarkus.datasource.password", colon < 0 ? "" : userInfo.substring(colon + 1));
+        config.put("spillway.s3.endpoint", required(env, "SPILLWAY_S3_ENDPOINT"));
+        config.put("spillway.s3.access-key", required(env, "SPILLWAY_S3_ACCESS_KEY"));
+        config.put("spillway.s3.secret-key", required(env, "SPILLWAY_S3_SECRET_KEY"));
+        config.put("spillway.s3.bucket", env.getOrDefault("SPILLWAY_S3_BUCKET", "spillway"));
+        config.put("spillway.s3.region", "us-east-1");
+        return config;
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(name + " is not set: the platform description is incomplete");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,55 @@
+package io.spillway.intake.domain;
+
+import java.util.Optional;
+
+import io.spillway.schemas.JobEvent;
+
+/** The states of a job as users see them, and how lifecycle events move a job between them. */
+public enum JobState {
+    SUBMITTED,
+    PENDING,
+    ALLOCATED,
+    RUNNING,
+    PREEMPTED,
+    REROUTED,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED;
+
+    public boolean isFinal() {
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+    }
+
+    /**
+     * The state after {@code event}, or empty when the event does not change it. A final state never changes:
+     * a process that ends after its job was cancelled still leaves the job cancelled.
+     */
+    public Optional<JobState> after(JobEvent event) {
+        if (isFinal()) {
+            return Optional.empty();
+        }
+        JobState next;
+        if (event instanceof JobEvent.JobSubmitted) {
+            next = this == SUBMITTED ? SUBMITTED : null;
+        } else if (event instanceof JobEvent.JobPending) {
+            next = PENDING;
+        } else if (event instanceof JobEvent.GpuAllocated) {
+            next = ALLOCATED;
+        } else if (event instanceof JobEvent.JobStarted) {
+            next = RUNNING;
+        } else if (event instanceof JobEvent.JobCompleted) {
+            next = SUCCEEDED;
+        } else if (event instanceof JobEvent.JobFailed) {
+            next = FAILED;
+        } else if (event instanceof JobEvent.JobPreempted) {
+            next = PREEMPTED;
+        } else if (event instanceof JobEvent.JobRerouted) {
+            next = REROUTED;
+        } else if (event instanceof JobEvent.JobCancelled) {
+            next = CANCELLED;
+        } else {
+            next = null;
+        }
+        return next == null || next == this ? Optional.empty() : Optional.of(next);
+    }
+}

@@ -1,0 +1,201 @@
+package io.spillway.intake;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.spillway.schemas.CloudEvent;
+import io.spillway.schemas.CloudEventDeserializer;
+import io.spillway.schemas.CloudEventHeaders;
+import io.spillway.schemas.CloudEventSerializer;
+import io.spillway.schemas.JobEvent;
+import io.spillway.schemas.Placement;
+import io.spillway.schemas.Topics;
+import io.spillway.testing.PlatformTestResource;
+
+@QuarkusTest
+@QuarkusTestResource(PlatformTestResource.class)
+class JobIntakeIT {
+
+    private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+    @Test
+    void acceptedJobIsPublishedAndFollowsLifecycleEventsToSucceededOnce() {
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("name", "hello", "project", "vision", "command", List.of("echo", "hi"), "gpu", 0.5))
+                .post("/api/v1/jobs")
+                .then().statusCode(201).body("state", equalTo("SUBMITTED")).body("site", equalTo("onprem"))
+                .extract().path("id");
+
+        ConsumerRecord<String, byte[]> submitted = awaitRecord(Topics.JOBS, id, "io.spillway.JobSubmitted.v1");
+        assertEquals("/sites/onprem/job-intake", header(submitted, CloudEventHeaders.SOURCE));
+        assertEquals(id, header(submitted, CloudEventHeaders.SUBJECT));
+        assertNotNull(header(submitted, CloudEventHeaders.ID));
+        assertNotNull(header(submitted, CloudEventHeaders.TRACEPARENT), "the job's trace starts at the POST");
+        JobEvent.JobSubmitted event = (JobEvent.JobSubmitted) new CloudEventDeserializer()
+                .deserialize(Topics.JOBS, submitted.headers(), submitted.value()).data();
+        assertEquals(0.5, event.spec().gpu());
+
+        CloudEvent completed = CloudEvent.of("/sites/onprem/gpu-scheduler",
+                new JobEvent.JobCompleted(id, "onprem", 0, 10), TRACEPARENT);
+        publish(CloudEvent.of("/sites/onprem/gpu-scheduler", new JobEvent.GpuAllocated(id, "onprem",
+                List.of(new Placement(0, "local-0", List.of("1"), 0.5))), TRACEPARENT));
+        publish(CloudEvent.of("/sites/onprem/gpu-scheduler", new JobEvent.JobStarted(id, "onprem", "local",
+                "local-0"), TRACEPARENT));
+        publish(completed);
+        publish(completed);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/jobs/" + id)
+                .then().statusCode(200).body("state", equalTo("SUCCEEDED")).body("exitCode", equalTo(0))
+                .body("node", equalTo("local-0")).body("gpus", equalTo("local-0:1@0.5")));
+        List<String> history = given().get("/api/v1/jobs/" + id).then().extract().path("history.type");
+        assertEquals(List.of("io.spillway.JobSubmitted.v1", "io.spillway.GpuAllocated.v1",
+                "io.spillway.JobStarted.v1", "io.spillway.JobCompleted.v1"), history,
+                "the redelivered JobCompleted changed nothing");
+    }
+
+    @Test
+    void badRequestsAreAnsweredWith400NamingEachField() {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", "Bad_Name", "project", "vision", "command", List.of("x"), "gpu", 0.33,
+                        "volumes", List.of("datasets:relative")))
+                .post("/api/v1/jobs")
+                .then().statusCode(400)
+                .body("violations.field", hasItems("name", "gpu", "volumes[0]"));
+        given().contentType(ContentType.JSON).body("{\"name\": \"x\", \"gpu\": \"lots\"}")
+                .post("/api/v1/jobs")
+                .then().statusCode(400).body("violations[0].field", equalTo("gpu"));
+        given().contentType(ContentType.JSON).body("{\"name\": ")
+                .post("/api/v1/jobs")
+                .then().statusCode(400).body("violations[0].field", equalTo("body"));
+        given().get("/api/v1/jobs/no-such-job").then().statusCode(404);
+    }
+
+    @Test
+    void aRepeatedSubmitWithTheSameIdempotencyKeyReturnsTheFirstJob() {
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> body = Map.of("name", "once", "project", "vision", "command", List.of("true"));
+        String first = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        String second = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+                .post("/api/v1/jobs").then().statusCode(200).extract().path("id");
+
+        assertEquals(first, second);
+        assertEquals(1, (int) given().queryParam("project", "vision").queryParam("limit", 500).get("/api/v1/jobs")
+                .then().extract().jsonPath().getList("findAll { it.id == '" + first + "' }").size());
+    }
+
+    @Test
+    void cancellingPublishesJobCancelledAndTheJobEndsCancelled() {
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("name", "doomed", "project", "vision", "command", List.of("sleep", "600")))
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+
+        given().delete("/api/v1/jobs/" + id).then().statusCode(202);
+
+        awaitRecord(Topics.JOBS, id, "io.spillway.JobCancelled.v1");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/jobs/" + id)
+                .then().body("state", equalTo("CANCELLED")));
+        given().delete("/api/v1/jobs/" + id).then().statusCode(409);
+    }
+
+    @Test
+    void aBrokenEventIsDeadLetteredWithItsCause() {
+        String ceId = UUID.randomUUID().toString();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.JOBS, "broken-job",
+                    "{\"jobId\": \"broken-job\", \"site\": 7}".getBytes(StandardCharsets.UTF_8));
+            record.headers().add(CloudEventHeaders.ID, ceId.getBytes(StandardCharsets.UTF_8));
+            record.headers().add(CloudEventHeaders.SOURCE, "/external/test".getBytes(StandardCharsets.UTF_8));
+            record.headers().add(CloudEventHeaders.TYPE, "io.spillway.JobStarted.v1".getBytes(StandardCharsets.UTF_8));
+            producer.send(record);
+        }
+
+        ConsumerRecord<String, byte[]> dead = awaitRecord(Topics.deadLetter("job-intake"), "broken-job", null);
+        String reason = header(dead, "dead-letter-reason");
+        assertNotNull(reason);
+        assertTrue(reason.contains("JobStarted breaks its schema"), reason);
+    }
+
+    @Test
+    void isReadyWhenKafkaAndTheDatabaseAnswer() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/openapi").then().statusCode(200);
+    }
+
+    private static void publish(CloudEvent event) {
+        try (KafkaProducer<String, CloudEvent> producer = new KafkaProducer<>(producerConfig(),
+                new StringSerializer(), new CloudEventSerializer())) {
+            producer.send(new ProducerRecord<>(event.topic(), event.subject(), event));
+        }
+    }
+
+    /** The first record on {@code topic} with key {@code key} (and, when given, that ce_type). */
+    private static ConsumerRecord<String, byte[]> awaitRecord(String topic, String key, String ceType) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(record.key()) && (ceType == null || ceType.equals(header(record,
+                            CloudEventHeaders.TYPE)))) {
+                        found.add(record);
+                    }
+                }
+                return !found.isEmpty();
+            });
+        }
+        return found.get(0);
+    }
+
+    private static Properties producerConfig() {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        return config;
+    }
+
+    private static String bootstrap() {
+        return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

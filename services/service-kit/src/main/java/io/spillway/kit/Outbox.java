@@ -1,0 +1,48 @@
+package io.spillway.kit;
+
+import java.time.ZoneOffset;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.spillway.schemas.CloudEvent;
+import io.spillway.schemas.EventCodec;
+import io.spillway.schemas.SpillwayEvent;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The transactional outbox: an event is written in the same database transaction as the state change it
+ * describes, and {@link OutboxRelay} publishes it once committed. No event is lost between the database and Kafka.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    private final ServiceIdentity identity;
+    private final EventCodec codec = EventCodec.shared();
+    private final OutboxRelay relay;
+
+    public Outbox(ServiceIdentity identity, OutboxRelay relay) {
+        this.identity = identity;
+        this.relay = relay;
+    }
+
+    /**
+     * Appends an event inside {@code tx}. The event is validated against its schema here, so a contract bug fails
+     * the transaction instead of reaching consumers.
+     *
+     * @param traceparent the trace the event continues, usually the job's
+     */
+    public Uni<CloudEvent> append(SqlClient tx, SpillwayEvent event, String traceparent) {
+        CloudEvent cloudEvent = CloudEvent.of(identity.source(), event, traceparent);
+        byte[] data = codec.encode(event);
+        return tx.preparedQuery("INSERT INTO outbox (ce_id, topic, msg_key, ce_type, ce_source, ce_time, traceparent,"
+                + " data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                .execute(Tuple.from(new Object[] { cloudEvent.id(), cloudEvent.topic(), cloudEvent.subject(),
+                        cloudEvent.type(), cloudEvent.source(),
+                        cloudEvent.time().withOffsetSameInstant(ZoneOffset.UTC), traceparent,
+                        io.vertx.core.buffer.Buffer.buffer(data) }))
+                .invoke(relay::wakeUp)
+                .replaceWith(cloudEvent);
+    }
+}

@@ -1,0 +1,240 @@
+package io.spillway.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** A single-node KRaft Kafka broker run as its own JVM from Maven-resolved jars, or an external broker. */
+public final class KafkaBroker implements AutoCloseable {
+
+    /** Entity streams, keyed by entity id; three partitions so ordering-per-key is really exercised. */
+    public static final List<String> ENTITY_TOPICS = List.of(
+            "spillway.jobs", "spillway.queues", "spillway.snapshots", "spillway.bursts");
+
+    /** One dead-letter topic per consuming service. */
+    public static final List<String> DEAD_LETTER_TOPICS = List.of(
+            "spillway.dlq.job-intake", "spillway.dlq.gpu-scheduler", "spillway.dlq.storage-agent",
+            "spillway.dlq.snapshot-worker", "spillway.dlq.burst-coordinator");
+
+    private static final String LOG4J2_CONFIG = """
+            # Written by the Spillway test harness. INFO goes to the broker's log file only.
+            status = warn
+            appender.out.type = Console
+            appender.out.name = OUT
+            appender.out.layout.type = PatternLayout
+            appender.out.layout.pattern = [%d] %p %m (%c)%n
+            rootLogger.level = INFO
+            rootLogger.appenderRef.out.ref = OUT
+            logger.state.name = state.change.logger
+            logger.state.level = WARN
+            """;
+
+    private final String bootstrapServers;
+    private final ManagedProcess process;
+
+    private KafkaBroker(String bootstrapServers, ManagedProcess process) {
+        this.bootstrapServers = bootstrapServers;
+        this.process = process;
+    }
+
+    /**
+     * Formats (once) and starts a broker+controller with its data, config and log under {@code dataDir},
+     * waits until it answers and creates the Spillway topics. A port of 0 means a free one.
+     */
+    public static KafkaBroker start(Path dataDir, int port, int controllerPort, boolean detached) {
+        try {
+            return doStart(dataDir, port, controllerPort, detached);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start Kafka in " + dataDir, e);
+        }
+    }
+
+    /** A broker someone else runs; {@link #close()} leaves it alone. Waits until it answers and creates the topics. */
+    public static KafkaBroker external(String bootstrapServers) {
+        awaitReady(bootstrapServers, Readiness.START_TIMEOUT, () -> {
+        });
+        createTopics(bootstrapServers);
+        return new KafkaBroker(bootstrapServers, null);
+    }
+
+    /** A handle on a broker known to be running, without contacting it. */
+    static KafkaBroker at(String bootstrapServers) {
+        return new KafkaBroker(bootstrapServers, null);
+    }
+
+    private static KafkaBroker doStart(Path dataDir, int requestedPort, int requestedControllerPort, boolean detached)
+            throws IOException {
+        int port = Readiness.portOrFree(requestedPort, "Kafka");
+        int controllerPort = Readiness.portOrFree(requestedControllerPort, "Kafka controller");
+        Files.createDirectories(dataDir);
+        Path config = dataDir.resolve("server.properties");
+        Path logConfig = dataDir.resolve("log4j2.properties");
+        Files.writeString(config, serverProperties(dataDir.resolve("data"), port, controllerPort));
+        Files.writeString(logConfig, LOG4J2_CONFIG);
+
+        String classpath = ManagedProcess.runtimeClasspath("kafka");
+        String java = ManagedProcess.javaExecutable();
+        // A static voter set (controller.quorum.voters) rather than --standalone: a dynamic quorum records
+        // the controller's endpoint in the metadata log, and a state dir reused by PlatformMain may come
+        // back on another controller port. A formatted directory keeps its data and its cluster id.
+        if (!Files.exists(dataDir.resolve("data").resolve("meta.properties"))) {
+            ManagedProcess.run("Formatting Kafka storage",
+                    List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath,
+                            "kafka.tools.StorageTool", "format",
+                            "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
+                    dataDir.resolve("format.log"), Duration.ofSeconds(60));
+        }
+
+        ManagedProcess broker = ManagedProcess.start("Kafka broker",
+                // C1 only and the serial collector: a test broker carries small events, and on a two-core
+                // machine C2 and G1 threads double its start time.
+                List.of(java, "-Xms128m", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                        "-Djava.awt.headless=true",
+                        "-Dlog4j2.configurationFile=" + logConfig.toUri(),
+                        "-cp", classpath, "kafka.Kafka", config.toString()),
+                dataDir, dataDir.resolve("kafka.log"), detached);
+        String bootstrapServers = Readiness.HOST + ":" + port;
+        try {
+            awaitReady(bootstrapServers, Readiness.START_TIMEOUT, broker::checkAlive);
+            createTopics(bootstrapServers);
+        } catch (RuntimeException e) {
+            broker.stop();
+            throw new IllegalStateException("Kafka did not start on " + bootstrapServers + "; last lines of "
+                    + broker.log() + ":\n" + broker.logTail(60), e);
+        }
+        return new KafkaBroker(bootstrapServers, broker);
+    }
+
+    private static String serverProperties(Path logDir, int port, int controllerPort) {
+        return String.join("\n",
+                "# Written by the Spillway test harness: one node that is both broker and controller.",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@" + Readiness.HOST + ":" + controllerPort,
+                "listeners=PLAINTEXT://" + Readiness.HOST + ":" + port + ",CONTROLLER://" + Readiness.HOST + ":"
+                        + controllerPort,
+                "advertised.listeners=PLAINTEXT://" + Readiness.HOST + ":" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "log.dirs=" + logDir,
+                "num.partitions=3",
+                "auto.create.topics.enable=true",
+                "offsets.topic.replication.factor=1",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                // Consumers in tests join one by one; the default 3 s delay would slow every group.
+                "group.initial.rebalance.delay.ms=0",
+                "");
+    }
+
+    /** Waits until the port accepts connections, then until an AdminClient gets an answer to describeCluster. */
+    static void awaitReady(String bootstrapServers, Duration timeout, Runnable liveness) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // An AdminClient pointed at a closed port logs a warning every few hundred ms; a socket does not.
+        String first = bootstrapServers.split(",")[0].trim();
+        int colon = first.lastIndexOf(':');
+        InetSocketAddress address = new InetSocketAddress(first.substring(0, colon),
+                Integer.parseInt(first.substring(colon + 1)));
+        Readiness.await("Kafka's port at " + first, timeout, liveness, () -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(address, 1_000);
+            }
+            return true;
+        });
+        try (Admin admin = admin(bootstrapServers)) {
+            Readiness.await("Kafka at " + bootstrapServers, Duration.ofNanos(Math.max(deadline - System.nanoTime(),
+                    Duration.ofSeconds(5).toNanos())), liveness,
+                    () -> admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000))
+                            .clusterId().get(3, TimeUnit.SECONDS));
+        }
+    }
+
+    /** Whether a broker answers at {@code bootstrapServers} within {@code timeout}. */
+    static boolean answers(String bootstrapServers, Duration timeout) {
+        try (Admin admin = admin(bootstrapServers)) {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
+                    .clusterId().get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Creates the Spillway topics; ones that exist already (another JVM, an earlier run) are fine. */
+    static void createTopics(String bootstrapServers) {
+        List<NewTopic> topics = new ArrayList<>();
+        ENTITY_TOPICS.forEach(name -> topics.add(new NewTopic(name, 3, (short) 1)));
+        DEAD_LETTER_TOPICS.forEach(name -> topics.add(new NewTopic(name, 1, (short) 1)));
+        try (Admin admin = admin(bootstrapServers)) {
+            var results = admin.createTopics(topics).values();
+            for (var entry : results.entrySet()) {
+                try {
+                    entry.getValue().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Cannot create topic " + entry.getKey(), e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating topics", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Creating topics on " + bootstrapServers + " timed out", e);
+        }
+    }
+
+    private static Admin admin(String bootstrapServers) {
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, "spillway-testing",
+                // Probing a broker that is still starting: fail fast and let the caller's loop retry.
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000"));
+    }
+
+    /** The address clients use, {@code 127.0.0.1:<port>}. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** The broker JVM's pid when this harness started it. */
+    public OptionalLong pid() {
+        return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
+    }
+
+    /** Every topic the platform creates. */
+    public static List<String> topics() {
+        return Stream.concat(ENTITY_TOPICS.stream(), DEAD_LETTER_TOPICS.stream()).toList();
+    }
+
+    /** Stops the broker if this harness started it. */
+    @Override
+    public void close() {
+        if (process != null) {
+            process.stop();
+        }
+    }
+}

@@ -1,0 +1,386 @@
+package io.spillway.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The real components Spillway runs on — a Kafka broker, PostgreSQL and an S3 store — started as local
+ * processes, or reused when SPILLWAY_* environment variables name running ones. Stops only what it started.
+ */
+public final class Platform implements AutoCloseable {
+
+    /** {@code host:port} of a running Kafka broker to reuse. */
+    public static final String ENV_KAFKA_BOOTSTRAP = "SPILLWAY_KAFKA_BOOTSTRAP";
+    /** {@code postgresql://user:password@host:port/database} of a running PostgreSQL to reuse. */
+    public static final String ENV_PG_URL = "SPILLWAY_PG_URL";
+    /** Endpoint of a running S3-compatible store to reuse; needs the access key, secret key and bucket too. */
+    public static final String ENV_S3_ENDPOINT = "SPILLWAY_S3_ENDPOINT";
+    public static final String ENV_S3_ACCESS_KEY = "SPILLWAY_S3_ACCESS_KEY";
+    public static final String ENV_S3_SECRET_KEY = "SPILLWAY_S3_SECRET_KEY";
+    public static final String ENV_S3_BUCKET = "SPILLWAY_S3_BUCKET";
+    /** Optional, {@value S3Proxy#DEFAULT_REGION} when absent. */
+    public static final String ENV_S3_REGION = "SPILLWAY_S3_REGION";
+
+    /**
+     * Where the first {@link #shared()} platform of this JVM publishes its {@link #environment()}: a test
+     * framework may load this class again in another class loader (Quarkus does, per application restart),
+     * and that copy must reuse the running platform rather than start a second one.
+     */
+    private static final String SHARED_ENV_PROPERTY = "io.spillway.testing.platform.env";
+    private static final String SHARED_LOCK_PROPERTY = "io.spillway.testing.platform.lock";
+
+    private static final System.Logger LOG = System.getLogger(Platform.class.getName());
+
+    private static Platform shared;
+    /** Why the shared platform did not start: every later test class fails at once instead of waiting again. */
+    private static RuntimeException sharedFailure;
+
+    private final KafkaBroker kafka;
+    private final Postgres postgres;
+    private final S3Proxy s3;
+    /** A temporary state directory to delete on close; null when the caller owns the directory. */
+    private final Path temporaryStateDir;
+
+    private Platform(KafkaBroker kafka, Postgres postgres, S3Proxy s3, Path temporaryStateDir) {
+        this.kafka = kafka;
+        this.postgres = postgres;
+        this.s3 = s3;
+        this.temporaryStateDir = temporaryStateDir;
+    }
+
+    /** How to start a platform: where its data lives, which ports, whether its processes outlive this JVM. */
+    record Options(Path stateDir, boolean temporary, int kafkaPort, int kafkaControllerPort, int s3Port,
+            int postgresPort, boolean privatePostgres, boolean detached, Map<String, String> environment) {
+    }
+
+    /**
+     * The platform of this JVM: started on first use (or reused from SPILLWAY_* variables), stopped by a
+     * shutdown hook when the JVM exits.
+     */
+    public static Platform shared() {
+        // The Quarkus test class loader may load a second copy of this class; an interned string is one lock per
+        // JVM for all copies. (A non-String object in System properties would break libraries, e.g. Narayana,
+        // that copy every system property.)
+        synchronized (SHARED_LOCK_PROPERTY.intern()) {
+            if (shared != null) {
+                return shared;
+            }
+            if (sharedFailure != null) {
+                throw new IllegalStateException("The shared Spillway platform failed to start earlier in this JVM",
+                        sharedFailure);
+            }
+            String published = System.getProperty(SHARED_ENV_PROPERTY);
+            if (published != null) {
+                // Started and checked by another copy of this class in this JVM, whose shutdown hook stops it.
+                shared = attach(decode(published));
+                return shared;
+            }
+            Platform platform;
+            try {
+                platform = start();
+            } catch (RuntimeException e) {
+                sharedFailure = e;
+                throw e;
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "spillway-platform-stop"));
+            System.setProperty(SHARED_ENV_PROPERTY, encode(platform.environment()));
+            shared = platform;
+            return shared;
+        }
+    }
+
+    /**
+     * A new platform on free ports with its data in a temporary directory, reusing whatever the SPILLWAY_*
+     * environment variables name. The caller closes it.
+     */
+    public static Platform start() {
+        return start(temporaryOptions(System.getenv()));
+    }
+
+    private static Options temporaryOptions(Map<String, String> environment) {
+        try {
+            // Readable by others: a private PostgreSQL runs as an unprivileged user when we are root.
+            Path dir = Files.createTempDirectory("spillway-platform-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            return new Options(dir, true, 0, 0, 0, 0, false, false, environment);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a temporary directory for the platform", e);
+        }
+    }
+
+    /** Starts (or reuses) the three components in parallel; on any failure stops the ones that did start. */
+    static Platform start(Options options) {
+        Path dir = options.stateDir();
+        long began = System.nanoTime();
+        ExecutorService starters = Executors.newFixedThreadPool(3, runnable -> {
+            Thread thread = new Thread(runnable, "spillway-platform-start");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> kafka(options), starters);
+            CompletableFuture<Postgres> postgres = CompletableFuture.supplyAsync(() -> postgres(options), starters);
+            CompletableFuture<S3Proxy> s3 = CompletableFuture.supplyAsync(() -> s3(options), starters);
+            try {
+                CompletableFuture.allOf(kafka, postgres, s3).join();
+            } catch (CompletionException e) {
+                RuntimeException failure = new IllegalStateException("The Spillway platform did not start",
+                        e.getCause());
+                closeQuietly(kafka, failure);
+                closeQuietly(postgres, failure);
+                closeQuietly(s3, failure);
+                if (options.temporary()) {
+                    deleteRecursively(dir);
+                }
+                throw failure;
+            }
+            Platform platform = new Platform(kafka.join(), postgres.join(), s3.join(),
+                    options.temporary() ? dir : null);
+            LOG.log(System.Logger.Level.INFO, String.format("Spillway platform ready in %.1f s: Kafka %s (%s), "
+                    + "PostgreSQL %s (%s), S3 %s (%s)", (System.nanoTime() - began) / 1e9,
+                    platform.kafkaBootstrapServers(), origin(platform.kafka.pid().isPresent()),
+                    platform.postgres.jdbcUrl(), origin(platform.postgres.pid().isPresent()),
+                    platform.s3.endpoint(), origin(platform.s3.pid().isPresent())));
+            return platform;
+        } finally {
+            starters.shutdown();
+        }
+    }
+
+    private static KafkaBroker kafka(Options options) {
+        return present(options.environment(), ENV_KAFKA_BOOTSTRAP)
+                .map(KafkaBroker::external)
+                .orElseGet(() -> KafkaBroker.start(options.stateDir().resolve("kafka"), options.kafkaPort(),
+                        options.kafkaControllerPort(), options.detached()));
+    }
+
+    private static Postgres postgres(Options options) {
+        Path dir = options.stateDir() == null ? null : options.stateDir().resolve("pg");
+        return present(options.environment(), ENV_PG_URL)
+                .map(Postgres::external)
+                .orElseGet(() -> options.privatePostgres()
+                        ? Postgres.startPrivate(dir, options.postgresPort())
+                        : Postgres.startOrReuse(dir, options.postgresPort()));
+    }
+
+    private static S3Proxy s3(Options options) {
+        Map<String, String> env = options.environment();
+        return present(env, ENV_S3_ENDPOINT)
+                .map(endpoint -> S3Proxy.external(endpoint, required(env, ENV_S3_ACCESS_KEY),
+                        required(env, ENV_S3_SECRET_KEY), required(env, ENV_S3_BUCKET),
+                        present(env, ENV_S3_REGION).orElse(S3Proxy.DEFAULT_REGION)))
+                .orElseGet(() -> S3Proxy.start(options.stateDir().resolve("s3"), options.s3Port(), options.detached()));
+    }
+
+    /** Handles on a platform known to be up (named by its {@link #environment()}), without contacting it. */
+    private static Platform attach(Map<String, String> env) {
+        return new Platform(KafkaBroker.at(env.get(ENV_KAFKA_BOOTSTRAP)), Postgres.at(env.get(ENV_PG_URL)),
+                S3Proxy.at(env.get(ENV_S3_ENDPOINT), env.get(ENV_S3_ACCESS_KEY), env.get(ENV_S3_SECRET_KEY),
+                        env.get(ENV_S3_BUCKET), env.get(ENV_S3_REGION)),
+                null);
+    }
+
+    /** Whether every component named by {@code environment} (a platform.env) answers right now. */
+    static boolean answers(Map<String, String> environment) {
+        Optional<String> bootstrap = present(environment, ENV_KAFKA_BOOTSTRAP);
+        Optional<String> pgUrl = present(environment, ENV_PG_URL);
+        Optional<String> s3Endpoint = present(environment, ENV_S3_ENDPOINT);
+        if (bootstrap.isEmpty() || pgUrl.isEmpty() || s3Endpoint.isEmpty()) {
+            return false;
+        }
+        Duration timeout = Duration.ofSeconds(5);
+        try {
+            S3Proxy s3 = S3Proxy.at(s3Endpoint.get(), environment.getOrDefault(ENV_S3_ACCESS_KEY, ""),
+                    environment.getOrDefault(ENV_S3_SECRET_KEY, ""), environment.getOrDefault(ENV_S3_BUCKET, ""),
+                    environment.getOrDefault(ENV_S3_REGION, S3Proxy.DEFAULT_REGION));
+            return KafkaBroker.answers(bootstrap.get(), timeout)
+                    && Postgres.at(pgUrl.get()).answers(timeout)
+                    && s3.answers();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The Kafka bootstrap address, {@code 127.0.0.1:<port>}. */
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /** The broker, to read its pid or its topics. */
+    public KafkaBroker kafka() {
+        return kafka;
+    }
+
+    /** The database: host, port, credentials, JDBC and reactive URLs. */
+    public Postgres postgres() {
+        return postgres;
+    }
+
+    /** The S3 store: endpoint, credentials, bucket, region. */
+    public S3Proxy s3() {
+        return s3;
+    }
+
+    public String s3Endpoint() {
+        return s3.endpoint();
+    }
+
+    public String s3AccessKey() {
+        return s3.accessKey();
+    }
+
+    public String s3SecretKey() {
+        return s3.secretKey();
+    }
+
+    public String s3Bucket() {
+        return s3.bucket();
+    }
+
+    public String s3Region() {
+        return s3.region();
+    }
+
+    /** A new S3 client for the store (path-style, static credentials); the caller closes it. */
+    public S3Client s3Client() {
+        return s3.client();
+    }
+
+    /**
+     * Configuration that points a Quarkus service at this platform: Kafka, the JDBC and reactive datasource,
+     * and the {@code spillway.s3.*} settings.
+     */
+    public Map<String, String> quarkusConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
+        config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
+        config.put("quarkus.datasource.username", postgres.user());
+        config.put("quarkus.datasource.password", postgres.password());
+        config.put("spillway.s3.endpoint", s3.endpoint());
+        config.put("spillway.s3.access-key", s3.accessKey());
+        config.put("spillway.s3.secret-key", s3.secretKey());
+        config.put("spillway.s3.bucket", s3.bucket());
+        config.put("spillway.s3.region", s3.region());
+        return config;
+    }
+
+    /** The SPILLWAY_* variables with which a child process, a shell or another JVM reuses this platform. */
+    public Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(ENV_KAFKA_BOOTSTRAP, kafka.bootstrapServers());
+        env.put(ENV_PG_URL, postgres.url());
+        env.put(ENV_S3_ENDPOINT, s3.endpoint());
+        env.put(ENV_S3_ACCESS_KEY, s3.accessKey());
+        env.put(ENV_S3_SECRET_KEY, s3.secretKey());
+        env.put(ENV_S3_BUCKET, s3.bucket());
+        env.put(ENV_S3_REGION, s3.region());
+        return env;
+    }
+
+    /** The processes this platform started, by component name, for PlatformMain's pid file. */
+    Map<String, Long> startedPids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        kafka.pid().ifPresent(pid -> pids.put("kafka", pid));
+        s3.pid().ifPresent(pid -> pids.put("s3proxy", pid));
+        postgres.pid().ifPresent(pid -> pids.put("postgres", pid));
+        return pids;
+    }
+
+    /** Stops what this platform started (in parallel: each may take seconds) and deletes a temporary state dir. */
+    @Override
+    public void close() {
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (AutoCloseable component : List.<AutoCloseable>of(kafka, postgres, s3)) {
+            stops.add(CompletableFuture.runAsync(() -> {
+                try {
+                    component.close();
+                } catch (Exception e) {
+                    System.err.println("spillway-testing: could not stop " + component.getClass().getSimpleName()
+                            + ": " + e);
+                }
+            }));
+        }
+        CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
+        if (temporaryStateDir != null) {
+            deleteRecursively(temporaryStateDir);
+        }
+    }
+
+    private static String origin(boolean started) {
+        return started ? "started" : "reused";
+    }
+
+    private static Optional<String> present(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).map(String::trim).filter(value -> !value.isEmpty());
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        return present(env, name).orElseThrow(() -> new IllegalStateException(
+                ENV_S3_ENDPOINT + " is set, so " + name + " must be set too"));
+    }
+
+    private static void closeQuietly(CompletableFuture<? extends AutoCloseable> future, RuntimeException failure) {
+        try {
+            if (!future.isCompletedExceptionally()) {
+                future.join().close();
+            }
+        } catch (Exception e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static String encode(Map<String, String> env) {
+        StringBuilder encoded = new StringBuilder();
+        env.forEach((key, value) -> encoded.append(key).append('=').append(value).append('\n'));
+        return encoded.toString();
+    }
+
+    private static Map<String, String> decode(String encoded) {
+        Map<String, String> env = new LinkedHashMap<>();
+        encoded.lines().filter(line -> line.contains("=")).forEach(line -> {
+            int split = line.indexOf('=');
+            env.put(line.substring(0, split), line.substring(split + 1));
+        });
+        return env;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
+                    Files.deleteIfExists(directory);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // Leftovers in the temp directory are harmless; the JVM is going away anyway.
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.spillway.testing;
+
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+
+/**
+ * Quarkus test resource that points the application under test at {@link Platform#shared()} and injects a
+ * {@link KafkaCompanion} on its broker into fields annotated {@link InjectKafkaCompanion}. The platform
+ * stays up for the rest of the JVM, so every test class of a module shares one broker, database and store.
+ */
+public class PlatformTestResource implements QuarkusTestResourceLifecycleManager {
+
+    private KafkaCompanion companion;
+
+    @Override
+    public Map<String, String> start() {
+        Platform platform = Platform.shared();
+        companion = new KafkaCompanion(platform.kafkaBootstrapServers());
+        return platform.quarkusConfig();
+    }
+
+    @Override
+    public void inject(TestInjector testInjector) {
+        testInjector.injectIntoFields(companion,
+                new TestInjector.AnnotatedAndMatchesType(InjectKafkaCompanion.class, KafkaCompanion.class));
+    }
+
+    @Override
+    public void stop() {
+        if (companion != null) {
+            companion.close();
+            companion = null;
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.spillway.testing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
+
+import java.lang.reflect.Field;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager.TestInjector;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+@ExtendWith(PlatformExtension.class)
+class PlatformIT {
+
+    @Test
+    void producesAndConsumesARecordOnTheBroker(Platform platform) throws Exception {
+        // A topic of its own: a reused platform is shared with other builds, spillway.jobs is theirs.
+        String topic = "platform-it-" + UUID.randomUUID();
+        String key = UUID.randomUUID().toString();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.kafkaBootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+            producer.send(new ProducerRecord<>(topic, key, "hello")).get();
+        }
+
+        List<ConsumerRecord<String, String>> received = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "platform-it-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+            consumer.subscribe(List.of(topic));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(received::add);
+                return !received.isEmpty();
+            });
+        }
+        assertEquals(1, received.size());
+        assertEquals(key, received.get(0).key());
+        assertEquals("hello", received.get(0).value());
+    }
+
+    @Test
+    void createsTheSpillwayTopicsWithTheirPartitionCounts(Platform platform) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                platform.kafkaBootstrapServers()))) {
+            Map<String, TopicDescription> topics = admin.describeTopics(KafkaBroker.topics()).allTopicNames().get();
+            KafkaBroker.ENTITY_TOPICS.forEach(name -> assertEquals(3, topics.get(name).partitions().size(), name));
+            KafkaBroker.DEAD_LETTER_TOPICS.forEach(name -> assertEquals(1, topics.get(name).partitions().size(), name));
+        }
+    }
+
+    @Test
+    void runsSqlAgainstPostgres(Platform platform) throws Exception {
+        try (Connection connection = platform.postgres().connect(); Statement sql = connection.createStatement()) {
+            sql.execute("CREATE TEMP TABLE platform_it (id int PRIMARY KEY, name text)");
+            sql.execute("INSERT INTO platform_it VALUES (1, 'spillway'), (2, 'kafka')");
+            try (ResultSet rows = sql.executeQuery("SELECT name FROM platform_it ORDER BY id")) {
+                List<String> names = new ArrayList<>();
+                while (rows.next()) {
+                    names.add(rows.getString(1));
+                }
+                assertEquals(List.of("spillway", "kafka"), names);
+            }
+            try (ResultSet db = sql.executeQuery("SELECT current_database()")) {
+                db.next();
+                assertEquals(Postgres.DATABASE, db.getString(1));
+            }
+        }
+    }
+
+    @Test
+    void storesAndReturnsAFiveMegabyteObjectInS3(Platform platform) {
+        byte[] content = new byte[5 * 1024 * 1024 + 17];
+        new Random(42).nextBytes(content);
+        String key = "platform-it/" + UUID.randomUUID();
+        try (S3Client s3 = platform.s3Client()) {
+            s3.putObject(request -> request.bucket(platform.s3Bucket()).key(key), RequestBody.fromBytes(content));
+            byte[] read = s3.getObjectAsBytes(request -> request.bucket(platform.s3Bucket()).key(key)).asByteArray();
+            assertArrayEquals(content, read);
+            s3.deleteObject(request -> request.bucket(platform.s3Bucket()).key(key));
+        }
+    }
+
+    @Test
+    void describesItselfToQuarkusAndToChildProcesses(Platform platform) {
+        Map<String, String> config = platform.quarkusConfig();
+        assertEquals(platform.kafkaBootstrapServers(), config.get("kafka.bootstrap.servers"));
+        assertEquals(platform.postgres().jdbcUrl(), config.get("quarkus.datasource.jdbc.url"));
+        assertEquals(platform.postgres().reactiveUrl(), config.get("quarkus.datasource.reactive.url"));
+        assertEquals(platform.postgres().user(), config.get("quarkus.datasource.username"));
+        assertEquals(platform.s3Endpoint(), config.get("spillway.s3.endpoint"));
+        assertEquals(platform.s3Bucket(), config.get("spillway.s3.bucket"));
+        assertEquals("us-east-1", config.get("spillway.s3.region"));
+        assertTrue(config.keySet().containsAll(
+                List.of("quarkus.datasource.password", "spillway.s3.access-key", "spillway.s3.secret-key")));
+        assertTrue(platform.postgres().jdbcUrl().matches("jdbc:postgresql://[^/]+:\\d+/spillway"),
+                platform.postgres().jdbcUrl());
+
+        Map<String, String> env = platform.environment();
+        assertTrue(env.keySet().containsAll(List.of(Platform.ENV_KAFKA_BOOTSTRAP, Platform.ENV_PG_URL,
+                Platform.ENV_S3_ENDPOINT, Platform.ENV_S3_ACCESS_KEY, Platform.ENV_S3_SECRET_KEY,
+                Platform.ENV_S3_BUCKET)), env.toString());
+        assertEquals(platform.postgres().jdbcUrl(), Postgres.at(env.get(Platform.ENV_PG_URL)).jdbcUrl());
+    }
+
+    @Test
+    void quarkusTestResourceInjectsAKafkaCompanionOnTheRealBroker(Platform platform) {
+        PlatformTestResource resource = new PlatformTestResource();
+        Map<String, String> config = resource.start();
+        try {
+            assertEquals(platform.kafkaBootstrapServers(), config.get("kafka.bootstrap.servers"));
+            CompanionHolder holder = new CompanionHolder();
+            resource.inject(new FieldInjector(holder));
+            assertNotNull(holder.companion);
+
+            String topic = "platform-it-companion-" + UUID.randomUUID();
+            holder.companion.produceStrings().fromRecords(new ProducerRecord<>(topic, "k", "v")).awaitCompletion();
+            assertEquals("v",
+                    holder.companion.consumeStrings().fromTopics(topic, 1).awaitCompletion().getFirstRecord().value());
+        } finally {
+            resource.stop();
+        }
+    }
+
+    static final class CompanionHolder {
+        @InjectKafkaCompanion
+        KafkaCompanion companion;
+    }
+
+    /** What Quarkus's test framework does with a test instance, minus Quarkus. */
+    private record FieldInjector(Object target) implements TestInjector {
+        @Override
+        public void injectIntoFields(Object value, Predicate<Field> predicate) {
+            for (Field field : target.getClass().getDeclaredFields()) {
+                if (predicate.test(field)) {
+                    try {
+                        field.setAccessible(true);
+                        field.set(target, value);
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+    }
+}
