@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import io.spillway.cli.stack.LocalStack;
 import io.spillway.cli.stack.ServiceProcess;
 import io.spillway.cli.stack.ServiceSpec;
+import io.spillway.testing.Platform;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,7 +40,8 @@ public class UpCommand implements Callable<Integer> {
         Files.createDirectories(paths.pids());
         System.out.println("Starting the platform (Kafka, PostgreSQL, S3) under " + paths.platform());
         startPlatform(paths);
-        Map<String, String> platform = LocalStack.platformConfig(readEnvFile(paths.platform().resolve("platform.env")));
+        Map<String, String> platform = Platform.describedBy(readEnvFile(paths.platform().resolve("platform.env")))
+                .quarkusConfig();
 
         List<ServiceSpec> services = LocalStack.services(platform, paths.state(), LocalStack.DEFAULT_PORTS,
                 otlpEndpoint);

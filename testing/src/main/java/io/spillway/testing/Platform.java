@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -177,9 +178,15 @@ public final class Platform implements AutoCloseable {
         Path dir = options.stateDir() == null ? null : options.stateDir().resolve("pg");
         return present(options.environment(), ENV_PG_URL)
                 .map(Postgres::external)
-                .orElseGet(() -> options.privatePostgres()
-                        ? Postgres.startPrivate(dir, options.postgresPort())
-                        : Postgres.startOrReuse(dir, options.postgresPort()));
+                .orElseGet(() -> {
+                    Postgres server = options.privatePostgres()
+                            ? Postgres.startPrivate(dir, options.postgresPort())
+                            : Postgres.startOrReuse(dir, options.postgresPort());
+                    // A platform of one JVM (tests) gets a fresh database; a long-lived one keeps 'spillway'.
+                    return options.temporary()
+                            ? server.withOwnDatabase("spillway_" + UUID.randomUUID().toString().substring(0, 8))
+                            : server;
+                });
     }
 
     private static S3Proxy s3(Options options) {
@@ -189,6 +196,14 @@ public final class Platform implements AutoCloseable {
                         required(env, ENV_S3_SECRET_KEY), required(env, ENV_S3_BUCKET),
                         present(env, ENV_S3_REGION).orElse(S3Proxy.DEFAULT_REGION)))
                 .orElseGet(() -> S3Proxy.start(options.stateDir().resolve("s3"), options.s3Port(), options.detached()));
+    }
+
+    /**
+     * A platform already running elsewhere, as its {@link #environment()} (or {@code platform.env}) describes it,
+     * without contacting it; closing it stops nothing.
+     */
+    public static Platform describedBy(Map<String, String> environment) {
+        return attach(environment);
     }
 
     /** Handles on a platform known to be up (named by its {@link #environment()}), without contacting it. */

@@ -41,6 +41,7 @@ public final class Postgres implements AutoCloseable {
     private final String user;
     private final String password;
     private final String database;
+    private boolean dropOnClose;
     /** Set only for a private cluster this harness started. */
     private final PrivateCluster cluster;
 
@@ -181,7 +182,24 @@ public final class Postgres implements AutoCloseable {
     public void close() {
         if (cluster != null) {
             cluster.stop();
+        } else if (dropOnClose) {
+            try (Connection connection = connectTo("postgres"); Statement drop = connection.createStatement()) {
+                drop.execute("DROP DATABASE IF EXISTS \"" + database.replace("\"", "\"\"") + "\" WITH (FORCE)");
+            } catch (SQLException e) {
+                System.err.println("spillway-testing: could not drop database " + database + ": " + e.getMessage());
+            }
         }
+    }
+
+    /**
+     * A database of its own on the same server, created now and dropped on {@link #close()}: test JVMs that
+     * share the machine's PostgreSQL never see each other's rows, nor those of an earlier run.
+     */
+    Postgres withOwnDatabase(String name) {
+        Postgres own = new Postgres(host, port, user, password, name, cluster);
+        own.dropOnClose = true;
+        own.ensureDatabase();
+        return own;
     }
 
     boolean answers(Duration timeout) {

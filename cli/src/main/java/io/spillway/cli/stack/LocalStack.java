@@ -82,32 +82,4 @@ public final class LocalStack {
         config.put("quarkus.otel.resource.attributes", "service.instance.id=" + name);
         return new ServiceSpec(name, "services/" + module + "/target/quarkus-app/quarkus-run.jar", port, 256, config);
     }
-
-    /** The Quarkus configuration of a platform described by the harness's {@code SPILLWAY_*} variables. */
-    public static Map<String, String> platformConfig(Map<String, String> env) {
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("kafka.bootstrap.servers", required(env, "SPILLWAY_KAFKA_BOOTSTRAP"));
-        java.net.URI pg = java.net.URI.create(required(env, "SPILLWAY_PG_URL"));
-        String hostPortDb = pg.getHost() + ":" + pg.getPort() + pg.getPath();
-        config.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + hostPortDb);
-        config.put("quarkus.datasource.reactive.url", "postgresql://" + hostPortDb);
-        String userInfo = pg.getUserInfo() == null ? "postgres" : pg.getUserInfo();
-        int colon = userInfo.indexOf(':');
-        config.put("quarkus.datasource.username", colon < 0 ? userInfo : userInfo.substring(0, colon));
-        config.put("quarkus.datasource.password", colon < 0 ? "" : userInfo.substring(colon + 1));
-        config.put("spillway.s3.endpoint", required(env, "SPILLWAY_S3_ENDPOINT"));
-        config.put("spillway.s3.access-key", required(env, "SPILLWAY_S3_ACCESS_KEY"));
-        config.put("spillway.s3.secret-key", required(env, "SPILLWAY_S3_SECRET_KEY"));
-        config.put("spillway.s3.bucket", env.getOrDefault("SPILLWAY_S3_BUCKET", "spillway"));
-        config.put("spillway.s3.region", "us-east-1");
-        return config;
-    }
-
-    private static String required(Map<String, String> env, String name) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException(name + " is not set: the platform description is incomplete");
-        }
-        return value;
-    }
 }

@@ -1,0 +1,59 @@
+package io.spillway.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.spillway.cli.stack.LocalStack;
+import io.spillway.cli.stack.ServiceSpec;
+
+class LocalStackTest {
+
+    @Test
+    void runsTwoSitesWithTheirOwnSchedulersStorageAgentsAndFilesystemRoots(@TempDir Path state) {
+        List<ServiceSpec> services = LocalStack.services(Map.of("kafka.bootstrap.servers", "127.0.0.1:1"), state,
+                LocalStack.DEFAULT_PORTS, "http://127.0.0.1:4318");
+
+        assertEquals(LocalStack.SERVICE_NAMES, services.stream().map(ServiceSpec::name).toList());
+        assertEquals(services.size(), services.stream().map(ServiceSpec::port).distinct().count());
+        Map<String, ServiceSpec> byName = services.stream().collect(Collectors.toMap(ServiceSpec::name, s -> s));
+        assertEquals("onprem", byName.get("gpu-scheduler-onprem").config().get("spillway.site"));
+        assertEquals("cloud", byName.get("gpu-scheduler-cloud").config().get("spillway.site"));
+        assertEquals(LocalStack.ONPREM_GPUS, gpus(byName.get("gpu-scheduler-onprem")));
+        assertEquals(LocalStack.CLOUD_GPUS, gpus(byName.get("gpu-scheduler-cloud")));
+        assertEquals(byName.get("storage-agent-cloud").config().get("spillway.storage.root"),
+                byName.get("snapshot-worker").config().get("spillway.snapshot.sites.cloud.root"),
+                "the snapshot-worker reads and writes the filesystems the storage-agent of each site manages");
+        services.forEach(service -> {
+            assertEquals("127.0.0.1:1", service.config().get("kafka.bootstrap.servers"));
+            assertEquals("http://127.0.0.1:4318", service.config().get("quarkus.otel.exporter.otlp.traces.endpoint"));
+            assertTrue(service.jar().endsWith("target/quarkus-app/quarkus-run.jar"), service.jar());
+        });
+    }
+
+    @Test
+    void readsThePlatformDescriptionTheHarnessWrites(@TempDir Path dir) throws Exception {
+        Path env = dir.resolve("platform.env");
+        Files.writeString(env, "# written by PlatformMain\nexport SPILLWAY_KAFKA_BOOTSTRAP=127.0.0.1:9092\n"
+                + "export SPILLWAY_PG_URL='postgresql://postgres:@127.0.0.1:5432/spillway'\n\n");
+
+        Map<String, String> values = UpCommand.readEnvFile(env);
+
+        assertEquals(Map.of("SPILLWAY_KAFKA_BOOTSTRAP", "127.0.0.1:9092", "SPILLWAY_PG_URL",
+                "postgresql://postgres:@127.0.0.1:5432/spillway"), values);
+    }
+
+    private static int gpus(ServiceSpec scheduler) {
+        return scheduler.config().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("spillway.scheduler.nodes.") && e.getKey().endsWith(".gpus"))
+                .mapToInt(e -> Integer.parseInt(e.getValue())).sum();
+    }
+}
