@@ -1,0 +1,69 @@
+package io.spillway.scheduler;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The gpu-scheduler's settings, under {@code spillway.scheduler}; the site itself is {@code spillway.site}. */
+@ConfigMapping(prefix = "spillway.scheduler")
+public interface SchedulerConfig {
+
+    /**
+     * Where the GPU inventory comes from: {@code auto} reads the local GPUs with {@code nvidia-smi} when it is on the
+     * PATH and falls back to {@link #nodes()} when it is not; {@code config} always uses {@link #nodes()}.
+     */
+    @WithDefault("auto")
+    InventorySource inventory();
+
+    /** The site's nodes by name, when the inventory comes from configuration; none configured means one node {@code local-0} with 2 GPUs. */
+    Map<String, NodeConfig> nodes();
+
+    /** The node name under which the GPUs found by {@code nvidia-smi} are scheduled. */
+    @WithDefault("local-0")
+    String localNode();
+
+    /** The {@code nvidia-smi} command: a name looked up on the PATH, or a path. */
+    @WithDefault("nvidia-smi")
+    String nvidiaSmi();
+
+    /** Parent of the per-job working directories; each job's {@code output.log} lives in its own. */
+    @WithDefault("${java.io.tmpdir}/spillway/${spillway.site:onprem}/jobs")
+    Path workDir();
+
+    /** How long a cancelled job has between SIGTERM and SIGKILL. */
+    @WithDefault("10s")
+    Duration cancelGracePeriod();
+
+    /** How often a scheduling pass runs when no event triggers one. */
+    @WithDefault("5s")
+    Duration passInterval();
+
+    /** At most this many jobs share one GPU. */
+    @WithDefault("8")
+    int maxJobsPerGpu();
+
+    /** Where the inventory comes from. */
+    enum InventorySource {
+        AUTO,
+        CONFIG
+    }
+
+    /** One configured node. */
+    interface NodeConfig {
+
+        /** Number of GPUs, with ids 0..gpus-1. */
+        @WithDefault("1")
+        int gpus();
+
+        /** Memory of each GPU, in MiB. */
+        @WithDefault("81920")
+        int gpuMemoryMib();
+
+        /** The node pool it belongs to. */
+        @WithDefault("default")
+        String pool();
+    }
+}

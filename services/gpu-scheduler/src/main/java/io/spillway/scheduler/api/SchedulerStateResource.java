@@ -1,0 +1,71 @@
+package io.spillway.scheduler.api;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import io.smallrye.mutiny.Uni;
+import io.spillway.kit.ServiceIdentity;
+import io.spillway.scheduler.domain.Allocation;
+import io.spillway.scheduler.domain.Gpu;
+import io.spillway.scheduler.domain.Node;
+import io.spillway.scheduler.inventory.SiteInventory;
+import io.spillway.scheduler.persistence.JobStore;
+import io.spillway.scheduler.persistence.StoredJob;
+import io.vertx.mutiny.pgclient.PgPool;
+
+/** Read-only view of the site's scheduler, for operators and tests. */
+@Path("/api/v1/scheduler/state")
+@Produces(MediaType.APPLICATION_JSON)
+public class SchedulerStateResource {
+
+    private final PgPool pool;
+    private final JobStore store;
+    private final SiteInventory inventory;
+    private final ServiceIdentity identity;
+
+    public SchedulerStateResource(PgPool pool, JobStore store, SiteInventory inventory, ServiceIdentity identity) {
+        this.pool = pool;
+        this.store = store;
+        this.inventory = inventory;
+        this.identity = identity;
+    }
+
+    /** The GPU inventory with what each GPU holds, and the latest jobs (newest first, at most {@code limit}). */
+    @GET
+    public Uni<SchedulerState> state(@QueryParam("limit") @DefaultValue("200") int limit) {
+        return Uni.combine().all()
+                .unis(store.heldAllocations(pool), store.recentJobs(pool, Math.max(1, Math.min(limit, 1000))))
+                .with((held, jobs) -> new SchedulerState(identity.site(), inventory.source(), nodes(held),
+                        jobs.stream().map(SchedulerStateResource::view).toList()));
+    }
+
+    private List<SchedulerState.NodeView> nodes(List<Allocation> held) {
+        List<SchedulerState.NodeView> nodes = new ArrayList<>();
+        for (Node node : inventory.nodes()) {
+            List<SchedulerState.GpuView> gpus = new ArrayList<>();
+            for (Gpu gpu : node.gpus()) {
+                List<Allocation> on = held.stream()
+                        .filter(a -> a.node().equals(node.name()) && a.gpuIds().contains(gpu.id()))
+                        .toList();
+                gpus.add(new SchedulerState.GpuView(gpu.id(), gpu.memoryMiB(), gpu.model(),
+                        on.stream().mapToDouble(Allocation::fraction).sum(),
+                        on.stream().map(Allocation::jobId).toList()));
+            }
+            nodes.add(new SchedulerState.NodeView(node.name(), node.pool(), gpus));
+        }
+        return nodes;
+    }
+
+    private static SchedulerState.JobView view(StoredJob job) {
+        return new SchedulerState.JobView(job.jobId(), job.spec().name(), job.spec().project(), job.state().name(),
+                job.reason(), job.node(), job.gpuIds(), job.gpuFraction(), job.exitCode(), job.submittedAt(),
+                job.startedAt(), job.endedAt());
+    }
+}

@@ -1,0 +1,31 @@
+package io.spillway.scheduler.executor;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/** Runs jobs on the GPUs the scheduler gave them: local processes now, Kubernetes pods later. */
+public interface JobExecutor {
+
+    /** The name reported in {@code JobStarted.executor}. */
+    String name();
+
+    /**
+     * Starts a job; {@code onExit} is called once, from another thread, when it ends.
+     *
+     * @throws ExecutorException when the job cannot start, e.g. its command does not exist
+     */
+    void start(Launch launch, Consumer<ProcessExit> onExit) throws ExecutorException;
+
+    /** Whether this executor runs the job now. */
+    boolean isRunning(String jobId);
+
+    /**
+     * Asks a running job to stop, and forces it after {@code grace}; its exit is then reported as cancelled.
+     *
+     * @return {@code false} when the job does not run here
+     */
+    boolean stop(String jobId, Duration grace);
+
+    /** Stops every job at once, when the scheduler itself shuts down. */
+    void stopAll();
+}

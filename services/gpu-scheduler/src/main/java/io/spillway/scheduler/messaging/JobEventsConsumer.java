@@ -1,0 +1,136 @@
+package io.spillway.scheduler.messaging;
+
+import java.time.OffsetDateTime;
+import java.util.EnumSet;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.spillway.kit.Inbox;
+import io.spillway.kit.IncomingEvents;
+import io.spillway.kit.IncomingEvents.Received;
+import io.spillway.kit.IncomingEvents.RejectedEvent;
+import io.spillway.kit.Outbox;
+import io.spillway.kit.ServiceIdentity;
+import io.spillway.scheduler.domain.InvalidGpuRequest;
+import io.spillway.scheduler.loop.JobRequirements;
+import io.spillway.scheduler.loop.SchedulerLoop;
+import io.spillway.scheduler.persistence.JobStore;
+import io.spillway.schemas.EventType;
+import io.spillway.schemas.JobEvent.JobCancelled;
+import io.spillway.schemas.JobEvent.JobFailed;
+import io.spillway.schemas.JobEvent.JobPending;
+import io.spillway.schemas.JobEvent.JobRerouted;
+import io.spillway.schemas.JobEvent.JobSubmitted;
+import io.spillway.schemas.JobSpec;
+import io.vertx.mutiny.pgclient.PgPool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * Takes this site's jobs off {@code spillway.jobs}: queues the ones submitted or rerouted here, takes out the ones
+ * rerouted away, flags cancelled ones, then asks the loop for a scheduling pass. Applied once per event (inbox).
+ */
+@ApplicationScoped
+public class JobEventsConsumer {
+
+    private static final Logger LOG = Logger.getLogger(JobEventsConsumer.class);
+    static final Set<EventType> HANDLED = EnumSet.of(EventType.JOB_SUBMITTED, EventType.JOB_REROUTED,
+            EventType.JOB_CANCELLED);
+
+    private final PgPool pool;
+    private final Inbox inbox;
+    private final Outbox outbox;
+    private final JobStore store;
+    private final SchedulerLoop loop;
+    private final String site;
+
+    public JobEventsConsumer(PgPool pool, Inbox inbox, Outbox outbox, JobStore store, SchedulerLoop loop,
+            ServiceIdentity identity) {
+        this.pool = pool;
+        this.inbox = inbox;
+        this.outbox = outbox;
+        this.store = store;
+        this.loop = loop;
+        this.site = identity.site();
+    }
+
+    @Incoming("jobs")
+    public Uni<Void> consume(Message<byte[]> message) {
+        return IncomingEvents.handle(message, HANDLED, this::apply);
+    }
+
+    private Uni<Void> apply(Received received) {
+        return pool.withTransaction(tx -> inbox.firstDelivery(tx, received.event())
+                .chain(first -> first ? dispatch(tx, received) : Uni.createFrom().voidItem()))
+                .invoke(loop::requestPass);
+    }
+
+    private Uni<Void> dispatch(SqlClient tx, Received received) {
+        Object event = received.data();
+        if (event instanceof JobSubmitted submitted) {
+            return submitted(tx, submitted, received);
+        }
+        if (event instanceof JobRerouted rerouted) {
+            return rerouted(tx, rerouted, received);
+        }
+        return store.requestCancel(tx, ((JobCancelled) event).jobId()).replaceWithVoid();
+    }
+
+    private Uni<Void> submitted(SqlClient tx, JobSubmitted event, Received received) {
+        OffsetDateTime submittedAt = received.event().time();
+        // Every site's specs are kept: any of those jobs may be rerouted here later.
+        Uni<Void> remembered = store.rememberSpec(tx, event.jobId(), event.site(), event.spec(), event.submittedBy(),
+                submittedAt, received.traceparent());
+        if (!site.equals(event.site())) {
+            return remembered;
+        }
+        return remembered.chain(() -> admit(tx, event.jobId(), event.spec(), submittedAt, received.traceparent(),
+                "queued at site " + site + ", waiting for the scheduler"));
+    }
+
+    private Uni<Void> rerouted(SqlClient tx, JobRerouted event, Received received) {
+        if (site.equals(event.toSite())) {
+            return store.findSpec(tx, event.jobId()).chain(seen -> {
+                if (seen.isEmpty()) {
+                    return Uni.createFrom().failure(new RejectedEvent("job " + event.jobId() + " was rerouted to "
+                            + site + " but this scheduler never saw its JobSubmitted, so it has no spec to run"));
+                }
+                return admit(tx, event.jobId(), seen.get().spec(), seen.get().submittedAt(), received.traceparent(),
+                        "rerouted from " + event.fromSite() + ", queued at site " + site);
+            });
+        }
+        if (site.equals(event.fromSite())) {
+            return store.markRerouted(tx, event.jobId(), "rerouted to " + event.toSite())
+                    .invoke(removed -> {
+                        if (!removed) {
+                            LOG.warnf("Job %s was rerouted to %s but was not waiting here; it stays as it is",
+                                    event.jobId(), event.toSite());
+                        }
+                    })
+                    .replaceWithVoid();
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    /** Queues a job here with a first JobPending, or fails it at once when no GPU request of it could ever run. */
+    private Uni<Void> admit(SqlClient tx, String jobId, JobSpec spec, OffsetDateTime submittedAt, String traceparent,
+            String reason) {
+        try {
+            JobRequirements.gpuRequest(spec);
+        } catch (InvalidGpuRequest invalid) {
+            String refusal = "cannot schedule: " + invalid.getMessage();
+            return store.recordRefused(tx, jobId, submittedAt, traceparent, refusal)
+                    .chain(() -> outbox.append(tx, new JobFailed(jobId, site, null, refusal, 0), traceparent))
+                    .replaceWithVoid();
+        }
+        return store.enqueue(tx, jobId, submittedAt, traceparent, reason)
+                .chain(queued -> queued
+                        ? outbox.append(tx, new JobPending(jobId, site, reason), traceparent).replaceWithVoid()
+                        : Uni.createFrom().voidItem());
+    }
+}

@@ -1,0 +1,104 @@
+package io.spillway.scheduler.executor;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local executor against real processes of this machine. */
+class LocalExecutorTest {
+
+    @TempDir
+    Path workDir;
+    LocalExecutor executor;
+
+    @AfterEach
+    void stopEverything() {
+        if (executor != null) {
+            executor.stopAll();
+        }
+    }
+
+    @Test
+    void runsTheCommandWithItsGpusAndEnvironmentAndKeepsItsOutput() throws Exception {
+        executor = new LocalExecutor(workDir);
+        CompletableFuture<ProcessExit> exit = new CompletableFuture<>();
+
+        executor.start(launch("job-1", List.of("sh", "-c",
+                "echo hello; echo \"cuda=$CUDA_VISIBLE_DEVICES nvidia=$NVIDIA_VISIBLE_DEVICES"
+                        + " share=$SPILLWAY_GPU_FRACTION job=$SPILLWAY_JOB_ID site=$SPILLWAY_SITE mine=$MINE\"; pwd;"
+                        + " echo oops >&2"),
+                List.of("0", "1"), 1.0), exit::complete);
+
+        assertEquals(0, exit.get().exitCode());
+        assertFalse(exit.get().cancelled());
+        String log = Files.readString(executor.jobDir("job-1").resolve(LocalExecutor.OUTPUT_LOG));
+        assertTrue(log.contains("hello"), log);
+        assertTrue(log.contains("cuda=0,1 nvidia=0,1 share=1 job=job-1 site=onprem mine=yes"), log);
+        assertTrue(log.contains(executor.jobDir("job-1").toRealPath().toString()), log);
+        assertTrue(log.contains("oops"), "stderr goes to the same log: " + log);
+    }
+
+    @Test
+    void reportsTheExitCodeOfAFailingCommand() throws Exception {
+        executor = new LocalExecutor(workDir);
+        CompletableFuture<ProcessExit> exit = new CompletableFuture<>();
+
+        executor.start(launch("job-2", List.of("sh", "-c", "exit 3"), List.of("1"), 0.5), exit::complete);
+
+        assertEquals(3, exit.get().exitCode());
+    }
+
+    @Test
+    void refusesACommandThatDoesNotExistWithTheReason() {
+        executor = new LocalExecutor(workDir);
+
+        ExecutorException error = assertThrows(ExecutorException.class,
+                () -> executor.start(launch("job-3", List.of("spillway-no-such-program"), List.of("0"), 1.0),
+                        exit -> {
+                        }));
+
+        assertTrue(error.getMessage().startsWith("cannot start spillway-no-such-program"), error.getMessage());
+        assertFalse(executor.isRunning("job-3"));
+    }
+
+    @Test
+    void stopsAJobThatIgnoresSigtermWithSigkillAfterTheGracePeriod() throws Exception {
+        executor = new LocalExecutor(workDir);
+        CompletableFuture<ProcessExit> exit = new CompletableFuture<>();
+        executor.start(launch("job-4", List.of("sh", "-c", "trap '' TERM; echo ready; while true; do sleep 1; done"),
+                List.of("0"), 1.0), exit::complete);
+        Path log = executor.jobDir("job-4").resolve(LocalExecutor.OUTPUT_LOG);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("ready"));
+
+        assertTrue(executor.stop("job-4", Duration.ofMillis(500)));
+
+        ProcessExit ended = exit.get();
+        assertTrue(ended.cancelled());
+        assertEquals(137, ended.exitCode(), "killed by SIGKILL");
+        assertFalse(executor.isRunning("job-4"));
+    }
+
+    @Test
+    void keepsAJobIdFromNamingADirectoryOutsideTheWorkDir() throws IOException {
+        executor = new LocalExecutor(workDir);
+        assertEquals(workDir.toAbsolutePath().resolve(".._.._etc"), executor.jobDir("../../etc"));
+    }
+
+    private static Launch launch(String jobId, List<String> command, List<String> gpuIds, double fraction) {
+        return new Launch(jobId, "onprem", "local-0", command, Map.of("MINE", "yes"), gpuIds, fraction);
+    }
+}
