@@ -1,0 +1,8 @@
+package io.spillway.burst.domain;
+
+/** Where one of a burst's snapshots is. */
+public enum SnapshotState {
+    REQUESTED,
+    UPLOADED,
+    FAILED
+}

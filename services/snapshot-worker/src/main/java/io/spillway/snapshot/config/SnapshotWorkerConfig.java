@@ -1,0 +1,62 @@
+package io.spillway.snapshot.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * snapshot-worker's configuration: the sites' filesystem roots it reads ({@code spillway.snapshot.*}) and the object
+ * store it writes ({@code spillway.s3.*}). Two mappings, because a mapping owns its whole prefix and
+ * {@code spillway.*} also holds settings of the service kit.
+ */
+public interface SnapshotWorkerConfig {
+
+    /** {@code spillway.snapshot.*}: the filesystems to snapshot. */
+    @ConfigMapping(prefix = "spillway.snapshot")
+    interface Snapshot {
+
+        /**
+         * Each site's filesystem root, the directory its storage-agent's {@code spillway.storage.root} names:
+         * {@code spillway.snapshot.sites.<site>.root}. application.properties sets {@code onprem} and {@code cloud}
+         * to storage-agent's default roots, {@code ${java.io.tmpdir}/spillway/<site>/filesystems}.
+         */
+        Map<String, Site> sites();
+    }
+
+    /** One site. */
+    interface Site {
+
+        /** The directory under which the site's filesystems are, one directory each. */
+        Path root();
+    }
+
+    /** {@code spillway.s3.*}: the S3 (or S3-compatible) store that holds chunks and manifests. */
+    @ConfigMapping(prefix = "spillway.s3")
+    interface S3 {
+
+        /** The store's endpoint, e.g. {@code http://127.0.0.1:9000}; absent: AWS S3 for the region. */
+        Optional<String> endpoint();
+
+        @WithDefault("us-east-1")
+        String region();
+
+        /** With {@link #secretKey()}; absent: the SDK's default credentials chain (environment, profile, role). */
+        Optional<String> accessKey();
+
+        Optional<String> secretKey();
+
+        @WithDefault("spillway")
+        String bucket();
+
+        /** Path-style addressing ({@code endpoint/bucket/key}), which S3-compatible stores on an IP need. */
+        @WithDefault("true")
+        boolean pathStyleAccess();
+
+        /** Create the bucket on first use when it is missing, as a local store needs; off for a managed store. */
+        @WithDefault("true")
+        boolean createBucket();
+    }
+}

@@ -1,0 +1,15 @@
+package io.spillway.snapshot.domain;
+
+/**
+ * Where chunks live, addressed by the SHA-256 of their content, so a chunk is stored once however many files and
+ * snapshots hold it. Implementations report failures as {@link SnapshotException} with
+ * {@link SnapshotException.Reason#OBJECT_STORE}.
+ */
+public interface ChunkStore {
+
+    /** Whether the chunk with this hash is stored already. */
+    boolean contains(String sha256);
+
+    /** Stores a chunk; {@code data} holds it in its first {@code length} bytes. */
+    void put(String sha256, byte[] data, int length);
+}

@@ -1,0 +1,16 @@
+package io.spillway.snapshot.domain;
+
+/**
+ * Where manifests live. A manifest is written after every chunk it names, so a manifest that can be read is a
+ * complete snapshot. Implementations report failures as {@link SnapshotException} with
+ * {@link SnapshotException.Reason#OBJECT_STORE}.
+ */
+public interface ManifestStore {
+
+    /**
+     * Stores a manifest.
+     *
+     * @return its locator, {@link SnapshotLayout#manifestKey}
+     */
+    String put(Manifest manifest);
+}

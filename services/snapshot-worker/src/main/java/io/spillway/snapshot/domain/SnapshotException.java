@@ -1,0 +1,35 @@
+package io.spillway.snapshot.domain;
+
+/** A snapshot that cannot be taken, with a reason a caller can act on. */
+public class SnapshotException extends RuntimeException {
+
+    /** Why a snapshot failed. */
+    public enum Reason {
+        /** The request itself is unusable (an id that cannot name an object, a path leaving the filesystem). */
+        INVALID_REQUEST,
+        /** This worker knows no filesystem root for the requested site. */
+        UNKNOWN_SITE,
+        /** The filesystem, or the path in it, does not exist. */
+        FILESYSTEM_NOT_FOUND,
+        /** Reading the filesystem failed. */
+        READ_FAILED,
+        /** The object store refused or failed a request. */
+        OBJECT_STORE
+    }
+
+    private final Reason reason;
+
+    public SnapshotException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public SnapshotException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

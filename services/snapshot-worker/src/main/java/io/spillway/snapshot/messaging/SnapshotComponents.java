@@ -1,0 +1,35 @@
+package io.spillway.snapshot.messaging;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+import io.spillway.snapshot.config.SnapshotWorkerConfig;
+import io.spillway.snapshot.domain.FixedSizeChunker;
+import io.spillway.snapshot.domain.SiteRoots;
+import io.spillway.snapshot.domain.SnapshotTaker;
+import io.spillway.snapshot.s3.S3SnapshotStore;
+
+/** Wires the pure snapshot core to its adapters. */
+@ApplicationScoped
+public class SnapshotComponents {
+
+    @Produces
+    @ApplicationScoped
+    SiteRoots siteRoots(SnapshotWorkerConfig.Snapshot config) {
+        Map<String, Path> roots = new TreeMap<>();
+        config.sites().forEach((site, settings) -> roots.put(site, settings.root()));
+        return new SiteRoots(roots);
+    }
+
+    @Produces
+    @ApplicationScoped
+    SnapshotTaker snapshotTaker(S3SnapshotStore store) {
+        // Fixed-size chunks for now; content-defined chunking plugs in here as another Chunker.
+        return new SnapshotTaker(new FixedSizeChunker(), store, store, Clock.systemUTC());
+    }
+}

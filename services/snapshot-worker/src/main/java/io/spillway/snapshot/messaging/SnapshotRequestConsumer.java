@@ -1,0 +1,160 @@
+package io.spillway.snapshot.messaging;
+
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.spillway.kit.Inbox;
+import io.spillway.kit.IncomingEvents;
+import io.spillway.kit.IncomingEvents.Received;
+import io.spillway.kit.IncomingEvents.RejectedEvent;
+import io.spillway.kit.Outbox;
+import io.spillway.schemas.EventType;
+import io.spillway.schemas.StorageEvent.SnapshotCreated;
+import io.spillway.schemas.StorageEvent.SnapshotFailed;
+import io.spillway.schemas.StorageEvent.SnapshotRequested;
+import io.spillway.schemas.StorageEvent.SnapshotUploaded;
+import io.spillway.snapshot.domain.SiteRoots;
+import io.spillway.snapshot.domain.SnapshotException;
+import io.spillway.snapshot.domain.SnapshotException.Reason;
+import io.spillway.snapshot.domain.SnapshotLayout;
+import io.spillway.snapshot.domain.SnapshotResult;
+import io.spillway.snapshot.domain.SnapshotTaker;
+import io.spillway.snapshot.persistence.SnapshotCatalogue;
+import io.spillway.snapshot.persistence.SnapshotCatalogue.Uploaded;
+import io.vertx.mutiny.pgclient.PgPool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * Takes the snapshots asked for by {@code SnapshotRequested}: the walk and upload on a worker thread, then one
+ * transaction that records the outcome and appends its events. A request that is valid but cannot be fulfilled
+ * (filesystem missing, object store failing) is answered with {@code SnapshotFailed}; a request that is not usable
+ * at all (an id that cannot name an object, a path leaving its filesystem) is dead-lettered.
+ */
+@ApplicationScoped
+public class SnapshotRequestConsumer {
+
+    private static final Logger LOG = Logger.getLogger(SnapshotRequestConsumer.class);
+
+    private final SiteRoots roots;
+    private final SnapshotTaker taker;
+    private final SnapshotCatalogue catalogue;
+    private final PgPool pool;
+    private final Inbox inbox;
+    private final Outbox outbox;
+
+    public SnapshotRequestConsumer(SiteRoots roots, SnapshotTaker taker, SnapshotCatalogue catalogue, PgPool pool,
+            Inbox inbox, Outbox outbox) {
+        this.roots = roots;
+        this.taker = taker;
+        this.catalogue = catalogue;
+        this.pool = pool;
+        this.inbox = inbox;
+        this.outbox = outbox;
+    }
+
+    @Incoming("snapshots")
+    public Uni<Void> consume(Message<byte[]> message) {
+        return IncomingEvents.handle(message, Set.of(EventType.SNAPSHOT_REQUESTED), this::apply);
+    }
+
+    private Uni<Void> apply(Received received) {
+        SnapshotRequested request = received.data();
+        try {
+            SnapshotLayout.requireSafeId(request.snapshotId());
+        } catch (SnapshotException e) {
+            throw new RejectedEvent(e.reason() + ": " + e.getMessage());
+        }
+        return catalogue.alreadyApplied(received.event().id())
+                .chain(applied -> applied ? Uni.createFrom().voidItem()
+                        : catalogue.findUploaded(request.snapshotId())
+                                .chain(uploaded -> uploaded.isPresent()
+                                        ? inTransaction(received, tx -> answer(tx, received, request, uploaded.get()))
+                                        : take(received, request)));
+    }
+
+    private Uni<Void> take(Received received, SnapshotRequested request) {
+        Path source;
+        try {
+            source = roots.resolve(request.site(), request.filesystem(), request.path());
+        } catch (SnapshotException e) {
+            if (e.reason() == Reason.INVALID_REQUEST) {
+                throw new RejectedEvent(e.reason() + ": " + e.getMessage());
+            }
+            return inTransaction(received, tx -> failed(tx, received, request, e));
+        }
+        SnapshotTaker.Request work = new SnapshotTaker.Request(request.snapshotId(), request.site(),
+                request.filesystem(), request.path(), source);
+        // Walking and uploading is blocking I/O that may take minutes: never on the event loop.
+        return Uni.createFrom().item(() -> taker.take(work))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onItemOrFailure().transformToUni((result, failure) -> {
+                    if (failure instanceof SnapshotException e) {
+                        return inTransaction(received, tx -> failed(tx, received, request, e));
+                    }
+                    if (failure != null) {
+                        return Uni.createFrom().failure(failure);
+                    }
+                    return inTransaction(received, tx -> uploaded(tx, received, request, result));
+                });
+    }
+
+    private Uni<Void> uploaded(SqlClient tx, Received received, SnapshotRequested request, SnapshotResult result) {
+        return catalogue.recordUploaded(tx, request, result, received.traceparent()).chain(recorded -> {
+            if (!recorded) {
+                return catalogue.findUploaded(tx, request.snapshotId())
+                        .chain(existing -> answer(tx, received, request, existing.orElseThrow()));
+            }
+            LOG.infof("Snapshot %s of %s/%s uploaded as %s: %d bytes scanned, %d uploaded, %d new chunks, %d reused",
+                    request.snapshotId(), request.site(), request.filesystem(), result.locator(),
+                    result.bytesScanned(), result.bytesUploaded(), result.chunksNew(), result.chunksReused());
+            return outbox.append(tx, new SnapshotCreated(request.snapshotId(), request.site(), request.filesystem(),
+                    result.manifest().files(), result.manifest().bytes(), request.burstId()), received.traceparent())
+                    .chain(() -> outbox.append(tx, new SnapshotUploaded(request.snapshotId(), request.site(),
+                            request.filesystem(), result.locator(), result.bytesScanned(), result.bytesUploaded(),
+                            result.chunksNew(), result.chunksReused(), result.durationMs(), request.burstId()),
+                            received.traceparent()))
+                    .replaceWithVoid();
+        });
+    }
+
+    private Uni<Void> failed(SqlClient tx, Received received, SnapshotRequested request, SnapshotException failure) {
+        String reason = failure.reason() + ": " + failure.getMessage();
+        return catalogue.findUploaded(tx, request.snapshotId()).chain(existing -> {
+            if (existing.isPresent()) {
+                // Uploaded by an earlier request with this id: that is the answer, not this attempt's failure.
+                return answer(tx, received, request, existing.get());
+            }
+            LOG.warnf("Snapshot %s of %s/%s failed: %s", request.snapshotId(), request.site(), request.filesystem(),
+                    reason);
+            return catalogue.recordFailed(tx, request, reason, received.traceparent())
+                    .chain(() -> outbox.append(tx, new SnapshotFailed(request.snapshotId(), request.site(),
+                            request.filesystem(), reason, request.burstId()), received.traceparent()))
+                    .replaceWithVoid();
+        });
+    }
+
+    /** Answers a repeated request for an uploaded snapshot from the catalogue, without re-reading or re-uploading. */
+    private Uni<Void> answer(SqlClient tx, Received received, SnapshotRequested request, Uploaded snapshot) {
+        LOG.infof("Snapshot %s was uploaded already as %s; answering from the catalogue", snapshot.snapshotId(),
+                snapshot.locator());
+        return outbox.append(tx, new SnapshotUploaded(snapshot.snapshotId(), snapshot.site(), snapshot.filesystem(),
+                snapshot.locator(), snapshot.bytesScanned(), snapshot.bytesUploaded(), snapshot.chunksNew(),
+                snapshot.chunksReused(), snapshot.durationMs(), request.burstId()), received.traceparent())
+                .replaceWithVoid();
+    }
+
+    /** Runs {@code work} in a transaction that also claims the event in the inbox; a redelivery changes nothing. */
+    private Uni<Void> inTransaction(Received received, Function<SqlClient, Uni<Void>> work) {
+        return pool.withTransaction(tx -> inbox.firstDelivery(tx, received.event())
+                .chain(first -> first ? work.apply(tx) : Uni.createFrom().voidItem()));
+    }
+}

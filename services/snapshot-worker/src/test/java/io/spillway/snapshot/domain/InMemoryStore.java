@@ -1,0 +1,36 @@
+package io.spillway.snapshot.domain;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A chunk and manifest store in memory that remembers the order of writes. */
+final class InMemoryStore implements ChunkStore, ManifestStore {
+
+    final Map<String, byte[]> chunks = new LinkedHashMap<>();
+    final List<String> writes = new ArrayList<>();
+    final List<Manifest> manifests = new ArrayList<>();
+    int heads;
+
+    @Override
+    public boolean contains(String sha256) {
+        heads++;
+        return chunks.containsKey(sha256);
+    }
+
+    @Override
+    public void put(String sha256, byte[] data, int length) {
+        chunks.put(sha256, Arrays.copyOf(data, length));
+        writes.add(SnapshotLayout.chunkKey(sha256));
+    }
+
+    @Override
+    public String put(Manifest manifest) {
+        String key = SnapshotLayout.manifestKey(manifest.filesystem(), manifest.snapshotId());
+        manifests.add(manifest);
+        writes.add(key);
+        return key;
+    }
+}

@@ -1,0 +1,37 @@
+package io.spillway.snapshot.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SnapshotLayoutTest {
+
+    @Test
+    void addressesChunksByTheirHash() {
+        String hash = "a".repeat(64);
+        assertEquals("chunks/" + hash, SnapshotLayout.chunkKey(hash));
+    }
+
+    @Test
+    void locatesAManifestByFilesystemAndSnapshotId() {
+        assertEquals("snapshots/datasets/3f2c.json", SnapshotLayout.manifestKey("datasets", "3f2c"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "3f2c9a1e-7b4d-4f0a-9a0e-2d7c1b5e6f70", "nightly_2025.01.02", "a" })
+    void acceptsIdsThatCanNameAnObject(String id) {
+        assertEquals(id, SnapshotLayout.requireSafeId(id));
+    }
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    @ValueSource(strings = { "..", ".", "a/b", "../x", "a b", "ü" })
+    void refusesIdsThatCannotNameAnObject(String id) {
+        assertEquals(SnapshotException.Reason.INVALID_REQUEST,
+                assertThrows(SnapshotException.class, () -> SnapshotLayout.requireSafeId(id)).reason());
+    }
+}

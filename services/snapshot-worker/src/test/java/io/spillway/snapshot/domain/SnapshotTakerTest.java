@@ -1,0 +1,191 @@
+package io.spillway.snapshot.domain;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.spillway.snapshot.domain.SnapshotException.Reason;
+
+class SnapshotTakerTest {
+
+    private static final int MIB = 1024 * 1024;
+    private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
+
+    @TempDir
+    Path filesystem;
+
+    private final InMemoryStore store = new InMemoryStore();
+    private final SnapshotTaker taker = new SnapshotTaker(new FixedSizeChunker(), store, store,
+            Clock.fixed(NOW, ZoneOffset.UTC));
+    private byte[] big;
+
+    @BeforeEach
+    void fillFilesystem() throws IOException {
+        Files.createDirectories(filesystem.resolve("imagenet/train"));
+        Files.writeString(filesystem.resolve("README.md"), "hello", StandardCharsets.UTF_8);
+        big = FixedSizeChunkerTest.random(9 * MIB + 123);
+        Files.write(filesystem.resolve("imagenet/train/shard-0.bin"), big);
+        Files.write(filesystem.resolve("imagenet/empty.txt"), new byte[0]);
+        Files.createSymbolicLink(filesystem.resolve("latest"), Path.of("imagenet/train"));
+        Files.setPosixFilePermissions(filesystem.resolve("README.md"), PosixFilePermissions.fromString("rw-r-----"));
+        Files.setLastModifiedTime(filesystem.resolve("README.md"), FileTime.from(Instant.parse("2024-05-06T07:08:09Z")));
+    }
+
+    @Test
+    void describesEveryFileDirectoryAndSymlinkSortedByPath() {
+        Manifest manifest = take("snap-1").manifest();
+
+        assertEquals(List.of("README.md", "imagenet", "imagenet/empty.txt", "imagenet/train",
+                "imagenet/train/shard-0.bin", "latest"), manifest.entries().stream().map(ManifestEntry::path).toList());
+        Map<String, ManifestEntry> byPath = byPath(manifest);
+        assertEquals(EntryType.DIR, byPath.get("imagenet").type());
+        assertEquals(EntryType.FILE, byPath.get("README.md").type());
+        assertEquals(0640, byPath.get("README.md").mode());
+        assertEquals(5, byPath.get("README.md").size());
+        assertEquals(Instant.parse("2024-05-06T07:08:09Z"), byPath.get("README.md").mtime());
+        assertEquals(3, manifest.files(), "README.md, empty.txt and shard-0.bin");
+        assertEquals(5 + big.length, manifest.bytes());
+        assertEquals(NOW, manifest.createdAt());
+        assertEquals(new Manifest.Chunking("fixed", 4 * MIB), manifest.chunking());
+    }
+
+    @Test
+    void recordsASymlinkWithItsTargetWithoutFollowingIt() {
+        ManifestEntry link = byPath(take("snap-1").manifest()).get("latest");
+
+        assertEquals(EntryType.SYMLINK, link.type());
+        assertEquals("imagenet/train", link.target());
+        assertTrue(link.chunks().isEmpty());
+        // Not followed: the directory it points to appears once, under its own path.
+        assertEquals(1, take("snap-2").manifest().entries().stream()
+                .filter(e -> e.path().endsWith("shard-0.bin")).count());
+    }
+
+    @Test
+    void namesEachFileByTheSha256OfItsChunks() {
+        Map<String, ManifestEntry> byPath = byPath(take("snap-1").manifest());
+
+        assertEquals(List.of(sha256("hello".getBytes(StandardCharsets.UTF_8))), byPath.get("README.md").chunks());
+        assertEquals(List.of(sha256(slice(big, 0, 4 * MIB)), sha256(slice(big, 4 * MIB, 8 * MIB)),
+                sha256(slice(big, 8 * MIB, big.length))), byPath.get("imagenet/train/shard-0.bin").chunks());
+        assertEquals(List.of(), byPath.get("imagenet/empty.txt").chunks());
+        assertNull(byPath.get("README.md").target());
+    }
+
+    @Test
+    void storesEveryChunkSoEachFileReassemblesExactly() {
+        ManifestEntry shard = byPath(take("snap-1").manifest()).get("imagenet/train/shard-0.bin");
+
+        ByteArrayOutputStream reassembled = new ByteArrayOutputStream();
+        shard.chunks().forEach(hash -> reassembled.writeBytes(store.chunks.get(hash)));
+        assertArrayEquals(big, reassembled.toByteArray());
+    }
+
+    @Test
+    void countsUploadsAndWritesTheManifestLast() {
+        SnapshotResult result = take("snap-1");
+
+        assertEquals(4, result.chunksNew());
+        assertEquals(0, result.chunksReused());
+        assertEquals(5 + big.length, result.bytesScanned());
+        assertEquals(5 + big.length, result.bytesUploaded());
+        assertEquals("snapshots/datasets/snap-1.json", result.locator());
+        assertEquals(result.locator(), store.writes.get(store.writes.size() - 1));
+        assertEquals(5, store.writes.size());
+    }
+
+    @Test
+    void uploadsNothingNewForAnUnchangedFilesystem() {
+        take("snap-1");
+
+        SnapshotResult second = take("snap-2");
+
+        assertEquals(0, second.chunksNew());
+        assertEquals(4, second.chunksReused());
+        assertEquals(0, second.bytesUploaded());
+        assertEquals(5 + big.length, second.bytesScanned());
+        assertEquals(4, store.chunks.size());
+    }
+
+    @Test
+    void uploadsARepeatedChunkOnceAndAsksTheStoreOnce() throws IOException {
+        Files.writeString(filesystem.resolve("copy-of-readme"), "hello", StandardCharsets.UTF_8);
+
+        SnapshotResult result = take("snap-1");
+
+        assertEquals(4, result.chunksNew());
+        assertEquals(1, result.chunksReused());
+        assertEquals(4, store.heads, "the second 'hello' is known from this snapshot");
+    }
+
+    @Test
+    void snapshotsAPathInsideTheFilesystem() {
+        SnapshotResult result = taker.take(new SnapshotTaker.Request("snap-1", "onprem", "datasets", "imagenet/train",
+                filesystem.resolve("imagenet/train")));
+
+        assertEquals(List.of("shard-0.bin"), result.manifest().entries().stream().map(ManifestEntry::path).toList());
+        assertEquals("imagenet/train", result.manifest().path());
+    }
+
+    @Test
+    void snapshotsASingleFileUnderItsOwnName() {
+        SnapshotResult result = taker.take(new SnapshotTaker.Request("snap-1", "onprem", "datasets", "README.md",
+                filesystem.resolve("README.md")));
+
+        assertEquals(List.of("README.md"), result.manifest().entries().stream().map(ManifestEntry::path).toList());
+    }
+
+    @Test
+    void failsWithFilesystemNotFoundWhenTheDirectoryIsMissing() {
+        SnapshotException error = assertThrows(SnapshotException.class, () -> taker.take(new SnapshotTaker.Request(
+                "snap-1", "onprem", "datasets", null, filesystem.resolve("missing"))));
+
+        assertEquals(Reason.FILESYSTEM_NOT_FOUND, error.reason());
+        assertTrue(store.writes.isEmpty(), "nothing is written for a snapshot that fails");
+    }
+
+    private SnapshotResult take(String snapshotId) {
+        return taker.take(new SnapshotTaker.Request(snapshotId, "onprem", "datasets", null, filesystem));
+    }
+
+    private static Map<String, ManifestEntry> byPath(Manifest manifest) {
+        return manifest.entries().stream().collect(Collectors.toMap(ManifestEntry::path, Function.identity()));
+    }
+
+    private static byte[] slice(byte[] bytes, int from, int to) {
+        return Arrays.copyOfRange(bytes, from, to);
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

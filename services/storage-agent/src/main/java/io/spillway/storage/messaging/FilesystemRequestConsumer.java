@@ -1,0 +1,91 @@
+package io.spillway.storage.messaging;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.spillway.kit.Inbox;
+import io.spillway.kit.IncomingEvents;
+import io.spillway.kit.IncomingEvents.Received;
+import io.spillway.kit.IncomingEvents.RejectedEvent;
+import io.spillway.kit.Outbox;
+import io.spillway.schemas.EventType;
+import io.spillway.schemas.StorageEvent.FilesystemReady;
+import io.spillway.schemas.StorageEvent.FilesystemRequested;
+import io.spillway.storage.domain.FilesystemException;
+import io.spillway.storage.domain.FilesystemPlanner;
+import io.spillway.storage.domain.FilesystemPlanner.Decision;
+import io.spillway.storage.persistence.FilesystemCatalogue;
+import io.spillway.storage.storage.PosixFilesystems;
+import io.vertx.mutiny.pgclient.PgPool;
+
+/** Answers {@code FilesystemRequested} for this site: the directory exists, it is catalogued, it is ready. */
+@ApplicationScoped
+public class FilesystemRequestConsumer {
+
+    private static final Logger LOG = Logger.getLogger(FilesystemRequestConsumer.class);
+
+    private final FilesystemPlanner planner;
+    private final PosixFilesystems filesystems;
+    private final FilesystemCatalogue catalogue;
+    private final PgPool pool;
+    private final Inbox inbox;
+    private final Outbox outbox;
+
+    public FilesystemRequestConsumer(FilesystemPlanner planner, PosixFilesystems filesystems,
+            FilesystemCatalogue catalogue, PgPool pool, Inbox inbox, Outbox outbox) {
+        this.planner = planner;
+        this.filesystems = filesystems;
+        this.catalogue = catalogue;
+        this.pool = pool;
+        this.inbox = inbox;
+        this.outbox = outbox;
+    }
+
+    @Incoming("snapshots")
+    public Uni<Void> consume(Message<byte[]> message) {
+        return IncomingEvents.handle(message, Set.of(EventType.FILESYSTEM_REQUESTED), this::apply);
+    }
+
+    private Uni<Void> apply(Received received) {
+        FilesystemRequested request = received.data();
+        Decision decision;
+        try {
+            decision = planner.plan(request.site(), request.filesystem());
+        } catch (FilesystemException e) {
+            throw new RejectedEvent(e.reason() + ": " + e.getMessage());
+        }
+        if (decision instanceof Decision.NotThisSite) {
+            return Uni.createFrom().voidItem();
+        }
+        Decision.Provide provide = (Decision.Provide) decision;
+        // Creating the directory first is safe on a redelivery or a crash before commit: it is idempotent.
+        return Uni.createFrom().item(() -> filesystems.ensureDirectory(provide.directory()))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(directory -> pool.withTransaction(tx -> inbox.firstDelivery(tx, received.event())
+                        .chain(first -> {
+                            if (!first) {
+                                return Uni.createFrom().voidItem();
+                            }
+                            return catalogue.record(tx, provide.name().value(), directory, request.requestId())
+                                    .chain(() -> outbox.append(tx, ready(request, directory),
+                                            received.traceparent()))
+                                    .invoke(() -> LOG.infof("Filesystem %s ready at %s (request %s)",
+                                            provide.name(), directory, request.requestId()))
+                                    .replaceWithVoid();
+                        })));
+    }
+
+    private static FilesystemReady ready(FilesystemRequested request, Path directory) {
+        return new FilesystemReady(request.requestId(), request.site(), request.filesystem(),
+                directory.toAbsolutePath().toString(), List.of());
+    }
+}

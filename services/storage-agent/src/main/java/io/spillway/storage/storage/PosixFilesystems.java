@@ -1,0 +1,69 @@
+package io.spillway.storage.storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+import io.spillway.kit.ServiceIdentity;
+import io.spillway.storage.config.StorageAgentConfig;
+import io.spillway.storage.domain.FilesystemException;
+import io.spillway.storage.domain.FilesystemException.Reason;
+import io.spillway.storage.domain.FilesystemLayout;
+import io.spillway.storage.domain.FilesystemPlanner;
+
+/** Filesystems as directories on a POSIX mount. Blocking: call it from a worker thread, never the event loop. */
+@ApplicationScoped
+public class PosixFilesystems {
+
+    /** Creates the directory when missing; an existing one is fine, which makes provisioning idempotent. */
+    public Path ensureDirectory(Path directory) {
+        try {
+            return Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new FilesystemException(Reason.IO_ERROR, "Cannot create filesystem directory " + directory + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Bytes in the regular files under {@code directory}, symlinks not followed; 0 when it is gone. */
+    public long bytesUsed(Path directory) {
+        long[] total = { 0 };
+        try {
+            Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (attributes.isRegularFile()) {
+                        total[0] += attributes.size();
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    // A file deleted while we count is not an error worth failing a listing for.
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return total[0];
+    }
+
+    /** The site's planner, built from configuration. */
+    @Produces
+    @ApplicationScoped
+    FilesystemPlanner planner(ServiceIdentity identity, StorageAgentConfig config) {
+        return new FilesystemPlanner(identity.site(), new FilesystemLayout(config.root()));
+    }
+}
