@@ -1,7 +1,5 @@
 package io.spillway.system;
 
-import static org.awaitility.Awaitility.await;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -19,6 +17,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.CloudEventDeserializer;
@@ -67,7 +66,7 @@ final class EventTap implements AutoCloseable {
     @SuppressWarnings("unchecked")
     <E extends SpillwayEvent> CloudEvent await(Class<E> type, Predicate<E> matching, Duration timeout) {
         CloudEvent[] found = new CloudEvent[1];
-        await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
             for (CloudEvent event : events) {
                 if (type.isInstance(event.data()) && matching.test((E) event.data())) {
                     found[0] = event;
