@@ -180,14 +180,15 @@ public final class Postgres implements AutoCloseable {
     /** Stops the private cluster if this harness started one. */
     @Override
     public void close() {
-        if (cluster != null) {
-            cluster.stop();
-        } else if (dropOnClose) {
+        if (dropOnClose) {
             try (Connection connection = connectTo("postgres"); Statement drop = connection.createStatement()) {
                 drop.execute("DROP DATABASE IF EXISTS \"" + database.replace("\"", "\"\"") + "\" WITH (FORCE)");
             } catch (SQLException e) {
                 System.err.println("spillway-testing: could not drop database " + database + ": " + e.getMessage());
             }
+        }
+        if (cluster != null) {
+            cluster.stop();
         }
     }
 

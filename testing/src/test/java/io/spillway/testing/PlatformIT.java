@@ -82,6 +82,27 @@ class PlatformIT {
     }
 
     @Test
+    void aDatabaseOfItsOwnIsCreatedForATestPlatformAndDroppedWhenItCloses(Platform platform) throws Exception {
+        // A handle that does not own the server: closing it must drop the database, never stop a cluster.
+        Postgres own = Postgres.at(platform.postgres().url()).withOwnDatabase("spillway_own_" + System.nanoTime() % 100000);
+        try (Connection connection = own.connect(); Statement sql = connection.createStatement();
+                ResultSet db = sql.executeQuery("SELECT current_database()")) {
+            db.next();
+            assertEquals(own.database(), db.getString(1));
+        }
+
+        own.close();
+
+        try (Connection connection = platform.postgres().connect();
+                Statement sql = connection.createStatement();
+                ResultSet exists = sql.executeQuery("SELECT count(*) FROM pg_database WHERE datname = '"
+                        + own.database() + "'")) {
+            exists.next();
+            assertEquals(0, exists.getInt(1), own.database() + " was dropped");
+        }
+    }
+
+    @Test
     void runsSqlAgainstPostgres(Platform platform) throws Exception {
         try (Connection connection = platform.postgres().connect(); Statement sql = connection.createStatement()) {
             sql.execute("CREATE TEMP TABLE platform_it (id int PRIMARY KEY, name text)");
@@ -95,7 +116,8 @@ class PlatformIT {
             }
             try (ResultSet db = sql.executeQuery("SELECT current_database()")) {
                 db.next();
-                assertEquals(Postgres.DATABASE, db.getString(1));
+                assertEquals(platform.postgres().database(), db.getString(1));
+                assertTrue(db.getString(1).startsWith(Postgres.DATABASE), "a Spillway database: " + db.getString(1));
             }
         }
     }
@@ -125,7 +147,7 @@ class PlatformIT {
         assertEquals("us-east-1", config.get("spillway.s3.region"));
         assertTrue(config.keySet().containsAll(
                 List.of("quarkus.datasource.password", "spillway.s3.access-key", "spillway.s3.secret-key")));
-        assertTrue(platform.postgres().jdbcUrl().matches("jdbc:postgresql://[^/]+:\\d+/spillway"),
+        assertTrue(platform.postgres().jdbcUrl().matches("jdbc:postgresql://[^/]+:\\d+/spillway(_[0-9a-f]{8})?"),
                 platform.postgres().jdbcUrl());
 
         Map<String, String> env = platform.environment();

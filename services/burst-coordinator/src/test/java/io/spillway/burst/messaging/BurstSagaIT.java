@@ -32,6 +32,7 @@ import io.spillway.schemas.StorageEvent.SnapshotRequested;
 import io.spillway.schemas.StorageEvent.SnapshotUploaded;
 import io.spillway.schemas.Topics;
 import io.spillway.testing.PlatformTestResource;
+import io.spillway.testing.TestEvents;
 import io.vertx.mutiny.pgclient.PgPool;
 
 @QuarkusTest

@@ -42,6 +42,7 @@ import io.spillway.schemas.StorageEvent.SnapshotUploaded;
 import io.spillway.schemas.Topics;
 import io.spillway.snapshot.config.SnapshotWorkerConfig;
 import io.spillway.testing.PlatformTestResource;
+import io.spillway.testing.TestEvents;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 

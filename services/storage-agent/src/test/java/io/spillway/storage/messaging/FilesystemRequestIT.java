@@ -39,6 +39,7 @@ import io.spillway.schemas.StorageEvent.FilesystemRequested;
 import io.spillway.schemas.Topics;
 import io.spillway.storage.config.StorageAgentConfig;
 import io.spillway.testing.PlatformTestResource;
+import io.spillway.testing.TestEvents;
 
 @QuarkusTest
 @WithTestResource(PlatformTestResource.class)

@@ -1,13 +1,18 @@
-package io.spillway.snapshot.messaging;
+package io.spillway.testing;
+
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
@@ -17,42 +22,56 @@ import io.spillway.schemas.CloudEventDeserializer;
 import io.spillway.schemas.CloudEventSerializer;
 import io.spillway.schemas.SpillwayEvent;
 
-/** Sends and watches CloudEvents on the real broker, as another service would. */
-final class TestEvents {
+/** Sends and watches Spillway CloudEvents on the real broker, as another service would, for integration tests. */
+public final class TestEvents {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaCompanion kafka;
 
-    TestEvents(KafkaCompanion kafka) {
+    public TestEvents(KafkaCompanion kafka) {
         this.kafka = kafka;
         kafka.registerSerde(CloudEvent.class, new CloudEventSerializer(), new LenientDeserializer());
     }
 
     /** A new CloudEvent carrying {@code event}, as a test producer at site {@code test} would emit it. */
-    static CloudEvent cloudEvent(SpillwayEvent event) {
+    public static CloudEvent cloudEvent(SpillwayEvent event) {
         return CloudEvent.of(CloudEvent.source("test", "it"), event, null);
     }
 
     /** Sends {@code event} keyed by its subject. */
-    void send(CloudEvent event) {
+    public void send(CloudEvent event) {
         send(event, event.subject());
     }
 
     /** Sends {@code event} with an explicit key, to put it on the same partition as another. */
-    void send(CloudEvent event, String key) {
+    public void send(CloudEvent event, String key) {
         kafka.produce(CloudEvent.class)
                 .fromRecords(new ProducerRecord<>(event.topic(), key, event))
                 .awaitCompletion(TIMEOUT);
     }
 
     /** Starts watching {@code topic} from its beginning. */
-    ConsumerTask<String, CloudEvent> watch(String topic) {
+    public ConsumerTask<String, CloudEvent> watch(String topic) {
         return kafka.consume(CloudEvent.class).fromTopics(topic);
     }
 
+    /** Waits until {@code task} has read everything that is on {@code topic} now. */
+    public void awaitCaughtUp(ConsumerTask<String, CloudEvent> task, String topic) {
+        List<TopicPartition> partitions = kafka.topics().describe(topic).get(topic).partitions().stream()
+                .map(partition -> new TopicPartition(topic, partition.partition()))
+                .toList();
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        kafka.offsets().list(partitions).forEach((partition, end) -> ends.put(partition, end.offset()));
+        await().atMost(TIMEOUT).until(() -> {
+            Map<TopicPartition, Long> read = task.latestOffsets();
+            return ends.entrySet().stream()
+                    .allMatch(end -> end.getValue() == 0 || read.getOrDefault(end.getKey(), -1L) >= end.getValue() - 1);
+        });
+    }
+
     /** The events of {@code type} seen so far on {@code task} that match {@code filter}. */
-    static <E extends SpillwayEvent> List<E> seen(ConsumerTask<String, CloudEvent> task, Class<E> type,
+    public static <E extends SpillwayEvent> List<E> seen(ConsumerTask<String, CloudEvent> task, Class<E> type,
             Predicate<E> filter) {
         return task.getRecords().stream()
                 .map(ConsumerRecord::value)
@@ -64,7 +83,7 @@ final class TestEvents {
                 .toList();
     }
 
-    static <E extends SpillwayEvent> Optional<E> first(ConsumerTask<String, CloudEvent> task, Class<E> type,
+    public static <E extends SpillwayEvent> Optional<E> first(ConsumerTask<String, CloudEvent> task, Class<E> type,
             Predicate<E> filter) {
         return seen(task, type, filter).stream().findFirst();
     }
@@ -73,7 +92,7 @@ final class TestEvents {
      * Reads what it can and {@code null} for a record that breaks the contract (a test may put one on a topic on
      * purpose), so one bad record does not end the watch.
      */
-    static final class LenientDeserializer extends CloudEventDeserializer {
+    public static final class LenientDeserializer extends CloudEventDeserializer {
 
         @Override
         public CloudEvent deserialize(String topic, Headers headers, byte[] data) {
