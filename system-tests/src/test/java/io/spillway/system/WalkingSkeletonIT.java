@@ -127,8 +127,10 @@ class WalkingSkeletonIT {
     @Test
     void aQueueSignalBecomesABurstWhoseDatasetIsSnapshottedIntoS3() throws Exception {
         String filesystem = "ds-" + UUID.randomUUID().toString().substring(0, 8);
+        // An external system that traces its own work: the platform continues its trace.
+        String externalTrace = "00-" + UUID.randomUUID().toString().replace("-", "") + "-00f067aa0ba902b7-01";
         tap.publish(CloudEvent.of("/system-test", new StorageEvent.FilesystemRequested("req-" + filesystem, "onprem",
-                filesystem), null));
+                filesystem), externalTrace));
         CloudEvent ready = tap.await(StorageEvent.FilesystemReady.class, r -> r.filesystem().equals(filesystem),
                 Duration.ofSeconds(30));
         Path mount = Path.of(((StorageEvent.FilesystemReady) ready.data()).mountPath());
@@ -139,7 +141,7 @@ class WalkingSkeletonIT {
         Files.writeString(mount.resolve("labels.txt"), "cat\ndog\n");
 
         tap.publish(CloudEvent.of("/system-test", new QueueEvent.QueueThresholdExceeded("onprem", 11, 10,
-                List.of(new BurstCandidate("job-" + filesystem, "default", 1, List.of(filesystem)))), null));
+                List.of(new BurstCandidate("job-" + filesystem, "default", 1, List.of(filesystem)))), externalTrace));
 
         CloudEvent requested = tap.await(StorageEvent.SnapshotRequested.class,
                 r -> r.filesystem().equals(filesystem) && r.burstId() != null, Duration.ofSeconds(30));
@@ -150,6 +152,17 @@ class WalkingSkeletonIT {
         assertEquals(sample.length + "cat\ndog\n".length(), snapshot.bytesScanned());
         assertTrue(platform.s3Client().headObject(b -> b.bucket(platform.s3Bucket()).key(snapshot.locator()))
                 .contentLength() > 0, "the manifest is in S3 at the locator");
+
+        String traceId = traceId(externalTrace);
+        assertEquals(traceId, traceId(ready.traceparent()), "storage-agent continues the caller's trace");
+        assertEquals(traceId, traceId(requested.traceparent()), "burst-coordinator continues the caller's trace");
+        assertEquals(traceId, traceId(uploaded.traceparent()), "snapshot-worker continues the caller's trace");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Set<String> servicesInTrace = traces.spansOfTrace(traceId).stream()
+                    .map(OtlpTraceCollector.CollectedSpan::serviceName).collect(Collectors.toSet());
+            assertTrue(servicesInTrace.containsAll(Set.of("storage-agent", "burst-coordinator", "snapshot-worker")),
+                    "services with spans in the trace: " + servicesInTrace);
+        });
     }
 
     private static JsonNode getJson(String url) throws IOException, InterruptedException {
