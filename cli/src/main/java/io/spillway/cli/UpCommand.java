@@ -18,8 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code spillway up}: starts Kafka, PostgreSQL, S3 and every service on embedded defaults. */
-@Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Start the local platform (Kafka, PostgreSQL, S3) and every Spillway service, two sites.")
+@Command(name = "up", mixinStandardHelpOptions = true, description = "Start the local platform (Kafka, PostgreSQL, S3) and every Spillway service, two sites.")
 public class UpCommand implements Callable<Integer> {
 
     @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka broker port (default ${DEFAULT-VALUE}).")

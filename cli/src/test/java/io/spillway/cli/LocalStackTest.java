@@ -1,8 +1,5 @@
 package io.spillway.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.spillway.cli.stack.LocalStack;
 import io.spillway.cli.stack.ServiceSpec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LocalStackTest {
 

@@ -34,6 +34,7 @@ public sealed interface BurstEvent extends SpillwayEvent {
 
     /** The burst ended without running its jobs at the burst site; they stay queued at home. */
     record BurstFailed(String burstId, String homeSite, String burstSite, String step, String reason)
-            implements BurstEvent {
+            implements
+                BurstEvent {
     }
 }

@@ -1,9 +1,9 @@
 package io.spillway.schemas;
 
+import java.util.Locale;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
-import java.util.Locale;
 
 /** Priority classes of jobs, highest last in preemption order: only {@code train} may be preempted or run over quota. */
 public enum PriorityClass {

@@ -14,7 +14,8 @@ public sealed interface QueueEvent extends SpillwayEvent {
 
     /** More than {@code threshold} jobs have waited for capacity at {@code site} for the debounce interval. */
     record QueueThresholdExceeded(String site, int waiting, int threshold, List<BurstCandidate> candidates)
-            implements QueueEvent {
+            implements
+                QueueEvent {
 
         public QueueThresholdExceeded {
             candidates = candidates == null ? List.of() : List.copyOf(candidates);

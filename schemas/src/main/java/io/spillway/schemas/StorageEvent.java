@@ -23,7 +23,8 @@ public sealed interface StorageEvent extends SpillwayEvent {
      * @param paths the paths ready so far, empty when the whole filesystem is
      */
     record FilesystemReady(String requestId, String site, String filesystem, String mountPath, List<String> paths)
-            implements StorageEvent {
+            implements
+                StorageEvent {
 
         public FilesystemReady {
             paths = paths == null ? List.of() : List.copyOf(paths);
@@ -32,12 +33,14 @@ public sealed interface StorageEvent extends SpillwayEvent {
 
     /** Take a point-in-time snapshot of {@code path} (or the whole filesystem) at {@code site} and upload it. */
     record SnapshotRequested(String snapshotId, String site, String filesystem, String path, String burstId)
-            implements StorageEvent {
+            implements
+                StorageEvent {
     }
 
     /** The snapshot's manifest is built: the point in time is fixed. */
     record SnapshotCreated(String snapshotId, String site, String filesystem, long files, long bytes, String burstId)
-            implements StorageEvent {
+            implements
+                StorageEvent {
     }
 
     /** The snapshot is complete in the object store; {@code locator} names its manifest there. */
@@ -56,7 +59,8 @@ public sealed interface StorageEvent extends SpillwayEvent {
 
     /** The snapshot could not be taken or uploaded; nothing of it is visible. */
     record SnapshotFailed(String snapshotId, String site, String filesystem, String reason, String burstId)
-            implements StorageEvent {
+            implements
+                StorageEvent {
     }
 
     /** Rebuild {@code filesystem} at {@code site} from the snapshot at {@code locator}, {@code priorityPaths} first. */

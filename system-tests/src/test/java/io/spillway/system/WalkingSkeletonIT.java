@@ -1,9 +1,5 @@
 package io.spillway.system;
 
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -38,6 +34,10 @@ import io.spillway.schemas.QueueEvent;
 import io.spillway.schemas.StorageEvent;
 import io.spillway.testing.OtlpTraceCollector;
 import io.spillway.testing.Platform;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The walking skeleton end to end: the platform (Kafka, PostgreSQL, S3 as processes) and every service as its own

@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -325,7 +324,7 @@ public final class Platform implements AutoCloseable {
     @Override
     public void close() {
         List<CompletableFuture<Void>> stops = new ArrayList<>();
-        for (AutoCloseable component : List.<AutoCloseable>of(kafka, postgres, s3)) {
+        for (AutoCloseable component : List.<AutoCloseable> of(kafka, postgres, s3)) {
             stops.add(CompletableFuture.runAsync(() -> {
                 try {
                     component.close();

@@ -1,7 +1,5 @@
 package io.spillway.testing;
 
-import static org.awaitility.Awaitility.await;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +19,8 @@ import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.CloudEventDeserializer;
 import io.spillway.schemas.CloudEventSerializer;
 import io.spillway.schemas.SpillwayEvent;
+
+import static org.awaitility.Awaitility.await;
 
 /** Sends and watches Spillway CloudEvents on the real broker, as another service would, for integration tests. */
 public final class TestEvents {

@@ -1,8 +1,5 @@
 package io.spillway.testing;
 
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -26,6 +23,9 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class OtlpTraceCollectorTest {
 
@@ -55,7 +55,8 @@ class OtlpTraceCollectorTest {
                     true);
             post(collector, ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
                     .addScopeSpans(ScopeSpans.newBuilder().addSpans(span("ffffffffffffffffffffffffffffffff",
-                            "0000000000000001", "", "unrelated")))).build(), false);
+                            "0000000000000001", "", "unrelated"))))
+                    .build(), false);
 
             await().atMost(Duration.ofSeconds(5)).until(() -> collector.spans().size() == 3);
             List<OtlpTraceCollector.CollectedSpan> trace = collector.spansOfTrace(TRACE_ID.toUpperCase());

@@ -1,11 +1,5 @@
 package io.spillway.testing;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.awaitility.Awaitility.await;
-
 import java.lang.reflect.Field;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -37,6 +31,12 @@ import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ExtendWith(PlatformExtension.class)
 class PlatformIT {
@@ -85,7 +85,8 @@ class PlatformIT {
     void aDatabaseOfItsOwnIsCreatedForATestPlatformAndDroppedWhenItCloses(Platform platform) throws Exception {
         // A handle that does not own the server: closing it must drop the database, never stop a cluster.
         Postgres own = Postgres.at(platform.postgres().url()).withOwnDatabase("spillway_own_" + System.nanoTime() % 100000);
-        try (Connection connection = own.connect(); Statement sql = connection.createStatement();
+        try (Connection connection = own.connect();
+                Statement sql = connection.createStatement();
                 ResultSet db = sql.executeQuery("SELECT current_database()")) {
             db.next();
             assertEquals(own.database(), db.getString(1));

@@ -1,10 +1,5 @@
 package io.spillway.testing;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,6 +10,11 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The fallback for machines without a PostgreSQL on 5432: a private cluster from the machine's initdb/pg_ctl. */
 class PrivatePostgresIT {
@@ -28,7 +28,8 @@ class PrivatePostgresIT {
         try (Postgres postgres = Postgres.startPrivate(dir.resolve("pg"), 0)) {
             assertTrue(postgres.pid().isPresent());
             pid = postgres.pid().getAsLong();
-            try (Connection connection = postgres.connect(); Statement sql = connection.createStatement();
+            try (Connection connection = postgres.connect();
+                    Statement sql = connection.createStatement();
                     ResultSet row = sql.executeQuery("SELECT current_database(), current_setting('port')")) {
                 row.next();
                 assertEquals(Postgres.DATABASE, row.getString(1));

@@ -18,7 +18,10 @@ public interface SchedulerConfig {
     @WithDefault("auto")
     InventorySource inventory();
 
-    /** The site's nodes by name, when the inventory comes from configuration; none configured means one node {@code local-0} with 2 GPUs. */
+    /**
+     * The site's nodes by name, when the inventory comes from configuration; none configured means one node {@code local-0}
+     * with 2 GPUs.
+     */
     Map<String, NodeConfig> nodes();
 
     /** The node name under which the GPUs found by {@code nvidia-smi} are scheduled. */

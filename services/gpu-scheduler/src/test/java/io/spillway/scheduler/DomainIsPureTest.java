@@ -1,12 +1,12 @@
 package io.spillway.scheduler;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /** The scheduler's core stays free of frameworks, so it can be reasoned about and tested as plain Java. */
 @AnalyzeClasses(packages = "io.spillway.scheduler", importOptions = ImportOption.DoNotIncludeTests.class)

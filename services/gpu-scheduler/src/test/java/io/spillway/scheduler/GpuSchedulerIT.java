@@ -1,20 +1,5 @@
 package io.spillway.scheduler;
 
-import static io.restassured.RestAssured.given;
-import static io.spillway.scheduler.JobsTopic.TIMEOUT;
-import static io.spillway.scheduler.JobsTopic.newJobId;
-import static io.spillway.scheduler.JobsTopic.newTraceparent;
-import static io.spillway.scheduler.JobsTopic.spec;
-import static io.spillway.scheduler.JobsTopic.traceId;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItems;
-import static org.hamcrest.Matchers.not;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
@@ -47,6 +32,21 @@ import io.spillway.schemas.JobEvent.JobStarted;
 import io.spillway.schemas.JobEvent.JobSubmitted;
 import io.spillway.schemas.Topics;
 import io.spillway.testing.PlatformTestResource;
+
+import static io.restassured.RestAssured.given;
+import static io.spillway.scheduler.JobsTopic.TIMEOUT;
+import static io.spillway.scheduler.JobsTopic.newJobId;
+import static io.spillway.scheduler.JobsTopic.newTraceparent;
+import static io.spillway.scheduler.JobsTopic.spec;
+import static io.spillway.scheduler.JobsTopic.traceId;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The scheduler of site onprem against a real broker and database, running real processes on its 2 GPUs. */
 @QuarkusTest

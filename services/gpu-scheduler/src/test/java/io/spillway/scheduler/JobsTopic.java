@@ -1,7 +1,5 @@
 package io.spillway.scheduler;
 
-import static org.awaitility.Awaitility.await;
-
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,6 +22,8 @@ import io.spillway.schemas.JobSpec;
 import io.spillway.schemas.PriorityClass;
 import io.spillway.schemas.SpillwayEvent;
 import io.spillway.schemas.Topics;
+
+import static org.awaitility.Awaitility.await;
 
 /** The {@code spillway.jobs} topic as the integration tests see it: events sent as job-intake would, events read back. */
 final class JobsTopic implements AutoCloseable {

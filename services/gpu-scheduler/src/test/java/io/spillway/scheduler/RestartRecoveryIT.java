@@ -1,13 +1,5 @@
 package io.spillway.scheduler;
 
-import static io.spillway.scheduler.JobsTopic.newJobId;
-import static io.spillway.scheduler.JobsTopic.newTraceparent;
-import static io.spillway.scheduler.JobsTopic.spec;
-import static io.spillway.scheduler.JobsTopic.traceId;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -33,6 +25,14 @@ import io.spillway.testing.PlatformTestResource;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.Tuple;
+
+import static io.spillway.scheduler.JobsTopic.newJobId;
+import static io.spillway.scheduler.JobsTopic.newTraceparent;
+import static io.spillway.scheduler.JobsTopic.spec;
+import static io.spillway.scheduler.JobsTopic.traceId;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * A job that was running when a previous scheduler process died: its GPUs stay held (nothing is placed on them

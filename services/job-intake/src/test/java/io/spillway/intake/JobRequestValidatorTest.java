@@ -1,9 +1,5 @@
 package io.spillway.intake;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +10,10 @@ import io.spillway.intake.domain.JobRequestValidator;
 import io.spillway.intake.domain.Violation;
 import io.spillway.schemas.PriorityClass;
 import io.spillway.schemas.VolumeMount;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JobRequestValidatorTest {
 

@@ -1,7 +1,5 @@
 package io.spillway.intake;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -10,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import io.spillway.intake.domain.JobState;
 import io.spillway.schemas.JobEvent;
 import io.spillway.schemas.Placement;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class JobStateTest {
 

@@ -1,9 +1,5 @@
 package io.spillway.burst.domain;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -16,6 +12,10 @@ import org.junit.jupiter.api.Test;
 import io.spillway.burst.domain.Command.RequestSnapshot;
 import io.spillway.burst.domain.Decision.Outcome;
 import io.spillway.burst.domain.QueueSignal.Candidate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BurstSagaTest {
 

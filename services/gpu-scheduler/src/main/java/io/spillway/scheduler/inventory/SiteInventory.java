@@ -18,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Startup;
-
 import io.spillway.scheduler.SchedulerConfig;
 import io.spillway.scheduler.SchedulerConfig.InventorySource;
 import io.spillway.scheduler.SchedulerConfig.NodeConfig;

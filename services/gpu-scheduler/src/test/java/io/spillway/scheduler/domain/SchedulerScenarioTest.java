@@ -1,7 +1,5 @@
 package io.spillway.scheduler.domain;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +10,8 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The scheduler's decisions as a table: nodes, held allocations and pending jobs in; placements and pending reasons

@@ -1,9 +1,5 @@
 package io.spillway.scheduler.inventory;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.spillway.scheduler.domain.Gpu;
 import io.spillway.scheduler.domain.Node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NvidiaSmiTest {
 

@@ -1,7 +1,5 @@
 package io.spillway.snapshot.s3;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -13,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.spillway.snapshot.domain.Manifest;
 import io.spillway.snapshot.domain.ManifestEntry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class ManifestJsonTest {
 

@@ -1,15 +1,15 @@
 package io.spillway.storage.domain;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
 import io.spillway.storage.domain.FilesystemException.Reason;
 import io.spillway.storage.domain.FilesystemPlanner.Decision;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class FilesystemPlannerTest {
 
