@@ -86,6 +86,27 @@ class RestartRecoveryIT {
         jobs.awaitEmitted(waiting, JobCompleted.class);
     }
 
+    @Test
+    void aWaitingJobWhoseStoredSpecCannotBeReadFailsAloneAndTheSiteGoesOn() {
+        String unreadable = newJobId();
+        String unreadableTrace = newTraceparent();
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO job_spec (job_id, home_site, spec, submitted_at,"
+                + " traceparent) VALUES ($1, 'onprem', '\"not a spec\"'::jsonb, $2, $3)")
+                .execute(Tuple.of(unreadable, now, unreadableTrace))
+                .chain(() -> tx.preparedQuery("INSERT INTO job (job_id, submitted_at, state, traceparent)"
+                        + " VALUES ($1, $2, 'PENDING', $3)").execute(Tuple.of(unreadable, now, unreadableTrace))))
+                .await().atMost(Duration.ofSeconds(10));
+        String healthy = newJobId();
+
+        jobs.send(new JobSubmitted(healthy, "onprem", spec(List.of("true"), 1.0), "alice"), newTraceparent());
+
+        JobFailed failed = jobs.awaitEmitted(unreadable, JobFailed.class);
+        assertEquals("the scheduler cannot read the job's stored spec", failed.reason());
+        assertNull(failed.exitCode());
+        jobs.awaitEmitted(healthy, JobCompleted.class);
+    }
+
     /** What a scheduler process that died mid-run leaves in the database: a RUNNING job holding GPUs. */
     private void leaveRunningFromAPreviousProcess(String jobId, String traceparent, String... gpuIds) throws Exception {
         JsonObject spec = new JsonObject(EventCodec.shared().mapper().writeValueAsString(spec(List.of("sleep", "300"),

@@ -64,7 +64,9 @@ public class SchedulerStateResource {
     }
 
     private static SchedulerState.JobView view(StoredJob job) {
-        return new SchedulerState.JobView(job.jobId(), job.spec().name(), job.spec().project(), job.state().name(),
+        // A job whose stored spec cannot be read is still listed, without its name and project.
+        return new SchedulerState.JobView(job.jobId(), job.spec() == null ? null : job.spec().name(),
+                job.spec() == null ? null : job.spec().project(), job.state().name(),
                 job.reason(), job.node(), job.gpuIds(), job.gpuFraction(), job.exitCode(), job.submittedAt(),
                 job.startedAt(), job.endedAt());
     }

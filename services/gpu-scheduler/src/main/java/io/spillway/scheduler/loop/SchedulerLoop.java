@@ -62,6 +62,7 @@ public class SchedulerLoop {
     private static final Logger LOG = Logger.getLogger(SchedulerLoop.class);
     static final String RESTARTED_WHILE_RUNNING = "scheduler restarted while the job ran";
     static final String RESTARTED_BEFORE_START = "scheduler restarted before the job started";
+    static final String UNREADABLE_SPEC = "the scheduler cannot read the job's stored spec";
     private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
@@ -180,14 +181,19 @@ public class SchedulerLoop {
                 .chain(held -> store.jobsIn(tx, JobState.PENDING, false).chain(queue -> {
                     Map<String, StoredJob> byId = new HashMap<>();
                     List<PendingJob> pending = new ArrayList<>();
+                    Map<StoredJob, String> unplaceable = new java.util.LinkedHashMap<>();
                     for (StoredJob job : queue) {
                         byId.put(job.jobId(), job);
+                        if (job.spec() == null) {
+                            unplaceable.put(job, UNREADABLE_SPEC);
+                            continue;
+                        }
                         try {
                             pending.add(new PendingJob(job.jobId(), JobRequirements.gpuRequest(job.spec()),
                                     job.submittedAt().toInstant(), job.spec().nodePool()));
                         } catch (InvalidGpuRequest e) {
-                            // The consumer refuses these; one that got through must not stop the whole site.
-                            LOG.errorf("Job %s cannot be placed and is skipped: %s", job.jobId(), e.getMessage());
+                            // The consumer refuses these; one that got through fails alone, the site goes on.
+                            unplaceable.put(job, e.getMessage());
                         }
                     }
                     SchedulingResult decided = scheduler.schedule(new SiteSnapshot(inventory.nodes(), held, pending));
@@ -198,7 +204,8 @@ public class SchedulerLoop {
                     List<Map.Entry<String, String>> changed = decided.waiting().entrySet().stream()
                             .filter(waiting -> !waiting.getValue().equals(byId.get(waiting.getKey()).reason()))
                             .toList();
-                    return allocations
+                    return failUnplaceable(tx, unplaceable)
+                            .chain(() -> allocations)
                             .chain(() -> sequentially(changed, waiting -> store
                                     .setReason(tx, waiting.getKey(), waiting.getValue())
                                     .call(() -> outbox.append(tx, new JobPending(waiting.getKey(), site,
@@ -209,6 +216,17 @@ public class SchedulerLoop {
             LOG.infof("Allocated %s: node %s, GPUs %s, %s of each", allocation.jobId(), allocation.node(),
                     allocation.gpuIds(), allocation.fraction());
         }
+    }
+
+    private Uni<Void> failUnplaceable(SqlConnection tx, Map<StoredJob, String> unplaceable) {
+        return sequentially(List.copyOf(unplaceable.entrySet()), entry -> {
+            StoredJob job = entry.getKey();
+            LOG.errorf("Job %s cannot be placed and fails: %s", job.jobId(), entry.getValue());
+            return store.finish(tx, job.jobId(), JobState.FAILED, null, entry.getValue())
+                    .call(() -> outbox.append(tx, new JobFailed(job.jobId(), site, null, entry.getValue(), 0),
+                            job.traceparent()))
+                    .replaceWithVoid();
+        });
     }
 
     /** Cancelled jobs that wait or are about to start end here; running ones are stopped and end when they exit. */

@@ -9,6 +9,8 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -29,6 +31,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class JobStore {
+
+    private static final Logger LOG = Logger.getLogger(JobStore.class);
 
     private static final String LIVE = "('PENDING', 'ALLOCATED', 'RUNNING')";
     private static final String SELECT_JOB = "SELECT j.job_id, j.state, j.reason, j.traceparent, j.submitted_at,"
@@ -194,7 +198,8 @@ public class JobStore {
             jobs.add(new StoredJob(row.getString("job_id"), JobState.valueOf(row.getString("state")),
                     row.getString("reason"), row.getString("traceparent"), row.getOffsetDateTime("submitted_at"),
                     row.getOffsetDateTime("started_at"), row.getOffsetDateTime("ended_at"),
-                    row.getInteger("exit_code"), row.getBoolean("cancel_requested"), fromJson(row.getString("spec")),
+                    row.getInteger("exit_code"), row.getBoolean("cancel_requested"),
+                    specOrNull(row.getString("job_id"), row.getString("spec"), this::fromJson),
                     row.getString("node"), gpuIds == null ? List.of() : Arrays.asList(gpuIds),
                     row.getDouble("fraction")));
         }
@@ -224,6 +229,16 @@ public class JobStore {
             return mapper.readValue(json, JobSpec.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A stored job spec does not read back: " + e.getMessage(), e);
+        }
+    }
+
+    /** The spec of a listed job, or {@code null} when it cannot be read: one bad row must not stop the site. */
+    private static JobSpec specOrNull(String jobId, String json, java.util.function.Function<String, JobSpec> read) {
+        try {
+            return read.apply(json);
+        } catch (IllegalStateException e) {
+            LOG.errorf("The stored spec of job %s cannot be read: %s", jobId, e.getMessage());
+            return null;
         }
     }
 

@@ -11,6 +11,7 @@ import io.spillway.schemas.JobSpec;
  *
  * @param node where it holds or held GPUs, or {@code null} before it was allocated
  * @param traceparent the job's trace, continued by every event about it
+ * @param spec what the job asked for, or {@code null} when the stored spec cannot be read
  */
 public record StoredJob(
         String jobId,
