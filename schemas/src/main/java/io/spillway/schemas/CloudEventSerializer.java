@@ -1,6 +1,7 @@
 package io.spillway.schemas;
 
 import java.nio.charset.StandardCharsets;
+import java.time.format.DateTimeFormatter;
 
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serializer;
@@ -26,7 +27,7 @@ public class CloudEventSerializer implements Serializer<CloudEvent> {
         put(headers, CloudEventHeaders.SPEC_VERSION, CloudEvent.SPEC_VERSION);
         put(headers, CloudEventHeaders.TYPE, event.type());
         put(headers, CloudEventHeaders.SUBJECT, event.subject());
-        put(headers, CloudEventHeaders.TIME, event.time().toString());
+        put(headers, CloudEventHeaders.TIME, rfc3339(event));
         put(headers, CloudEventHeaders.CONTENT_TYPE, "application/json");
         // The event's own trace context wins: it is the trace of the job or entity, which is what ties one
         // job's spans together across services, whatever thread or context the event is sent from.
@@ -34,6 +35,14 @@ public class CloudEventSerializer implements Serializer<CloudEvent> {
             put(headers, CloudEventHeaders.TRACEPARENT, event.traceparent());
         }
         return data;
+    }
+
+    /**
+     * RFC 3339 always has seconds; {@code OffsetDateTime.toString()} drops them when they are zero, which strict
+     * CloudEvents readers refuse.
+     */
+    static String rfc3339(CloudEvent event) {
+        return DateTimeFormatter.ISO_INSTANT.format(event.time());
     }
 
     private static void put(Headers headers, String name, String value) {

@@ -81,6 +81,19 @@ class EventContractTest {
     }
 
     @Test
+    void ceTimeIsWrittenAsRfc3339WithSecondsEvenWhenTheyAreZero() {
+        CloudEvent sent = new CloudEvent("id-1", "/ci", java.time.OffsetDateTime.parse("2026-11-29T11:00+01:00"), null,
+                new JobEvent.JobCancelled("job-1", null, null));
+        RecordHeaders headers = new RecordHeaders();
+
+        byte[] value = serializer.serialize(Topics.JOBS, headers, sent);
+
+        assertEquals("2026-11-29T10:00:00Z", header(headers, CloudEventHeaders.TIME));
+        assertEquals(sent.time().toInstant(),
+                deserializer.deserialize(Topics.JOBS, headers, value).time().toInstant());
+    }
+
+    @Test
     void dataThatBreaksItsSchemaIsRefusedNamingTheField() {
         ObjectNode json = codec.mapper().valueToTree(SampleEvents.all().get(EventType.JOB_SUBMITTED));
         ((ObjectNode) json.get("spec")).put("gpu", -1);

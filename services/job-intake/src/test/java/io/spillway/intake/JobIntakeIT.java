@@ -29,13 +29,16 @@ import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.CloudEventDeserializer;
 import io.spillway.schemas.CloudEventHeaders;
 import io.spillway.schemas.CloudEventSerializer;
+import io.spillway.schemas.EventCodec;
 import io.spillway.schemas.JobEvent;
+import io.spillway.schemas.JobSpec;
 import io.spillway.schemas.Placement;
 import io.spillway.schemas.Topics;
 import io.spillway.testing.PlatformTestResource;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -148,6 +151,90 @@ class JobIntakeIT {
     }
 
     @Test
+    void anExternalSystemSubmitsAJobAsAStructuredCloudEventThatIsPublishedUnchangedOnce() throws Exception {
+        String jobId = "ext-" + UUID.randomUUID();
+        String ceId = UUID.randomUUID().toString();
+        String event = """
+                {"specversion": "1.0", "id": "%s", "source": "/ci/pipeline-7", "type": "io.spillway.JobSubmitted.v1",
+                 "subject": "%s", "time": "2026-11-29T10:00:00Z",
+                 "data": {"jobId": "%s", "site": "onprem",
+                          "spec": {"name": "nightly", "project": "vision", "command": ["true"], "gpu": 1,
+                                   "workers": 1, "priority": "train"}}}
+                """.formatted(ceId, jobId, jobId);
+
+        given().contentType("application/cloudevents+json").body(event).post("/api/v1/events")
+                .then().statusCode(202).body("id", equalTo(ceId)).body("duplicate", equalTo(false));
+        given().contentType("application/cloudevents+json").body(event).post("/api/v1/events")
+                .then().statusCode(200).body("duplicate", equalTo(true));
+
+        ConsumerRecord<String, byte[]> published = awaitRecord(Topics.JOBS, jobId, "io.spillway.JobSubmitted.v1");
+        assertEquals(ceId, header(published, CloudEventHeaders.ID));
+        assertEquals("/ci/pipeline-7", header(published, CloudEventHeaders.SOURCE));
+        assertEquals(1, countRecords(Topics.JOBS, jobId), "a repeated post is published once");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/jobs/" + jobId)
+                .then().statusCode(200).body("name", equalTo("nightly")).body("project", equalTo("vision")));
+    }
+
+    @Test
+    void aRecordWhoseCeTimeOmitsTheSecondsDoesNotStallTheConsumer() throws Exception {
+        String jobId = "raw-" + UUID.randomUUID();
+        byte[] data = EventCodec.shared().encode(new JobEvent.JobSubmitted(jobId, "onprem",
+                new JobSpec("raw", "vision", null, List.of("true"), 1.0, null, null, null, 1, null, null, null, null,
+                        null),
+                null));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.JOBS, jobId, data);
+            record.headers().add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+            record.headers().add(CloudEventHeaders.SOURCE, "/external/test".getBytes(StandardCharsets.UTF_8));
+            record.headers().add(CloudEventHeaders.SPEC_VERSION, "1.0".getBytes(StandardCharsets.UTF_8));
+            record.headers().add(CloudEventHeaders.TYPE,
+                    "io.spillway.JobSubmitted.v1".getBytes(StandardCharsets.UTF_8));
+            record.headers().add(CloudEventHeaders.TIME, "2026-11-29T10:00Z".getBytes(StandardCharsets.UTF_8));
+            producer.send(record).get();
+        }
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/jobs/" + jobId)
+                .then().statusCode(200).body("name", equalTo("raw")));
+    }
+
+    @Test
+    void anExternalSystemCancelsAJobWithABinaryModeCloudEvent() {
+        String jobId = "ext-" + UUID.randomUUID();
+
+        given().contentType(ContentType.JSON).header("ce-id", UUID.randomUUID().toString())
+                .header("ce-source", "/scheduler-bridge").header("ce-type", "io.spillway.JobCancelled.v1")
+                .header("ce-specversion", "1.0").body(Map.of("jobId", jobId, "reason", "budget exhausted"))
+                .post("/api/v1/events")
+                .then().statusCode(202).body("subject", equalTo(jobId));
+
+        awaitRecord(Topics.JOBS, jobId, "io.spillway.JobCancelled.v1");
+    }
+
+    @Test
+    void postedEventsThatAreNotAcceptableAreRefusedSayingWhy() {
+        given().contentType(ContentType.JSON).header("ce-id", "1").header("ce-source", "/x")
+                .header("ce-type", "io.spillway.GpuAllocated.v1").header("ce-specversion", "1.0")
+                .body(Map.of("jobId", "j")).post("/api/v1/events")
+                .then().statusCode(400).body("violations[0].field", equalTo("ce-type"))
+                .body("violations[0].message", containsString("not accepted from external systems"));
+        given().contentType(ContentType.JSON).header("ce-source", "/x")
+                .header("ce-type", "io.spillway.JobCancelled.v1").header("ce-specversion", "0.3")
+                .body(Map.of("jobId", "j")).post("/api/v1/events")
+                .then().statusCode(400).body("violations.field", hasItems("ce-id", "ce-specversion"));
+        given().contentType("application/cloudevents+json")
+                .body("{\"specversion\": \"1.0\", \"id\": \"2\", \"source\": \"/x\","
+                        + " \"type\": \"io.spillway.JobSubmitted.v1\", \"data\": {\"jobId\": \"j\", \"site\": \"onprem\"}}")
+                .post("/api/v1/events")
+                .then().statusCode(400).body("violations[0].field", equalTo("data"))
+                .body("violations[0].message", containsString("spec"));
+        given().contentType(ContentType.JSON).header("ce-id", "3").header("ce-source", "/x")
+                .header("ce-type", "io.spillway.JobTeleported.v1").header("ce-specversion", "1.0")
+                .body(Map.of("jobId", "j")).post("/api/v1/events")
+                .then().statusCode(400).body("violations[0].field", equalTo("ce-type"));
+    }
+
+    @Test
     void isReadyWhenKafkaAndTheDatabaseAnswer() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/openapi").then().statusCode(200);
@@ -181,6 +268,31 @@ class JobIntakeIT {
             });
         }
         return found.get(0);
+    }
+
+    /** How many records with key {@code key} are on {@code topic} now. */
+    private static int countRecords(String topic, String key) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            int count = 0;
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(record.key())) {
+                        count++;
+                    }
+                }
+            }
+            return count;
+        }
     }
 
     private static Properties producerConfig() {

@@ -34,13 +34,20 @@ public class Outbox {
      * @param traceparent the trace the event continues, usually the job's
      */
     public Uni<CloudEvent> append(SqlClient tx, SpillwayEvent event, String traceparent) {
-        CloudEvent cloudEvent = CloudEvent.of(identity.source(), event, traceparent);
-        byte[] data = codec.encode(event);
+        return append(tx, CloudEvent.of(identity.source(), event, traceparent));
+    }
+
+    /**
+     * Appends a CloudEvent as it is, keeping its id, source and time: for events that external systems post,
+     * whose identity consumers must see unchanged.
+     */
+    public Uni<CloudEvent> append(SqlClient tx, CloudEvent cloudEvent) {
+        byte[] data = codec.encode(cloudEvent.data());
         return tx.preparedQuery("INSERT INTO outbox (ce_id, topic, msg_key, ce_type, ce_source, ce_time, traceparent,"
                 + " data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
                 .execute(Tuple.from(new Object[] { cloudEvent.id(), cloudEvent.topic(), cloudEvent.subject(),
                         cloudEvent.type(), cloudEvent.source(),
-                        cloudEvent.time().withOffsetSameInstant(ZoneOffset.UTC), traceparent,
+                        cloudEvent.time().withOffsetSameInstant(ZoneOffset.UTC), cloudEvent.traceparent(),
                         io.vertx.core.buffer.Buffer.buffer(data) }))
                 .invoke(relay::wakeUp)
                 .replaceWith(cloudEvent);
