@@ -7,8 +7,8 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** Ports and wait-until-ready loops shared by the components. */
-final class Readiness {
+/** Ports and wait-until-ready loops shared by the platform's components and the services of the local stack. */
+public final class Readiness {
 
     static final String HOST = "127.0.0.1";
     // A broker took 38 s to answer on two cores shared with parallel builds (load 15); a dead process fails at once.
@@ -45,7 +45,7 @@ final class Readiness {
      * Polls {@code probe} until it returns without throwing, or fails once {@code timeout} has passed.
      * {@code liveness} runs before each try and throws (with the process log) when the process died.
      */
-    static <T> T await(String what, Duration timeout, Runnable liveness, Callable<T> probe) {
+    public static <T> T await(String what, Duration timeout, Runnable liveness, Callable<T> probe) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
         while (System.nanoTime() < deadline) {

@@ -9,12 +9,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+
+import io.spillway.testing.Readiness;
 
 /** One Spillway service running as its own OS process from its built jar, and how to wait for and stop it. */
 public final class ServiceProcess {
@@ -82,32 +83,21 @@ public final class ServiceProcess {
     }
 
     /** Waits until {@code /q/health/ready} answers UP; fails early, with the log's tail, if the process dies. */
-    public void awaitReady(Duration timeout) throws IOException {
-        Instant deadline = Instant.now().plus(timeout);
+    public void awaitReady(Duration timeout) {
         URI ready = URI.create("http://127.0.0.1:" + spec.port() + "/q/health/ready");
-        String last = "no answer yet";
-        while (Instant.now().isBefore(deadline)) {
+        Readiness.await(spec.name() + " (log: " + log + ")", timeout, () -> {
             if (!handle.isAlive()) {
-                throw new IOException(spec.name() + " exited during start-up; last lines of " + log + ":\n"
+                throw new IllegalStateException(spec.name() + " exited during start-up; last lines of " + log + ":\n"
                         + tail(log, 30));
             }
-            try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(3))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-                last = "HTTP " + response.statusCode() + " " + response.body();
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for " + spec.name(), e);
+        }, () -> {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(3))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IOException("not ready: HTTP " + response.statusCode() + " " + response.body());
             }
-            pause(Duration.ofMillis(300));
-        }
-        throw new IOException(spec.name() + " was not ready within " + timeout + " (" + last + "); last lines of "
-                + log + ":\n" + tail(log, 30));
+            return response;
+        });
     }
 
     /** SIGTERM, then SIGKILL after {@code grace}. */
@@ -137,14 +127,6 @@ public final class ServiceProcess {
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e.getMessage() + ")";
-        }
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

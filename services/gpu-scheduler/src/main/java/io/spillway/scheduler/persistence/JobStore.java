@@ -199,7 +199,7 @@ public class JobStore {
                     row.getString("reason"), row.getString("traceparent"), row.getOffsetDateTime("submitted_at"),
                     row.getOffsetDateTime("started_at"), row.getOffsetDateTime("ended_at"),
                     row.getInteger("exit_code"), row.getBoolean("cancel_requested"),
-                    specOrNull(row.getString("job_id"), row.getString("spec"), this::fromJson),
+                    specOrNull(row.getString("job_id"), row.getString("spec")),
                     row.getString("node"), gpuIds == null ? List.of() : Arrays.asList(gpuIds),
                     row.getDouble("fraction")));
         }
@@ -233,9 +233,9 @@ public class JobStore {
     }
 
     /** The spec of a listed job, or {@code null} when it cannot be read: one bad row must not stop the site. */
-    private static JobSpec specOrNull(String jobId, String json, java.util.function.Function<String, JobSpec> read) {
+    private JobSpec specOrNull(String jobId, String json) {
         try {
-            return read.apply(json);
+            return fromJson(json);
         } catch (IllegalStateException e) {
             LOG.errorf("The stored spec of job %s cannot be read: %s", jobId, e.getMessage());
             return null;
