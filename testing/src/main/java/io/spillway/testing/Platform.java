@@ -378,7 +378,8 @@ public final class Platform implements AutoCloseable {
         return env;
     }
 
-    private static void deleteRecursively(Path dir) {
+    /** Deletes a directory tree, ignoring what cannot be deleted. */
+    public static void deleteRecursively(Path dir) {
         try {
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override

@@ -20,11 +20,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.CloudEventDeserializer;
 import io.spillway.schemas.CloudEventHeaders;
@@ -34,26 +37,45 @@ import io.spillway.schemas.JobEvent;
 import io.spillway.schemas.JobSpec;
 import io.spillway.schemas.Placement;
 import io.spillway.schemas.Topics;
-import io.spillway.testing.PlatformTestResource;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
-@QuarkusTestResource(PlatformTestResource.class)
+@QuarkusTestResource(IntakeTestResource.class)
 class JobIntakeIT {
+
+    private static boolean setUp;
+
+    // Per test, once: RestAssured knows the application's port only once a test runs.
+    @BeforeEach
+    void projectsExist() {
+        if (setUp) {
+            return;
+        }
+        setUp = true;
+        // Every test job belongs to "vision"; created once, and a rerun against the same database finds it.
+        admin().contentType(ContentType.JSON).body(Map.of("name", "vision", "deservedGpus", 2))
+                .post("/api/v1/projects").then().statusCode(anyOf(is(201), is(409)));
+    }
+
+    /** A request with the admin token, which may act on every project. */
+    static RequestSpecification admin() {
+        return RestAssured.given().auth().oauth2(IntakeTestResource.ADMIN_TOKEN);
+    }
 
     private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
     @Test
     void acceptedJobIsPublishedAndFollowsLifecycleEventsToSucceededOnce() {
-        String id = given().contentType(ContentType.JSON)
+        String id = admin().contentType(ContentType.JSON)
                 .body(Map.of("name", "hello", "project", "vision", "command", List.of("echo", "hi"), "gpu", 0.5))
                 .post("/api/v1/jobs")
                 .then().statusCode(201).body("state", equalTo("SUBMITTED")).body("site", equalTo("onprem"))
@@ -77,10 +99,10 @@ class JobIntakeIT {
         publish(completed);
         publish(completed);
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/jobs/" + id)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> admin().get("/api/v1/jobs/" + id)
                 .then().statusCode(200).body("state", equalTo("SUCCEEDED")).body("exitCode", equalTo(0))
                 .body("node", equalTo("local-0")).body("gpus", equalTo("local-0:1@0.5")));
-        List<String> history = given().get("/api/v1/jobs/" + id).then().extract().path("history.type");
+        List<String> history = admin().get("/api/v1/jobs/" + id).then().extract().path("history.type");
         assertEquals(List.of("io.spillway.JobSubmitted.v1", "io.spillway.GpuAllocated.v1",
                 "io.spillway.JobStarted.v1", "io.spillway.JobCompleted.v1"), history,
                 "the redelivered JobCompleted changed nothing");
@@ -88,47 +110,47 @@ class JobIntakeIT {
 
     @Test
     void badRequestsAreAnsweredWith400NamingEachField() {
-        given().contentType(ContentType.JSON)
+        admin().contentType(ContentType.JSON)
                 .body(Map.of("name", "Bad_Name", "project", "vision", "command", List.of("x"), "gpu", 0.33,
                         "volumes", List.of("datasets:relative")))
                 .post("/api/v1/jobs")
                 .then().statusCode(400)
                 .body("violations.field", hasItems("name", "gpu", "volumes[0]"));
-        given().contentType(ContentType.JSON).body("{\"name\": \"x\", \"gpu\": \"lots\"}")
+        admin().contentType(ContentType.JSON).body("{\"name\": \"x\", \"gpu\": \"lots\"}")
                 .post("/api/v1/jobs")
                 .then().statusCode(400).body("violations[0].field", equalTo("gpu"));
-        given().contentType(ContentType.JSON).body("{\"name\": ")
+        admin().contentType(ContentType.JSON).body("{\"name\": ")
                 .post("/api/v1/jobs")
                 .then().statusCode(400).body("violations[0].field", equalTo("body"));
-        given().get("/api/v1/jobs/no-such-job").then().statusCode(404);
+        admin().get("/api/v1/jobs/no-such-job").then().statusCode(404);
     }
 
     @Test
     void aRepeatedSubmitWithTheSameIdempotencyKeyReturnsTheFirstJob() {
         String key = UUID.randomUUID().toString();
         Map<String, Object> body = Map.of("name", "once", "project", "vision", "command", List.of("true"));
-        String first = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+        String first = admin().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
                 .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
-        String second = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+        String second = admin().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
                 .post("/api/v1/jobs").then().statusCode(200).extract().path("id");
 
         assertEquals(first, second);
-        assertEquals(1, (int) given().queryParam("project", "vision").queryParam("limit", 500).get("/api/v1/jobs")
-                .then().extract().jsonPath().getList("findAll { it.id == '" + first + "' }").size());
+        assertEquals(1, (int) admin().queryParam("project", "vision").queryParam("limit", 500).get("/api/v1/jobs")
+                .then().extract().jsonPath().getList("items.findAll { it.id == '" + first + "' }").size());
     }
 
     @Test
     void cancellingPublishesJobCancelledAndTheJobEndsCancelled() {
-        String id = given().contentType(ContentType.JSON)
+        String id = admin().contentType(ContentType.JSON)
                 .body(Map.of("name", "doomed", "project", "vision", "command", List.of("sleep", "600")))
                 .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
 
-        given().delete("/api/v1/jobs/" + id).then().statusCode(202);
+        admin().delete("/api/v1/jobs/" + id).then().statusCode(202);
 
         awaitRecord(Topics.JOBS, id, "io.spillway.JobCancelled.v1");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/jobs/" + id)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> admin().get("/api/v1/jobs/" + id)
                 .then().body("state", equalTo("CANCELLED")));
-        given().delete("/api/v1/jobs/" + id).then().statusCode(409);
+        admin().delete("/api/v1/jobs/" + id).then().statusCode(409);
     }
 
     @Test
@@ -162,16 +184,16 @@ class JobIntakeIT {
                                    "workers": 1, "priority": "train"}}}
                 """.formatted(ceId, jobId, jobId);
 
-        given().contentType("application/cloudevents+json").body(event).post("/api/v1/events")
+        admin().contentType("application/cloudevents+json").body(event).post("/api/v1/events")
                 .then().statusCode(202).body("id", equalTo(ceId)).body("duplicate", equalTo(false));
-        given().contentType("application/cloudevents+json").body(event).post("/api/v1/events")
+        admin().contentType("application/cloudevents+json").body(event).post("/api/v1/events")
                 .then().statusCode(200).body("duplicate", equalTo(true));
 
         ConsumerRecord<String, byte[]> published = awaitRecord(Topics.JOBS, jobId, "io.spillway.JobSubmitted.v1");
         assertEquals(ceId, header(published, CloudEventHeaders.ID));
         assertEquals("/ci/pipeline-7", header(published, CloudEventHeaders.SOURCE));
         assertEquals(1, countRecords(Topics.JOBS, jobId), "a repeated post is published once");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/jobs/" + jobId)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> admin().get("/api/v1/jobs/" + jobId)
                 .then().statusCode(200).body("name", equalTo("nightly")).body("project", equalTo("vision")));
     }
 
@@ -194,7 +216,7 @@ class JobIntakeIT {
             producer.send(record).get();
         }
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/jobs/" + jobId)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> admin().get("/api/v1/jobs/" + jobId)
                 .then().statusCode(200).body("name", equalTo("raw")));
     }
 
@@ -202,7 +224,7 @@ class JobIntakeIT {
     void anExternalSystemCancelsAJobWithABinaryModeCloudEvent() {
         String jobId = "ext-" + UUID.randomUUID();
 
-        given().contentType(ContentType.JSON).header("ce-id", UUID.randomUUID().toString())
+        admin().contentType(ContentType.JSON).header("ce-id", UUID.randomUUID().toString())
                 .header("ce-source", "/scheduler-bridge").header("ce-type", "io.spillway.JobCancelled.v1")
                 .header("ce-specversion", "1.0").body(Map.of("jobId", jobId, "reason", "budget exhausted"))
                 .post("/api/v1/events")
@@ -213,22 +235,22 @@ class JobIntakeIT {
 
     @Test
     void postedEventsThatAreNotAcceptableAreRefusedSayingWhy() {
-        given().contentType(ContentType.JSON).header("ce-id", "1").header("ce-source", "/x")
+        admin().contentType(ContentType.JSON).header("ce-id", "1").header("ce-source", "/x")
                 .header("ce-type", "io.spillway.GpuAllocated.v1").header("ce-specversion", "1.0")
                 .body(Map.of("jobId", "j")).post("/api/v1/events")
                 .then().statusCode(400).body("violations[0].field", equalTo("ce-type"))
                 .body("violations[0].message", containsString("not accepted from external systems"));
-        given().contentType(ContentType.JSON).header("ce-source", "/x")
+        admin().contentType(ContentType.JSON).header("ce-source", "/x")
                 .header("ce-type", "io.spillway.JobCancelled.v1").header("ce-specversion", "0.3")
                 .body(Map.of("jobId", "j")).post("/api/v1/events")
                 .then().statusCode(400).body("violations.field", hasItems("ce-id", "ce-specversion"));
-        given().contentType("application/cloudevents+json")
+        admin().contentType("application/cloudevents+json")
                 .body("{\"specversion\": \"1.0\", \"id\": \"2\", \"source\": \"/x\","
                         + " \"type\": \"io.spillway.JobSubmitted.v1\", \"data\": {\"jobId\": \"j\", \"site\": \"onprem\"}}")
                 .post("/api/v1/events")
                 .then().statusCode(400).body("violations[0].field", equalTo("data"))
                 .body("violations[0].message", containsString("spec"));
-        given().contentType(ContentType.JSON).header("ce-id", "3").header("ce-source", "/x")
+        admin().contentType(ContentType.JSON).header("ce-id", "3").header("ce-source", "/x")
                 .header("ce-type", "io.spillway.JobTeleported.v1").header("ce-specversion", "1.0")
                 .body(Map.of("jobId", "j")).post("/api/v1/events")
                 .then().statusCode(400).body("violations[0].field", equalTo("ce-type"));
@@ -236,8 +258,8 @@ class JobIntakeIT {
 
     @Test
     void isReadyWhenKafkaAndTheDatabaseAnswer() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/openapi").then().statusCode(200);
+        admin().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        admin().get("/q/openapi").then().statusCode(200);
     }
 
     private static void publish(CloudEvent event) {

@@ -1,5 +1,6 @@
 package io.spillway.kit;
 
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,14 +43,37 @@ public class Outbox {
      * whose identity consumers must see unchanged.
      */
     public Uni<CloudEvent> append(SqlClient tx, CloudEvent cloudEvent) {
-        byte[] data = codec.encode(cloudEvent.data());
+        Row row = row(cloudEvent);
         return tx.preparedQuery("INSERT INTO outbox (ce_id, topic, msg_key, ce_type, ce_source, ce_time, traceparent,"
                 + " data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-                .execute(Tuple.from(new Object[] { cloudEvent.id(), cloudEvent.topic(), cloudEvent.subject(),
-                        cloudEvent.type(), cloudEvent.source(),
-                        cloudEvent.time().withOffsetSameInstant(ZoneOffset.UTC), cloudEvent.traceparent(),
-                        io.vertx.core.buffer.Buffer.buffer(data) }))
+                .execute(Tuple.from(new Object[] { row.ceId(), row.topic(), row.key(), row.type(), row.source(),
+                        row.time(), row.traceparent(), io.vertx.core.buffer.Buffer.buffer(row.data()) }))
                 .invoke(relay::wakeUp)
                 .replaceWith(cloudEvent);
+    }
+
+    /**
+     * The outbox row of an event, validated against its schema, for a service that writes the row through its own
+     * persistence layer (an ORM session) in its own transaction; call {@link #wakeRelay()} after the commit.
+     */
+    public Row row(SpillwayEvent event, String traceparent) {
+        return row(CloudEvent.of(identity.source(), event, traceparent));
+    }
+
+    /** The outbox row of a CloudEvent kept as it is (see {@link #append(SqlClient, CloudEvent)}). */
+    public Row row(CloudEvent cloudEvent) {
+        return new Row(cloudEvent.id(), cloudEvent.topic(), cloudEvent.subject(), cloudEvent.type(),
+                cloudEvent.source(), cloudEvent.time().withOffsetSameInstant(ZoneOffset.UTC),
+                cloudEvent.traceparent(), codec.encode(cloudEvent.data()));
+    }
+
+    /** Tells the relay that rows were committed, so it publishes them now rather than at its next poll. */
+    public void wakeRelay() {
+        relay.wakeUp();
+    }
+
+    /** One row of the {@code outbox} table (see {@code db/kit/V0_1__outbox_and_inbox.sql}). */
+    public record Row(String ceId, String topic, String key, String type, String source, OffsetDateTime time,
+            String traceparent, byte[] data) {
     }
 }

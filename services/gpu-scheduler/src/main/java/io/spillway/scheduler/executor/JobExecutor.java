@@ -1,6 +1,8 @@
 package io.spillway.scheduler.executor;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** Runs jobs on the GPUs the scheduler gave them: local processes now, Kubernetes pods later. */
@@ -25,6 +27,12 @@ public interface JobExecutor {
      * @return {@code false} when the job does not run here
      */
     boolean stop(String jobId, Duration grace);
+
+    /**
+     * Where the job's output (stdout and stderr) is written while it runs and kept after it ends; empty when this
+     * executor has never run the job.
+     */
+    Optional<Path> logFile(String jobId);
 
     /** Stops every job at once, when the scheduler itself shuts down. */
     void stopAll();

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -96,6 +97,12 @@ public class LocalExecutor implements JobExecutor {
             long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
             onExit.accept(new ProcessExit(launch.jobId(), process.exitValue(), durationMs, job.cancelled));
         });
+    }
+
+    @Override
+    public Optional<Path> logFile(String jobId) {
+        Path log = jobDir(jobId).resolve(OUTPUT_LOG);
+        return Files.exists(log) ? Optional.of(log) : Optional.empty();
     }
 
     @Override

@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.Set;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -25,13 +27,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
+import io.spillway.intake.auth.Caller;
+import io.spillway.intake.auth.CurrentCaller;
 import io.spillway.intake.domain.IngestPolicy;
 import io.spillway.intake.domain.Violation;
 import io.spillway.intake.persistence.IngestRepository;
+import io.spillway.intake.persistence.JobRepository;
+import io.spillway.intake.persistence.ProjectRepository;
 import io.spillway.kit.TraceContext;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.EventCodec;
 import io.spillway.schemas.EventContractException;
+import io.spillway.schemas.JobEvent;
 import io.spillway.schemas.SpillwayEvent;
 
 /**
@@ -50,9 +57,17 @@ public class EventIngestResource {
     private final EventCodec codec = EventCodec.shared();
     private final ObjectMapper mapper = codec.mapper();
 
-    public EventIngestResource(IngestRepository ingest,
+    private final CurrentCaller currentCaller;
+    private final ProjectRepository projects;
+    private final JobRepository jobs;
+
+    public EventIngestResource(IngestRepository ingest, CurrentCaller currentCaller, ProjectRepository projects,
+            JobRepository jobs,
             @ConfigProperty(name = "spillway.intake.ingest-types", defaultValue = "JobSubmitted,JobCancelled,SnapshotRequested") Set<String> acceptedTypes) {
         this.ingest = ingest;
+        this.currentCaller = currentCaller;
+        this.projects = projects;
+        this.jobs = jobs;
         this.policy = new IngestPolicy(acceptedTypes);
     }
 
@@ -149,10 +164,43 @@ public class EventIngestResource {
         }
         CloudEvent cloudEvent = new CloudEvent(attributes.get("id"), attributes.get("source"),
                 time == null ? OffsetDateTime.now(ZoneOffset.UTC) : time, TraceContext.current(), event);
-        return ingest.accept(cloudEvent).map(created -> Response
+        return authorize(event).chain(() -> ingest.accept(cloudEvent)).map(created -> Response
                 .status(created ? Response.Status.ACCEPTED : Response.Status.OK)
                 .entity(new Accepted(cloudEvent.id(), cloudEvent.source(), cloudEvent.type(), cloudEvent.subject(),
                         !created))
                 .build());
+    }
+
+    /**
+     * A project's token may post about its own project's jobs; events about anything else (snapshots) need an admin
+     * token. A job submitted this way must name a project that exists.
+     */
+    private Uni<Void> authorize(SpillwayEvent event) {
+        Caller caller = currentCaller.get();
+        if (event instanceof JobEvent.JobSubmitted submitted) {
+            String project = submitted.spec().project();
+            return projects.find(project).invoke(found -> {
+                if (found.isEmpty()) {
+                    throw new InvalidRequestException(List.of(new Violation("data.spec.project",
+                            "unknown project '" + project + "'")));
+                }
+                if (!caller.mayAccess(project)) {
+                    throw new ForbiddenException("the token of project " + caller.project()
+                            + " cannot submit jobs to project " + project);
+                }
+            }).replaceWithVoid();
+        }
+        if (event instanceof JobEvent.JobCancelled cancelled) {
+            if (caller.admin()) {
+                return Uni.createFrom().voidItem();
+            }
+            return jobs.findSummary(cancelled.jobId()).invoke(job -> {
+                if (job.isEmpty() || !caller.mayAccess(job.get().project())) {
+                    throw new NotFoundException("no job with id " + cancelled.jobId());
+                }
+            }).replaceWithVoid();
+        }
+        currentCaller.requireAdmin();
+        return Uni.createFrom().voidItem();
     }
 }

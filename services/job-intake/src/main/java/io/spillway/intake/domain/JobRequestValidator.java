@@ -1,5 +1,6 @@
 package io.spillway.intake.domain;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,8 +14,6 @@ import io.spillway.schemas.VolumeMount;
 /** Checks a submitted job against every rule and turns it into the {@link JobSpec} the platform schedules. */
 public final class JobRequestValidator {
 
-    /** Fractions are scheduled in steps of 5% of a GPU; finer requests cannot be honoured by the scheduler. */
-    public static final double GPU_FRACTION_STEP = 0.05;
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private JobRequestValidator() {
@@ -29,6 +28,11 @@ public final class JobRequestValidator {
     }
 
     public static Result validate(JobRequest request, String defaultSite) {
+        return validate(request, SubmitPolicy.defaults(defaultSite));
+    }
+
+    public static Result validate(JobRequest request, SubmitPolicy policy) {
+        String defaultSite = policy.defaultSite();
         List<Violation> violations = new ArrayList<>();
         if (request == null) {
             return new Result(null, null, List.of(new Violation("body", "a JSON job description is required")));
@@ -47,7 +51,7 @@ public final class JobRequestValidator {
         if (workers < 1) {
             violations.add(new Violation("workers", "must be at least 1"));
         }
-        checkGpu(violations, request, workers);
+        checkGpu(violations, request, workers, policy.gpuFractionStep());
         if (request.cpu() != null && request.cpu() <= 0) {
             violations.add(new Violation("cpu", "must be greater than 0"));
         }
@@ -66,7 +70,12 @@ public final class JobRequestValidator {
         List<String> volumeTexts = request.volumes() == null ? List.of() : request.volumes();
         for (int i = 0; i < volumeTexts.size(); i++) {
             try {
-                volumes.add(VolumeSyntax.parse(volumeTexts.get(i)));
+                VolumeMount volume = VolumeSyntax.parse(volumeTexts.get(i));
+                if (!policy.allowsMountPath(volume.mountPath())) {
+                    violations.add(new Violation("volumes[" + i + "]", "mount path '" + volume.mountPath()
+                            + "' is outside the allowed roots " + policy.allowedMountRoots()));
+                }
+                volumes.add(volume);
             } catch (IllegalArgumentException e) {
                 violations.add(new Violation("volumes[" + i + "]", e.getMessage()));
             }
@@ -89,7 +98,7 @@ public final class JobRequestValidator {
         return new Result(spec, site, List.of());
     }
 
-    private static void checkGpu(List<Violation> violations, JobRequest request, int workers) {
+    private static void checkGpu(List<Violation> violations, JobRequest request, int workers, double step) {
         Double gpu = request.gpu();
         if (gpu != null && request.gpuMemoryMiB() != null) {
             violations.add(new Violation("gpuMemoryMiB", "ask for either gpu or gpuMemoryMiB, not both"));
@@ -103,11 +112,12 @@ public final class JobRequestValidator {
         if (gpu <= 0) {
             violations.add(new Violation("gpu", "must be greater than 0: a fraction like 0.5 or a whole count"));
         } else if (gpu < 1) {
-            double steps = gpu / GPU_FRACTION_STEP;
+            double steps = gpu / step;
             if (Math.abs(steps - Math.rint(steps)) > 1e-9) {
                 violations.add(new Violation("gpu", String.format(Locale.ROOT,
-                        "%s is not a multiple of %.2f; GPUs are shared in steps of %.0f%%", gpu, GPU_FRACTION_STEP,
-                        GPU_FRACTION_STEP * 100)));
+                        "%s is not a multiple of %s; this cluster shares GPUs in steps of %s%%", gpu,
+                        BigDecimal.valueOf(step).stripTrailingZeros().toPlainString(),
+                        BigDecimal.valueOf(step * 100).stripTrailingZeros().toPlainString())));
             }
             if (workers > 1) {
                 violations.add(new Violation("workers", "a gang of workers needs whole GPUs; gpu is " + gpu));

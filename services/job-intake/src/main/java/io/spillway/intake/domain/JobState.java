@@ -1,5 +1,7 @@
 package io.spillway.intake.domain;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 import io.spillway.schemas.JobEvent;
@@ -18,6 +20,21 @@ public enum JobState {
 
     public boolean isFinal() {
         return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+    }
+
+    /** The names of the final states, for queries. */
+    public static List<String> finalStateNames() {
+        return Arrays.stream(values()).filter(JobState::isFinal).map(Enum::name).toList();
+    }
+
+    /** Whether a job in this state holds GPUs at its site. */
+    public boolean holdsGpus() {
+        return this == ALLOCATED || this == RUNNING;
+    }
+
+    /** Whether a job in this state waits in its site's queue. */
+    public boolean waits() {
+        return this == SUBMITTED || this == PENDING || this == PREEMPTED;
     }
 
     /**

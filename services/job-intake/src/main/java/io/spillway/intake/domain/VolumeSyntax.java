@@ -54,7 +54,7 @@ public final class VolumeSyntax {
         return new VolumeMount(filesystem, subPath, mountPath, readOnly);
     }
 
-    static boolean isDns1123Label(String value) {
+    public static boolean isDns1123Label(String value) {
         return value != null && value.length() <= 63 && DNS_1123_LABEL.matcher(value).matches();
     }
 

@@ -18,6 +18,7 @@ public record JobRecord(
         String node,
         String gpus,
         Integer exitCode,
+        String submittedBy,
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt,
         JobSpec spec,

@@ -1,50 +1,62 @@
 package io.spillway.intake.persistence;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 import io.spillway.intake.domain.JobState;
-import io.spillway.kit.Inbox;
 import io.spillway.kit.Outbox;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.EventCodec;
 import io.spillway.schemas.JobEvent;
 import io.spillway.schemas.JobSpec;
-import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.pgclient.PgPool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 
-/** The jobs read model in PostgreSQL: accepting a job (with its event, atomically) and applying lifecycle events. */
+/**
+ * The jobs read model in PostgreSQL, through Hibernate Reactive: accepting a job together with its event (one
+ * transaction, transactional outbox), and applying lifecycle events once each.
+ */
 @ApplicationScoped
 public class JobRepository {
 
-    private static final String COLUMNS = "id, name, project, site, state, pending_reason, node, gpus, exit_code,"
-            + " created_at, updated_at, spec";
-
-    private final PgPool pool;
+    private final Mutiny.SessionFactory sessions;
     private final Outbox outbox;
-    private final Inbox inbox;
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
+    };
+
     private final ObjectMapper mapper = EventCodec.shared().mapper();
 
-    public JobRepository(PgPool pool, Outbox outbox, Inbox inbox) {
-        this.pool = pool;
+    public JobRepository(Mutiny.SessionFactory sessions, Outbox outbox) {
+        this.sessions = sessions;
         this.outbox = outbox;
-        this.inbox = inbox;
     }
 
     /** What {@link #submit} did: a new job, or the one an earlier request with the same idempotency key created. */
     public record Submission(JobRecord job, boolean created) {
+    }
+
+    /** One page of a listing, with the number of jobs that match in all. */
+    public record Page(List<JobRecord> items, long total, int limit, int offset) {
+    }
+
+    /** What a cancel request found. */
+    public enum Cancellation {
+        REQUESTED,
+        ALREADY_ENDED,
+        NOT_FOUND
     }
 
     /**
@@ -53,72 +65,114 @@ public class JobRepository {
      */
     public Uni<Submission> submit(JobSpec spec, String site, String idempotencyKey, String submittedBy,
             String traceparent) {
-        String id = UUID.randomUUID().toString();
-        return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO jobs (id, name, project, site, state, spec,"
-                + " traceparent, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-                + " ON CONFLICT (project, idempotency_key) DO NOTHING RETURNING " + COLUMNS)
-                .execute(Tuple.from(new Object[] { id, spec.name(), spec.project(), site, JobState.SUBMITTED.name(),
-                        json(spec), traceparent, idempotencyKey }))
-                .chain(rows -> {
-                    if (rows.rowCount() == 0) {
-                        return findByIdempotencyKey(tx, spec.project(), idempotencyKey)
-                                .map(existing -> new Submission(existing, false));
+        Uni<Submission> attempt = sessions.withTransaction(session -> findByIdempotencyKey(session, spec.project(),
+                idempotencyKey).chain(existing -> {
+                    if (existing != null) {
+                        return Uni.createFrom().item(new Submission(toRecord(existing, null), false));
                     }
-                    JobRecord created = toRecord(rows.iterator().next(), List.of());
-                    return outbox.append(tx, new JobEvent.JobSubmitted(id, site, spec, submittedBy), traceparent)
-                            .replaceWith(new Submission(created, true));
-                }));
-    }
-
-    /** Asks for a job to be cancelled; empty when there is no such job, {@code false} when it already ended. */
-    public Uni<Optional<Boolean>> requestCancel(String id, String reason, String requestedBy) {
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT state, traceparent FROM jobs WHERE id = $1 FOR UPDATE")
-                .execute(Tuple.of(id))
-                .chain(rows -> {
-                    if (rows.rowCount() == 0) {
-                        return Uni.createFrom().item(Optional.<Boolean> empty());
+                    JobEntity job = new JobEntity();
+                    job.id = UUID.randomUUID().toString();
+                    job.name = spec.name();
+                    job.project = spec.project();
+                    job.site = site;
+                    job.state = JobState.SUBMITTED.name();
+                    job.spec = json(spec);
+                    job.traceparent = traceparent;
+                    job.idempotencyKey = idempotencyKey;
+                    job.submittedBy = submittedBy;
+                    job.createdAt = now();
+                    job.updatedAt = job.createdAt;
+                    OutboxMessage event = new OutboxMessage(outbox.row(
+                            new JobEvent.JobSubmitted(job.id, site, spec, submittedBy), traceparent));
+                    return session.persist(job).chain(() -> session.persist(event))
+                            .replaceWith(new Submission(toRecord(job, null), true));
+                }))
+                .invoke(submission -> {
+                    if (submission.created()) {
+                        outbox.wakeRelay();
                     }
-                    Row row = rows.iterator().next();
-                    if (JobState.valueOf(row.getString("state")).isFinal()) {
-                        return Uni.createFrom().item(Optional.of(false));
-                    }
-                    return outbox.append(tx, new JobEvent.JobCancelled(id, reason, requestedBy),
-                            row.getString("traceparent")).replaceWith(Optional.of(true));
-                }));
-    }
-
-    public Uni<Optional<JobRecord>> find(String id) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM jobs WHERE id = $1").execute(Tuple.of(id))
-                .chain(rows -> {
-                    if (rows.rowCount() == 0) {
-                        return Uni.createFrom().item(Optional.<JobRecord> empty());
-                    }
-                    Row job = rows.iterator().next();
-                    return pool.preparedQuery("SELECT ce_type, ce_time, ce_source, data FROM job_events"
-                            + " WHERE job_id = $1 ORDER BY seq").execute(Tuple.of(id))
-                            .map(events -> {
-                                List<JobRecord.HistoryEntry> history = new ArrayList<>();
-                                for (Row event : events) {
-                                    history.add(new JobRecord.HistoryEntry(event.getString("ce_type"),
-                                            event.getOffsetDateTime("ce_time"), event.getString("ce_source"),
-                                            readTree(event.getJsonObject("data").encode())));
-                                }
-                                return Optional.of(toRecord(job, history));
-                            });
                 });
+        if (idempotencyKey == null) {
+            return attempt;
+        }
+        // Two requests with one key at the same moment: the unique key lets one insert; the other returns its job.
+        return attempt.onFailure(JobRepository::isUniqueViolation).recoverWithUni(
+                () -> sessions.withSession(session -> findByIdempotencyKey(session, spec.project(), idempotencyKey))
+                        .map(existing -> new Submission(toRecord(existing, null), false)));
+    }
+
+    /** Asks for a job to be cancelled, publishing {@code JobCancelled} unless the job has ended. */
+    public Uni<Cancellation> requestCancel(String id, String reason, String requestedBy) {
+        return sessions.withTransaction(session -> session.find(JobEntity.class, id, LockModeType.PESSIMISTIC_WRITE)
+                .chain(job -> {
+                    if (job == null) {
+                        return Uni.createFrom().item(Cancellation.NOT_FOUND);
+                    }
+                    if (JobState.valueOf(job.state).isFinal()) {
+                        return Uni.createFrom().item(Cancellation.ALREADY_ENDED);
+                    }
+                    return session.persist(new OutboxMessage(outbox.row(
+                            new JobEvent.JobCancelled(id, reason, requestedBy), job.traceparent)))
+                            .replaceWith(Cancellation.REQUESTED);
+                }))
+                .invoke(outcome -> {
+                    if (outcome == Cancellation.REQUESTED) {
+                        outbox.wakeRelay();
+                    }
+                });
+    }
+
+    /** The job without its history: enough to decide who may see it. */
+    public Uni<Optional<JobRecord>> findSummary(String id) {
+        return sessions.withSession(session -> session.find(JobEntity.class, id))
+                .map(job -> Optional.ofNullable(job).map(j -> toRecord(j, null)));
+    }
+
+    /** The job with its full history, oldest event first. */
+    public Uni<Optional<JobRecord>> find(String id) {
+        return sessions.withSession(session -> session.find(JobEntity.class, id).chain(job -> {
+            if (job == null) {
+                return Uni.createFrom().item(Optional.<JobRecord> empty());
+            }
+            return session.createQuery("from JobEventEntity where jobId = :id order by seq", JobEventEntity.class)
+                    .setParameter("id", id)
+                    .getResultList()
+                    .map(events -> {
+                        List<JobRecord.HistoryEntry> history = new ArrayList<>();
+                        for (JobEventEntity event : events) {
+                            history.add(new JobRecord.HistoryEntry(event.ceType, event.ceTime, event.ceSource,
+                                    mapper.valueToTree(event.data)));
+                        }
+                        return Optional.of(toRecord(job, history));
+                    });
+        }));
     }
 
     /** Jobs, newest first, filtered by the non-null arguments. */
-    public Uni<List<JobRecord>> list(String project, String state, String site, int limit, int offset) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM jobs WHERE ($1::text IS NULL OR project = $1)"
-                + " AND ($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR site = $3)"
-                + " ORDER BY created_at DESC, id LIMIT $4 OFFSET $5")
-                .execute(Tuple.of(project, state, site, limit, offset))
-                .map(rows -> {
-                    List<JobRecord> jobs = new ArrayList<>();
-                    rows.forEach(row -> jobs.add(toRecord(row, null)));
-                    return jobs;
-                });
+    public Uni<Page> list(String project, String state, String site, int limit, int offset) {
+        String where = " where (:project is null or project = :project) and (:state is null or state = :state)"
+                + " and (:site is null or site = :site)";
+        return sessions.withSession(session -> session
+                .createQuery("from JobEntity" + where + " order by createdAt desc, id", JobEntity.class)
+                .setParameter("project", project).setParameter("state", state).setParameter("site", site)
+                .setFirstResult(offset).setMaxResults(limit)
+                .getResultList()
+                .chain(jobs -> session.createQuery("select count(*) from JobEntity" + where, Long.class)
+                        .setParameter("project", project).setParameter("state", state).setParameter("site", site)
+                        .getSingleResult()
+                        .map(total -> new Page(jobs.stream().map(job -> toRecord(job, null)).toList(), total, limit,
+                                offset))));
+    }
+
+    /** The jobs that wait or hold GPUs now, for the status overview. */
+    public Uni<List<JobRecord>> active() {
+        List<String> active = java.util.Arrays.stream(JobState.values()).filter(s -> s.waits() || s.holdsGpus())
+                .map(Enum::name).toList();
+        return sessions.withSession(session -> session
+                .createQuery("from JobEntity where state in (:active)", JobEntity.class)
+                .setParameter("active", active)
+                .getResultList())
+                .map(jobs -> jobs.stream().map(job -> toRecord(job, null)).toList());
     }
 
     /**
@@ -127,94 +181,117 @@ public class JobRepository {
      */
     public Uni<Void> apply(CloudEvent event, String traceparent) {
         JobEvent data = (JobEvent) event.data();
-        return pool.withTransaction(tx -> inbox.firstDelivery(tx, event).chain(first -> {
-            if (!first) {
-                return Uni.createFrom().voidItem();
-            }
-            Uni<Void> ensureJob = data instanceof JobEvent.JobSubmitted submitted
-                    ? insertFromEvent(tx, submitted, traceparent)
-                    : Uni.createFrom().voidItem();
-            return ensureJob
-                    .chain(() -> tx.preparedQuery("INSERT INTO job_events (ce_id, job_id, ce_type, ce_source, ce_time,"
-                            + " data) VALUES ($1, $2, $3, $4, $5, $6)")
-                            .execute(Tuple.from(new Object[] { event.id(), data.jobId(), event.type(), event.source(),
-                                    event.time(), json(data) })))
-                    .chain(() -> tx.preparedQuery("SELECT state FROM jobs WHERE id = $1 FOR UPDATE")
-                            .execute(Tuple.of(data.jobId())))
-                    .chain(rows -> rows.rowCount() == 0
-                            ? Uni.createFrom().voidItem()
-                            : updateState(tx, data, JobState.valueOf(rows.iterator().next().getString("state"))));
-        }));
+        return sessions.withTransaction(session -> session
+                .createNativeQuery("INSERT INTO inbox (ce_id, ce_type) VALUES (:id, :type) ON CONFLICT DO NOTHING")
+                .setParameter("id", event.id()).setParameter("type", event.type())
+                .executeUpdate()
+                .chain(inserted -> inserted == 0
+                        ? Uni.createFrom().voidItem()
+                        : record(session, event, data, traceparent)));
     }
 
-    private Uni<Void> insertFromEvent(SqlClient tx, JobEvent.JobSubmitted submitted, String traceparent) {
-        // A job submitted by an external system straight onto Kafka is known here only through its event.
-        return tx.preparedQuery("INSERT INTO jobs (id, name, project, site, state, spec, traceparent)"
-                + " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING")
-                .execute(Tuple.from(new Object[] { submitted.jobId(), submitted.spec().name(),
-                        submitted.spec().project(), submitted.site(), JobState.SUBMITTED.name(),
-                        json(submitted.spec()), traceparent }))
-                .replaceWithVoid();
+    private Uni<Void> record(Mutiny.Session session, CloudEvent event, JobEvent data, String traceparent) {
+        JobEventEntity history = new JobEventEntity();
+        history.ceId = event.id();
+        history.jobId = data.jobId();
+        history.ceType = event.type();
+        history.ceSource = event.source();
+        history.ceTime = event.time();
+        history.data = json(data);
+        return session.find(JobEntity.class, data.jobId(), LockModeType.PESSIMISTIC_WRITE)
+                .chain(job -> {
+                    if (job == null && data instanceof JobEvent.JobSubmitted submitted) {
+                        // A job submitted by an external system straight onto Kafka is known here only through
+                        // its event.
+                        JobEntity created = fromEvent(submitted, traceparent);
+                        return session.persist(created).replaceWith(created);
+                    }
+                    return Uni.createFrom().item(job);
+                })
+                .chain(job -> session.persist(history).invoke(() -> {
+                    if (job != null) {
+                        applyTo(job, data);
+                    }
+                }));
     }
 
-    private Uni<Void> updateState(SqlClient tx, JobEvent event, JobState current) {
-        Optional<JobState> next = current.after(event);
+    private JobEntity fromEvent(JobEvent.JobSubmitted submitted, String traceparent) {
+        JobEntity job = new JobEntity();
+        job.id = submitted.jobId();
+        job.name = submitted.spec().name();
+        job.project = submitted.spec().project();
+        job.site = submitted.site();
+        job.state = JobState.SUBMITTED.name();
+        job.spec = json(submitted.spec());
+        job.traceparent = traceparent;
+        job.submittedBy = submitted.submittedBy();
+        job.createdAt = now();
+        job.updatedAt = job.createdAt;
+        return job;
+    }
+
+    private static void applyTo(JobEntity job, JobEvent event) {
+        Optional<JobState> next = JobState.valueOf(job.state).after(event);
         if (next.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return;
         }
-        String pendingReason = event instanceof JobEvent.JobPending pending ? pending.reason() : null;
-        String node = null;
-        String gpus = null;
+        job.state = next.get().name();
+        job.pendingReason = event instanceof JobEvent.JobPending pending ? pending.reason() : null;
         if (event instanceof JobEvent.GpuAllocated allocated) {
-            node = allocated.placements().stream().map(p -> p.node()).distinct().collect(Collectors.joining(","));
-            gpus = allocated.placements().stream()
+            job.node = allocated.placements().stream().map(p -> p.node()).distinct()
+                    .collect(Collectors.joining(","));
+            job.gpus = allocated.placements().stream()
                     .map(p -> p.node() + ":" + String.join("+", p.gpuIds())
                             + (p.gpuFraction() < 1 ? "@" + p.gpuFraction() : ""))
                     .collect(Collectors.joining(","));
         }
-        Integer exitCode = event instanceof JobEvent.JobCompleted completed ? Integer.valueOf(completed.exitCode())
-                : event instanceof JobEvent.JobFailed failed ? failed.exitCode() : null;
-        String site = event instanceof JobEvent.JobRerouted rerouted ? rerouted.toSite() : null;
-        return tx.preparedQuery("UPDATE jobs SET state = $2, pending_reason = $3, node = COALESCE($4, node),"
-                + " gpus = COALESCE($5, gpus), exit_code = COALESCE($6, exit_code), site = COALESCE($7, site),"
-                + " updated_at = now() WHERE id = $1")
-                .execute(Tuple.from(new Object[] { event.jobId(), next.get().name(), pendingReason, node, gpus,
-                        exitCode, site }))
-                .replaceWithVoid();
+        if (event instanceof JobEvent.JobCompleted completed) {
+            job.exitCode = completed.exitCode();
+        } else if (event instanceof JobEvent.JobFailed failed && failed.exitCode() != null) {
+            job.exitCode = failed.exitCode();
+        }
+        if (event instanceof JobEvent.JobRerouted rerouted) {
+            job.site = rerouted.toSite();
+        }
+        job.updatedAt = now();
     }
 
-    private Uni<JobRecord> findByIdempotencyKey(SqlClient tx, String project, String key) {
-        return tx.preparedQuery("SELECT " + COLUMNS + " FROM jobs WHERE project = $1 AND idempotency_key = $2")
-                .execute(Tuple.of(project, key))
-                .map(rows -> toRecord(rows.iterator().next(), null));
+    private static Uni<JobEntity> findByIdempotencyKey(Mutiny.Session session, String project, String key) {
+        if (key == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return session.createQuery("from JobEntity where project = :project and idempotencyKey = :key",
+                JobEntity.class)
+                .setParameter("project", project).setParameter("key", key)
+                .getSingleResultOrNull();
     }
 
-    private JobRecord toRecord(Row row, List<JobRecord.HistoryEntry> history) {
+    private static boolean isUniqueViolation(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.hibernate.exception.ConstraintViolationException
+                    || cause.getMessage() != null && cause.getMessage().contains("23505")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private JobRecord toRecord(JobEntity job, List<JobRecord.HistoryEntry> history) {
         JobSpec spec;
         try {
-            spec = mapper.readValue(row.getJsonObject("spec").encode(), JobSpec.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Stored spec of job " + row.getString("id") + " is unreadable", e);
+            spec = mapper.convertValue(job.spec, JobSpec.class);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Stored spec of job " + job.id + " is unreadable", e);
         }
-        return new JobRecord(row.getString("id"), row.getString("name"), row.getString("project"),
-                row.getString("site"), row.getString("state"), row.getString("pending_reason"), row.getString("node"),
-                row.getString("gpus"), row.getInteger("exit_code"), row.getOffsetDateTime("created_at"),
-                row.getOffsetDateTime("updated_at"), spec, history);
+        return new JobRecord(job.id, job.name, job.project, job.site, job.state, job.pendingReason, job.node,
+                job.gpus, job.exitCode, job.submittedBy, job.createdAt, job.updatedAt, spec, history);
     }
 
-    private JsonObject json(Object value) {
-        try {
-            return new JsonObject(mapper.writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    private Map<String, Object> json(Object value) {
+        return mapper.convertValue(value, JSON_OBJECT);
     }
 
-    private com.fasterxml.jackson.databind.JsonNode readTree(String json) {
-        try {
-            return mapper.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
     }
 }

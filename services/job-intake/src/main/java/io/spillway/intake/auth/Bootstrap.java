@@ -1,0 +1,47 @@
+package io.spillway.intake.auth;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.spillway.intake.domain.Project;
+import io.spillway.intake.persistence.ProjectRepository;
+import io.spillway.intake.persistence.TokenRepository;
+
+/**
+ * First run just works: a project to submit to, and the tokens that an operator (or {@code spillway up}) generated,
+ * registered by their SHA-256 so the secrets never pass through configuration.
+ */
+public class Bootstrap {
+
+    private static final Logger LOG = Logger.getLogger(Bootstrap.class);
+
+    void onStart(@Observes StartupEvent start, ProjectRepository projects, TokenRepository tokens,
+            @ConfigProperty(name = "spillway.intake.bootstrap.project", defaultValue = "default") String project,
+            @ConfigProperty(name = "spillway.intake.bootstrap.admin-token-sha256") Optional<String> adminTokenHash,
+            @ConfigProperty(name = "spillway.intake.bootstrap.project-token-sha256") Optional<String> projectTokenHash) {
+        Uni<Void> work = projects.ensure(new Project(project, 0, 1, null, null, null));
+        if (adminTokenHash.isPresent()) {
+            work = work.chain(() -> tokens.ensure("bootstrap-admin", null, normalized(adminTokenHash.get())));
+        }
+        if (projectTokenHash.isPresent()) {
+            work = work.chain(() -> tokens.ensure("bootstrap", project, normalized(projectTokenHash.get())));
+        }
+        work.await().atMost(Duration.ofSeconds(60));
+        LOG.infof("Project '%s' is ready%s", project, adminTokenHash.isPresent() ? ", with the bootstrap tokens" : "");
+    }
+
+    private static String normalized(String hash) {
+        String hex = hash.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!hex.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("a bootstrap token hash must be 64 hex digits (SHA-256)");
+        }
+        return hex;
+    }
+}

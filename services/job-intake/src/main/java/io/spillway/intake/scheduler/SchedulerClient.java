@@ -1,0 +1,139 @@
+package io.spillway.intake.scheduler;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.Config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClient;
+
+/**
+ * Talks to each site's gpu-scheduler: the output of the jobs it runs, and its GPU capacity. Sites are configured as
+ * {@code spillway.intake.sites.<site>.scheduler-url}.
+ */
+@ApplicationScoped
+public class SchedulerClient {
+
+    private static final String PREFIX = "spillway.intake.sites.";
+    private static final String SUFFIX = ".scheduler-url";
+    private static final Duration CAPACITY_TIMEOUT = Duration.ofSeconds(2);
+
+    private final HttpClient http;
+    private final Map<String, String> schedulerUrls;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public SchedulerClient(Vertx vertx, Config config) {
+        this.http = vertx.createHttpClient();
+        Map<String, String> urls = new TreeMap<>();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(PREFIX) && name.endsWith(SUFFIX)) {
+                String site = name.substring(PREFIX.length(), name.length() - SUFFIX.length());
+                config.getOptionalValue(name, String.class).ifPresent(url -> urls.put(site, stripSlash(url)));
+            }
+        }
+        this.schedulerUrls = Map.copyOf(urls);
+    }
+
+    /** The sites whose scheduler is known, by name. */
+    public Map<String, String> sites() {
+        return schedulerUrls;
+    }
+
+    /** What came back when asking a site for a job's output. */
+    public sealed interface LogAnswer {
+        /** The output, streamed as the scheduler sends it. */
+        record Stream(Multi<byte[]> body) implements LogAnswer {
+        }
+
+        /** The site has no output for the job. */
+        record NoOutput() implements LogAnswer {
+        }
+
+        /** The site's scheduler is not configured here or did not answer. */
+        record Unreachable(String why) implements LogAnswer {
+        }
+    }
+
+    public Uni<LogAnswer> logs(String site, String jobId, boolean follow) {
+        String base = schedulerUrls.get(site);
+        if (base == null) {
+            return Uni.createFrom().item(new LogAnswer.Unreachable("no scheduler URL is configured for site " + site
+                    + " (spillway.intake.sites." + site + ".scheduler-url)"));
+        }
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
+                .setAbsoluteURI(base + "/api/v1/scheduler/jobs/" + jobId + "/log?follow=" + follow);
+        return http.request(request).chain(req -> req.send()).map(response -> {
+            if (response.statusCode() == 404) {
+                return (LogAnswer) new LogAnswer.NoOutput();
+            }
+            if (response.statusCode() != 200) {
+                return new LogAnswer.Unreachable("the scheduler of site " + site + " answered "
+                        + response.statusCode());
+            }
+            return new LogAnswer.Stream(response.toMulti().map(Buffer::getBytes));
+        }).onFailure().recoverWithItem(failure -> new LogAnswer.Unreachable("the scheduler of site " + site
+                + " does not answer: " + failure.getMessage()));
+    }
+
+    /** The number of GPUs of each known site; a site whose scheduler does not answer in time is left out. */
+    public Uni<Map<String, Double>> capacities() {
+        if (schedulerUrls.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        Map<String, Uni<Optional<Double>>> asks = new LinkedHashMap<>();
+        schedulerUrls.forEach((site, url) -> asks.put(site, capacity(url)));
+        return Uni.join().all(asks.values().stream().toList()).andCollectFailures().map(answers -> {
+            Map<String, Double> capacities = new TreeMap<>();
+            int i = 0;
+            for (String site : asks.keySet()) {
+                Optional<Double> gpus = answers.get(i++);
+                gpus.ifPresent(count -> capacities.put(site, count));
+            }
+            return capacities;
+        });
+    }
+
+    private Uni<Optional<Double>> capacity(String baseUrl) {
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
+                .setAbsoluteURI(baseUrl + "/api/v1/scheduler/state?limit=1");
+        return http.request(request).chain(req -> req.send()).chain(response -> response.body())
+                .map(body -> {
+                    try {
+                        JsonNode state = mapper.readTree(body.getBytes());
+                        double gpus = 0;
+                        for (JsonNode node : state.path("nodes")) {
+                            gpus += node.path("gpus").size();
+                        }
+                        return Optional.of(gpus);
+                    } catch (java.io.IOException e) {
+                        return Optional.<Double> empty();
+                    }
+                })
+                .ifNoItem().after(CAPACITY_TIMEOUT).recoverWithItem(Optional.empty())
+                .onFailure().recoverWithItem(Optional.empty());
+    }
+
+    @PreDestroy
+    void close() {
+        http.closeAndForget();
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

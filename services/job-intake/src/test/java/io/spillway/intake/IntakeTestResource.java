@@ -1,0 +1,27 @@
+package io.spillway.intake;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.spillway.intake.auth.Tokens;
+import io.spillway.testing.PlatformTestResource;
+
+/**
+ * The real platform, plus the bootstrap tokens the tests call with: as {@code spillway up} does, only their SHA-256
+ * reaches the service.
+ */
+public class IntakeTestResource extends PlatformTestResource {
+
+    /** The admin token of the tests. */
+    public static final String ADMIN_TOKEN = "spw_test-admin-0123456789abcdefghijklmnopqrstuv";
+    /** The token of the {@code default} project. */
+    public static final String DEFAULT_PROJECT_TOKEN = "spw_test-default-0123456789abcdefghijklmnopqrs";
+
+    @Override
+    public Map<String, String> start() {
+        Map<String, String> config = new HashMap<>(super.start());
+        config.put("spillway.intake.bootstrap.admin-token-sha256", Tokens.sha256Hex(ADMIN_TOKEN));
+        config.put("spillway.intake.bootstrap.project-token-sha256", Tokens.sha256Hex(DEFAULT_PROJECT_TOKEN));
+        return config;
+    }
+}
