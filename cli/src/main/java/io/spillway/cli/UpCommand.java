@@ -42,8 +42,16 @@ public class UpCommand implements Callable<Integer> {
         Map<String, String> platform = Platform.describedBy(readEnvFile(paths.platform().resolve("platform.env")))
                 .quarkusConfig();
 
+        Path credentialsFile = CliConfig.credentialsFile(System.getenv());
+        boolean hadTokens = Credentials.read(credentialsFile).map(Credentials::hasTokens).orElse(false);
+        Credentials credentials = credentials(credentialsFile, "http://127.0.0.1:" + LocalStack.DEFAULT_PORTS.get(0));
+        if (!hadTokens && runningPid(paths, "job-intake") != null) {
+            System.err.println("New tokens were written to " + credentialsFile + ", but job-intake is already "
+                    + "running with the earlier ones: run `bin/spillway down`, then `bin/spillway up`.");
+        }
+
         List<ServiceSpec> services = LocalStack.services(platform, paths.state(), LocalStack.DEFAULT_PORTS,
-                otlpEndpoint);
+                otlpEndpoint, credentials.bootstrap());
         List<ServiceProcess> started = new ArrayList<>();
         for (ServiceSpec service : services) {
             if (runningPid(paths, service.name()) != null) {
@@ -63,8 +71,24 @@ public class UpCommand implements Callable<Integer> {
         System.out.println("Spillway is up. Jobs API: http://127.0.0.1:8080/api/v1/jobs  (Swagger UI: /q/swagger-ui)");
         System.out.println("Sites: onprem (" + LocalStack.ONPREM_GPUS + " GPUs), cloud (" + LocalStack.CLOUD_GPUS
                 + " GPUs, burst site). Filesystems under " + paths.state().resolve("sites"));
+        System.out.println("Credentials: " + credentialsFile + " (admin and '" + credentials.project()
+                + "' project tokens; the CLI reads them from there)");
         System.out.println("Logs: " + paths.logs() + "   Stop everything: bin/spillway down");
         return 0;
+    }
+
+    /**
+     * The credentials file's tokens; generated and written (mode 600) when the file is missing or lacks them. An
+     * existing file is reused: the database outlives {@code down}/{@code up}, and so do the tokens it knows.
+     */
+    static Credentials credentials(Path file, String url) throws IOException {
+        Credentials stored = Credentials.read(file).orElse(new Credentials(null, null, null, null));
+        if (stored.hasTokens() && stored.url() != null && stored.project() != null) {
+            return stored;
+        }
+        Credentials completed = stored.completedWith(url);
+        completed.write(file);
+        return completed;
     }
 
     private void startPlatform(StackPaths paths) throws IOException, InterruptedException {

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.spillway.cli.stack.Bootstrap;
 import io.spillway.cli.stack.LocalStack;
 import io.spillway.cli.stack.ServiceSpec;
 
@@ -20,7 +21,7 @@ class LocalStackTest {
     @Test
     void runsTwoSitesWithTheirOwnSchedulersStorageAgentsAndFilesystemRoots(@TempDir Path state) {
         List<ServiceSpec> services = LocalStack.services(Map.of("kafka.bootstrap.servers", "127.0.0.1:1"), state,
-                LocalStack.DEFAULT_PORTS, "http://127.0.0.1:4318");
+                LocalStack.DEFAULT_PORTS, "http://127.0.0.1:4318", new Bootstrap("a".repeat(64), "b".repeat(64), "default"));
 
         assertEquals(LocalStack.SERVICE_NAMES, services.stream().map(ServiceSpec::name).toList());
         assertEquals(services.size(), services.stream().map(ServiceSpec::port).distinct().count());

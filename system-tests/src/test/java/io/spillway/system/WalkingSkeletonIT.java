@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.spillway.cli.Credentials;
 import io.spillway.cli.stack.LocalStack;
 import io.spillway.cli.stack.ServiceProcess;
 import io.spillway.cli.stack.ServiceSpec;
@@ -55,6 +56,7 @@ class WalkingSkeletonIT {
     private static EventTap tap;
     private static final List<ServiceProcess> services = new ArrayList<>();
     private static Map<String, ServiceSpec> byName = new HashMap<>();
+    private static Credentials credentials;
 
     @BeforeAll
     static void startEverything() throws IOException {
@@ -69,7 +71,9 @@ class WalkingSkeletonIT {
         Map<String, String> config = new HashMap<>(platform.quarkusConfig());
         // Export spans quickly so the test sees them within seconds.
         config.put("quarkus.otel.bsp.schedule.delay", "200ms");
-        for (ServiceSpec spec : LocalStack.services(config, state, ports, traces.endpoint())) {
+        credentials = Credentials.generate("http://127.0.0.1:" + ports.get(0), Credentials.DEFAULT_PROJECT);
+        for (ServiceSpec spec : LocalStack.services(config, state, ports, traces.endpoint(),
+                credentials.bootstrap())) {
             services.add(ServiceProcess.start(spec, PROJECT_ROOT, state.resolve("logs"), false));
             byName.put(spec.name(), spec);
         }
@@ -95,7 +99,9 @@ class WalkingSkeletonIT {
         String body = JSON.writeValueAsString(Map.of("name", "hello-gpu", "project", "default", "command",
                 List.of("sh", "-c", "echo \"hello from GPU $CUDA_VISIBLE_DEVICES\""), "gpu", 1));
         HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(intake + "/api/v1/jobs"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + credentials.token()).POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, created.statusCode(), created.body());
         String jobId = JSON.readTree(created.body()).get("id").asText();
@@ -166,7 +172,8 @@ class WalkingSkeletonIT {
     }
 
     private static JsonNode getJson(String url) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + credentials.token()).build(),
                 HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body());
     }

@@ -29,9 +29,10 @@ public final class LocalStack {
      * @param stateDir where sites keep their filesystems and job directories
      * @param ports the HTTP port of each service, in the order of {@link #SERVICE_NAMES}
      * @param otlpEndpoint where traces go (Jaeger's OTLP/HTTP endpoint), or {@code null} to keep the default
+     * @param bootstrap the hashes of the first admin and project tokens, which job-intake accepts from its start
      */
     public static List<ServiceSpec> services(Map<String, String> platform, Path stateDir, List<Integer> ports,
-            String otlpEndpoint) {
+            String otlpEndpoint, Bootstrap bootstrap) {
         Map<String, String> common = new LinkedHashMap<>(platform);
         if (otlpEndpoint != null) {
             common.put("quarkus.otel.exporter.otlp.traces.endpoint", otlpEndpoint);
@@ -40,7 +41,14 @@ public final class LocalStack {
         Path cloudRoot = stateDir.resolve("sites/cloud/filesystems").toAbsolutePath();
 
         List<ServiceSpec> services = new ArrayList<>();
-        services.add(service("job-intake", ports.get(0), common, Map.of("spillway.site", "onprem")));
+        services.add(service("job-intake", ports.get(0), common, Map.of(
+                "spillway.site", "onprem",
+                "spillway.intake.bootstrap.admin-token-sha256", bootstrap.adminTokenSha256(),
+                "spillway.intake.bootstrap.project-token-sha256", bootstrap.projectTokenSha256(),
+                "spillway.intake.bootstrap.project", bootstrap.project(),
+                // Logs and live capacity come from each site's scheduler.
+                "spillway.intake.sites.onprem.scheduler-url", "http://127.0.0.1:" + ports.get(1),
+                "spillway.intake.sites.cloud.scheduler-url", "http://127.0.0.1:" + ports.get(2))));
         services.add(service("gpu-scheduler", "gpu-scheduler-onprem", ports.get(1), common, Map.of(
                 "spillway.site", "onprem",
                 "spillway.scheduler.nodes.onprem-0.gpus", String.valueOf(ONPREM_GPUS),

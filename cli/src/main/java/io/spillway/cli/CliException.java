@@ -1,0 +1,29 @@
+package io.spillway.cli;
+
+import java.util.List;
+
+/** A failure the CLI reports as a message (and detail lines) on stderr and an exit code from {@link ExitCodes}. */
+class CliException extends RuntimeException {
+
+    private final int exitCode;
+    private final List<String> details;
+
+    CliException(int exitCode, String message) {
+        this(exitCode, message, List.of(), null);
+    }
+
+    CliException(int exitCode, String message, List<String> details, Throwable cause) {
+        super(message, cause);
+        this.exitCode = exitCode;
+        this.details = List.copyOf(details);
+    }
+
+    int exitCode() {
+        return exitCode;
+    }
+
+    /** Lines printed under the message, e.g. one per violated field. */
+    List<String> details() {
+        return details;
+    }
+}

@@ -1,0 +1,199 @@
+package io.spillway.system;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.spillway.cli.SpillwayCli;
+import picocli.CommandLine;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The {@code spillway} CLI against the running stack: every command a researcher uses, through job-intake's API, with
+ * the credentials {@code spillway up} would write. The CLI runs in this JVM, as {@code bin/spillway} runs it.
+ */
+class CliIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SUBMITTED = Pattern.compile("job (\\S+) submitted");
+
+    private static SystemStack stack;
+    private static Path credentialsFile;
+
+    @BeforeAll
+    static void startTheStackAndWriteItsCredentials() throws Exception {
+        stack = SystemStack.start(Map.of(), null);
+        credentialsFile = stack.state().resolve(".spillway/credentials");
+        stack.credentials().write(credentialsFile);
+    }
+
+    @AfterAll
+    static void stopTheStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void whoamiNamesTheProjectTokenFromTheCredentialsFile() {
+        Run run = cli("whoami");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("project token") && run.out().contains("for project default"), run.toString());
+        assertTrue(run.out().contains(credentialsFile.toString()), "says where the token came from: " + run);
+    }
+
+    @Test
+    void submitWaitRunsAJobToSuccessThenLogsDescribeAndListShowIt() throws Exception {
+        Run submitted = cli("submit", "--wait", "-n", "cli-hello", "-g", "0.5", "--", "sh", "-c", "echo hello; exit 0");
+        assertEquals(0, submitted.exitCode(), submitted.toString());
+        String id = submittedId(submitted);
+        assertTrue(submitted.out().contains("SUCCEEDED"), submitted.toString());
+
+        Run logs = cli("logs", id);
+        assertEquals(0, logs.exitCode(), logs.toString());
+        assertTrue(logs.out().contains("hello"), logs.toString());
+
+        Run described = cli("describe", id.substring(0, 8));
+        assertEquals(0, described.exitCode(), described.toString());
+        assertTrue(described.out().contains("State:     SUCCEEDED"), described.toString());
+        for (String event : List.of("JobSubmitted", "GpuAllocated", "JobStarted", "JobCompleted")) {
+            assertTrue(described.out().contains(event), event + " in the history: " + described);
+        }
+        assertTrue(described.out().contains("exit code 0"), described.toString());
+
+        Run listed = cli("list", "-o", "json");
+        assertEquals(0, listed.exitCode(), listed.toString());
+        JsonNode page = JSON.readTree(listed.out());
+        assertTrue(page.path("items").findValuesAsText("id").contains(id), listed.toString());
+        assertTrue(cli("list").out().contains(id.substring(0, 8)), "the table shows the short id");
+    }
+
+    @Test
+    void aJobThatFailsMakesSubmitWaitExit1() {
+        Run run = cli("submit", "--wait", "-g", "0.5", "--", "sh", "-c", "exit 3");
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("FAILED"), run.toString());
+    }
+
+    @Test
+    void aBadVolumeIsRefusedWithExit3NamingTheField() {
+        Run run = cli("submit", "-v", "no-mount-path", "--", "true");
+
+        assertEquals(3, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("volumes[0]"), run.toString());
+        assertFalse(run.err().contains("Exception"), "no stack trace: " + run);
+    }
+
+    @Test
+    void deleteCancelsARunningJob() {
+        Run submitted = cli("submit", "-n", "cli-sleep", "-g", "0.5", "--", "sleep", "60");
+        assertEquals(0, submitted.exitCode(), submitted.toString());
+        String id = submittedId(submitted);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> "RUNNING".equals(state(id)));
+
+        Run deleted = cli("delete", id);
+
+        assertEquals(0, deleted.exitCode(), deleted.toString());
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> "CANCELLED".equals(state(id)));
+        Run again = cli("cancel", id);
+        assertEquals(3, again.exitCode(), "a job that ended is left as it is: " + again);
+        assertTrue(again.err().contains("already ended"), again.toString());
+    }
+
+    @Test
+    void anotherProjectsTokenCannotSeeTheFirstProjectsJob() throws Exception {
+        Run submitted = cli("submit", "-g", "0.5", "--", "true");
+        assertEquals(0, submitted.exitCode(), submitted.toString());
+        String id = submittedId(submitted);
+        String other = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+        Run project = cli("projects", "create", other, "--deserved-gpus", "1");
+        assertEquals(0, project.exitCode(), project.toString());
+        Run token = cli("tokens", "create", "ci", "--project", other, "-o", "json");
+        assertEquals(0, token.exitCode(), token.toString());
+        String otherToken = JSON.readTree(token.out()).path("token").asText();
+        assertTrue(otherToken.startsWith("spw_"), token.toString());
+
+        Run whoami = cli("whoami", "--token", otherToken);
+        assertTrue(whoami.out().contains("for project " + other), whoami.toString());
+        for (String command : List.of("describe", "logs", "delete")) {
+            Run run = cli(command, id, "--token", otherToken);
+            assertEquals(4, run.exitCode(), command + ": " + run);
+        }
+        assertEquals(0, cli("describe", id).exitCode(), "the job is still there for its own project");
+    }
+
+    @Test
+    void logsFollowStreamsOutputWhileTheJobRunsAndEndsWithIt() {
+        Run submitted = cli("submit", "-n", "cli-follow", "-g", "0.5", "--", "sh", "-c",
+                "echo first; sleep 3; echo second");
+        assertEquals(0, submitted.exitCode(), submitted.toString());
+        String id = submittedId(submitted);
+
+        // -f waits for the job to start, streams while it runs, and returns when it ends.
+        Run followed = cli("logs", "-f", id);
+
+        assertEquals(0, followed.exitCode(), followed.toString());
+        assertTrue(followed.out().contains("first") && followed.out().contains("second"), followed.toString());
+        assertTrue(followed.out().indexOf("first") < followed.out().indexOf("second"), followed.toString());
+    }
+
+    @Test
+    void statusShowsTheOnpremSite() {
+        Run run = cli("status");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().lines().anyMatch(line -> line.startsWith("onprem ")), run.toString());
+    }
+
+    private static String state(String id) throws Exception {
+        Run run = cli("describe", id, "-o", "json");
+        assertEquals(0, run.exitCode(), run.toString());
+        return JSON.readTree(run.out()).path("state").asText();
+    }
+
+    private static String submittedId(Run submitted) {
+        Matcher matcher = SUBMITTED.matcher(submitted.out());
+        assertTrue(matcher.find(), submitted.toString());
+        return matcher.group(1);
+    }
+
+    /** Runs the CLI with only the credentials file as its settings, never the environment of the build. */
+    private static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new SpillwayCli(Map.of("SPILLWAY_CREDENTIALS", credentialsFile.toString(),
+                "SPILLWAY_HOME", stack.state().toString())));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exitCode = cli.execute(args);
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    private record Run(int exitCode, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+}

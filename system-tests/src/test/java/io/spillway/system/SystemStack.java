@@ -1,0 +1,92 @@
+package io.spillway.system;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.spillway.cli.Credentials;
+import io.spillway.cli.stack.LocalStack;
+import io.spillway.cli.stack.ServiceProcess;
+import io.spillway.cli.stack.ServiceSpec;
+import io.spillway.testing.Platform;
+
+/**
+ * Every service as its own process from its built jar, on free ports and the shared platform, with freshly generated
+ * tokens: the stack exactly as {@code spillway up} runs it, for one test class.
+ */
+final class SystemStack implements AutoCloseable {
+
+    static final Path PROJECT_ROOT = Path.of(System.getProperty("spillway.project.root", "..")).toAbsolutePath()
+            .normalize();
+
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private final Map<String, ServiceSpec> byName = new HashMap<>();
+    private final Path state;
+    private final Credentials credentials;
+
+    private SystemStack(Path state, Credentials credentials) {
+        this.state = state;
+        this.credentials = credentials;
+    }
+
+    /** Starts the stack and waits until every service is ready; stops what it started if one never is. */
+    static SystemStack start(Map<String, String> extraConfig, String otlpEndpoint) throws IOException {
+        Platform platform = Platform.shared();
+        Path target = Files.createDirectories(PROJECT_ROOT.resolve("system-tests/target"));
+        Path state = Files.createTempDirectory(target, "stack-");
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < LocalStack.SERVICE_NAMES.size(); i++) {
+            ports.add(freePort());
+        }
+        Credentials credentials = Credentials.generate("http://127.0.0.1:" + ports.get(0),
+                Credentials.DEFAULT_PROJECT);
+        Map<String, String> config = new HashMap<>(platform.quarkusConfig());
+        config.putAll(extraConfig);
+        SystemStack stack = new SystemStack(state, credentials);
+        try {
+            for (ServiceSpec spec : LocalStack.services(config, state, ports, otlpEndpoint, credentials.bootstrap())) {
+                stack.services.add(ServiceProcess.start(spec, PROJECT_ROOT, state.resolve("logs"), false));
+                stack.byName.put(spec.name(), spec);
+            }
+            for (ServiceProcess service : stack.services) {
+                service.awaitReady(Duration.ofSeconds(240));
+            }
+        } catch (RuntimeException | IOException e) {
+            stack.close();
+            throw e;
+        }
+        return stack;
+    }
+
+    /** The base URL of a service, e.g. {@code job-intake}. */
+    String url(String service) {
+        return byName.get(service).url();
+    }
+
+    /** The stack's admin and {@code default}-project tokens, and job-intake's URL. */
+    Credentials credentials() {
+        return credentials;
+    }
+
+    /** The stack's own directory: filesystems, job directories and service logs. */
+    Path state() {
+        return state;
+    }
+
+    @Override
+    public void close() {
+        services.forEach(service -> service.stop(Duration.ofSeconds(10)));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
