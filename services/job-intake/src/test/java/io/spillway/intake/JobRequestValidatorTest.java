@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import io.spillway.intake.domain.JobRequest;
 import io.spillway.intake.domain.JobRequestValidator;
+import io.spillway.intake.domain.SubmitPolicy;
 import io.spillway.intake.domain.Violation;
 import io.spillway.schemas.PriorityClass;
 import io.spillway.schemas.VolumeMount;
@@ -83,5 +84,27 @@ class JobRequestValidatorTest {
         assertFalse(JobRequestValidator.validate(request(1.0, null, List.of("data:mnt")), "onprem").valid());
         assertFalse(JobRequestValidator.validate(request(1.0, null, List.of("data/../etc:/mnt")), "onprem").valid());
         assertTrue(JobRequestValidator.validate(request(1.0, null, List.of("data/a/b:/mnt:rw")), "onprem").valid());
+    }
+
+    @Test
+    void theFractionStepIsTheClustersOwn() {
+        SubmitPolicy quarters = new SubmitPolicy("onprem", 0.25, SubmitPolicy.DEFAULT_MOUNT_ROOTS);
+
+        List<Violation> violations = JobRequestValidator.validate(request(0.3, null, null), quarters).violations();
+
+        assertEquals(List.of("gpu"), violations.stream().map(Violation::field).toList());
+        assertTrue(violations.get(0).message().contains("steps of 25%"), violations.get(0).message());
+        assertTrue(JobRequestValidator.validate(request(0.75, null, null), quarters).valid());
+    }
+
+    @Test
+    void refusesAMountPathOutsideTheAllowedRoots() {
+        SubmitPolicy policy = new SubmitPolicy("onprem", 0.05, List.of("/data", "/results"));
+
+        List<Violation> violations = JobRequestValidator.validate(request(1.0, null, List.of("data:/etc",
+                "data:/data/imagenet", "out:/results", "x:/database")), policy).violations();
+
+        assertEquals(List.of("volumes[0]", "volumes[3]"), violations.stream().map(Violation::field).toList());
+        assertTrue(violations.get(0).message().contains("outside the allowed roots"), violations.get(0).message());
     }
 }

@@ -16,6 +16,7 @@ public record ClusterStatus(List<SiteStatus> sites, List<ProjectStatus> projects
     public record SiteStatus(String site, Double gpus, double gpusInUse, int pending, int running) {
     }
 
+    /** @param site {@code null} for a project that has no job waiting or running anywhere */
     public record ProjectStatus(String project, String site, int pending, int running, double gpusInUse,
             Double deservedGpus, Double limitGpus) {
     }
@@ -62,6 +63,12 @@ public record ClusterStatus(List<SiteStatus> sites, List<ProjectStatus> projects
                     projectGpus.getOrDefault(key, 0.0), project == null ? null : project.deservedGpus(),
                     project == null ? null : project.limitGpus()));
         });
+        // A project with nothing waiting or running still shows its share, on no site.
+        projects.values().stream()
+                .filter(project -> projectRows.stream().noneMatch(row -> row.project().equals(project.name())))
+                .sorted(java.util.Comparator.comparing(Project::name))
+                .forEach(project -> projectRows.add(new ProjectStatus(project.name(), null, 0, 0, 0,
+                        project.deservedGpus(), project.limitGpus())));
         return new ClusterStatus(sites, projectRows);
     }
 
