@@ -293,8 +293,9 @@ public class SchedulerLoop {
     }
 
     private Launch launch(StoredJob job) {
-        return new Launch(job.jobId(), site, job.node(), job.spec().command(), job.spec().env(), job.gpuIds(),
-                Objects.requireNonNullElse(job.gpuFraction(), 1.0));
+        return new Launch(job.jobId(), 0, 1, site, job.node(), job.spec().image(), job.spec().command(),
+                job.spec().env(), job.gpuIds(), Objects.requireNonNullElse(job.gpuFraction(), 1.0),
+                job.spec().gpuMemoryMiB(), job.spec().volumes());
     }
 
     private static Placement placement(Allocation allocation) {

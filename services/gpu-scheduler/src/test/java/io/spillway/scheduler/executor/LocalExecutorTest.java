@@ -99,6 +99,7 @@ class LocalExecutorTest {
     }
 
     private static Launch launch(String jobId, List<String> command, List<String> gpuIds, double fraction) {
-        return new Launch(jobId, "onprem", "local-0", command, Map.of("MINE", "yes"), gpuIds, fraction);
+        return new Launch(jobId, 0, 1, "onprem", "local-0", null, command, Map.of("MINE", "yes"), gpuIds, fraction, null,
+                List.of());
     }
 }
