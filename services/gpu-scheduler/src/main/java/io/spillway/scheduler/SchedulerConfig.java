@@ -3,6 +3,7 @@ package io.spillway.scheduler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -36,9 +37,22 @@ public interface SchedulerConfig {
     @WithDefault("${java.io.tmpdir}/spillway/${spillway.site:onprem}/jobs")
     Path workDir();
 
+    /**
+     * Where this site's filesystems live ({@code <root>/<filesystem>}), for the local executor to hand jobs their
+     * volumes; the storage-agent's root in local mode.
+     */
+    Optional<Path> filesystemRoot();
+
     /** How long a cancelled job has between SIGTERM and SIGKILL. */
     @WithDefault("10s")
     Duration cancelGracePeriod();
+
+    /** How long a preempted job has between SIGTERM and SIGKILL (a checkpoint's worth of time). */
+    @WithDefault("30s")
+    Duration preemptGracePeriod();
+
+    /** When the site's queue counts as overflowing, which is what starts a burst. */
+    Queue queue();
 
     /** How often a scheduling pass runs when no event triggers one. */
     @WithDefault("5s")
@@ -47,6 +61,21 @@ public interface SchedulerConfig {
     /** At most this many jobs share one GPU. */
     @WithDefault("8")
     int maxJobsPerGpu();
+
+    /** The queue-threshold signal. */
+    interface Queue {
+
+        /** {@code QueueThresholdExceeded} when more jobs than this wait for GPUs (not for their quota). */
+        @WithDefault("10")
+        int threshold();
+
+        /** {@code QueueDrained} once the waiting jobs are back to this many; absent: half the threshold. */
+        java.util.OptionalInt lowWatermark();
+
+        /** How long the count must stay past a mark before the signal fires, so a brief spike does not flap. */
+        @WithDefault("30s")
+        Duration debounce();
+    }
 
     /** Where the inventory comes from. */
     enum InventorySource {

@@ -75,7 +75,7 @@ class RestartRecoveryIT {
 
         await().atMost(JobsTopic.TIMEOUT).until(() -> jobs.emitted(waiting).stream()
                 .anyMatch(event -> event.data() instanceof JobPending pending
-                        && pending.reason().equals("waiting for 1 free GPU on a node: 0 of 2 free")));
+                        && pending.reason().equals("no node with 1 free GPU: none is free")));
 
         assertEquals(List.of(orphan), loop.recoverOrphans().get());
 

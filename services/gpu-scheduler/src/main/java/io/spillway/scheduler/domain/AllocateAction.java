@@ -1,83 +1,129 @@
 package io.spillway.scheduler.domain;
 
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 
 /**
- * Places pending jobs in submit order, each where it fits best: whole GPUs on the node with the fewest idle GPUs that
- * still has enough (so larger free nodes stay free for larger jobs), a share on the fullest GPU it still fits on (so
- * whole GPUs stay free). A job that does not fit waits with a reason; jobs behind it that fit are still placed.
+ * Places pending jobs by fair share, in two rounds.
+ *
+ * <ol>
+ * <li><b>Within quota.</b> By class (inference first), then submit time: every job that keeps its project within its
+ * deserved GPUs. Non-preemptible jobs (inference, interactive, build) run only here: their project's
+ * non-preemptible GPUs never exceed its deserved share.</li>
+ * <li><b>Over quota.</b> Training jobs beyond their project's deserved share share the idle GPUs by over-quota
+ * weight: the next job always comes from the project with the least over-quota use per unit of weight (quotas 3
+ * and 1 with weights 3 and 1 end at 75% / 25% of the idle GPUs), and never past a project's limit.</li>
+ * </ol>
+ * Each job goes where it fits best (see {@link SchedulingSession#place}); a gang is placed whole or not at all. A
+ * job that does not fit waits with a reason, and the jobs behind it still run if they fit.
  */
 public final class AllocateAction implements SchedulingAction {
 
     @Override
     public void execute(SchedulingSession session) {
+        Map<Shape, Failure> failedAt = new HashMap<>();
+        Map<String, Deque<PendingJob>> overQuota = new LinkedHashMap<>();
         for (PendingJob job : session.queue()) {
-            Optional<Allocation> placement = place(session, job);
-            if (placement.isPresent()) {
-                session.allocate(placement.get());
-            } else {
-                session.keepWaiting(job, PendingReasons.explain(session, job));
-            }
-        }
-    }
-
-    static Optional<Allocation> place(SchedulingSession session, PendingJob job) {
-        List<Node> nodes = session.nodesFor(job);
-        GpuRequest request = job.request();
-        if (request instanceof GpuRequest.Whole whole) {
-            return placeWhole(session, nodes, job.jobId(), whole.count());
-        }
-        if (request instanceof GpuRequest.Shared shared) {
-            return placeShare(session, nodes, job.jobId(), gpu -> shared.fraction());
-        }
-        GpuRequest.Memory memory = (GpuRequest.Memory) request;
-        return placeShare(session, nodes, job.jobId(), gpu -> (double) memory.memoryMiB() / gpu.gpu().memoryMiB());
-    }
-
-    private static Optional<Allocation> placeWhole(SchedulingSession session, List<Node> nodes, String jobId,
-            int count) {
-        Node best = null;
-        List<GpuUse> bestIdle = List.of();
-        for (Node node : nodes) {
-            List<GpuUse> idle = session.gpus(node).stream().filter(GpuUse::idle).toList();
-            if (idle.size() >= count && (best == null || idle.size() < bestIdle.size())) {
-                best = node;
-                bestIdle = idle;
-            }
-        }
-        if (best == null) {
-            return Optional.empty();
-        }
-        List<String> gpuIds = bestIdle.stream().limit(count).map(gpu -> gpu.gpu().id()).toList();
-        return Optional.of(new Allocation(jobId, best.name(), gpuIds, 1.0));
-    }
-
-    private static Optional<Allocation> placeShare(SchedulingSession session, List<Node> nodes, String jobId,
-            ShareOf shareOf) {
-        List<Candidate> candidates = new ArrayList<>();
-        for (Node node : nodes) {
-            for (GpuUse gpu : session.gpus(node)) {
-                double share = shareOf.of(gpu);
-                if (share <= 1 && gpu.fits(share, session.maxJobsPerGpu())) {
-                    candidates.add(new Candidate(gpu, share, gpu.free() - share));
+            ProjectQuota quota = session.quota(job.project());
+            SchedulingSession.ProjectUsage usage = session.usage(job.project());
+            double demand = session.demand(job);
+            if (!job.priority().mayRunOverQuota()) {
+                if (usage.nonPreemptibleGpus() + demand > quota.deservedGpus() + GpuUse.EPSILON) {
+                    session.keepWaiting(job, new Wait(job.priority().wire() + " jobs run within their project's"
+                            + " quota only: project " + job.project() + " holds " + gpus(usage.nonPreemptibleGpus())
+                            + " of its " + gpus(quota.deservedGpus()) + " deserved GPUs in such jobs", Wait.Kind.POLICY));
+                    continue;
                 }
+                placeOrWait(session, job, failedAt, true);
+            } else if (usage.gpus() + demand <= quota.deservedGpus() + GpuUse.EPSILON) {
+                placeOrWait(session, job, failedAt, true);
+            } else {
+                overQuota.computeIfAbsent(job.project(), project -> new ArrayDeque<>()).add(job);
             }
         }
-        // Best fit: least room left after placing; the first in inventory order among equals.
-        return candidates.stream()
-                .min(Comparator.comparingDouble(Candidate::leftOver))
-                .map(c -> new Allocation(jobId, c.gpu().node().name(), List.of(c.gpu().gpu().id()), c.share()));
+        shareIdleGpus(session, overQuota, failedAt);
     }
 
-    /** The share of a given GPU a job needs; for a memory request it depends on the GPU's memory. */
-    @FunctionalInterface
-    private interface ShareOf {
-        double of(GpuUse gpu);
+    private static void shareIdleGpus(SchedulingSession session, Map<String, Deque<PendingJob>> overQuota,
+            Map<Shape, Failure> failedAt) {
+        PriorityQueue<String> projects = new PriorityQueue<>(Comparator
+                .comparingDouble((String project) -> overQuotaUse(session, project))
+                .thenComparing(Comparator.naturalOrder()));
+        overQuota.forEach((project, jobs) -> {
+            ProjectQuota quota = session.quota(project);
+            if (quota.overQuotaWeight() <= 0) {
+                for (PendingJob job : jobs) {
+                    session.keepWaiting(job, new Wait("project " + project + " has no over-quota weight: it runs"
+                            + " only within its " + gpus(quota.deservedGpus()) + " deserved GPUs", Wait.Kind.POLICY));
+                }
+            } else {
+                projects.add(project);
+            }
+        });
+        while (!projects.isEmpty()) {
+            String project = projects.poll();
+            Deque<PendingJob> jobs = overQuota.get(project);
+            PendingJob job = jobs.poll();
+            ProjectQuota quota = session.quota(project);
+            double held = session.usage(project).gpus();
+            if (quota.limitGpus() != null && held + session.demand(job) > quota.limitGpus() + GpuUse.EPSILON) {
+                session.keepWaiting(job, new Wait("over project limit: project " + project + " holds " + gpus(held)
+                        + " of its " + gpus(quota.limitGpus()) + "-GPU limit", Wait.Kind.POLICY));
+            } else {
+                placeOrWait(session, job, failedAt, false);
+            }
+            if (!jobs.isEmpty()) {
+                projects.add(project);
+            }
+        }
     }
 
-    private record Candidate(GpuUse gpu, double share, double leftOver) {
+    /** Use beyond the deserved share per unit of weight: the project lowest on it is served next. */
+    private static double overQuotaUse(SchedulingSession session, String project) {
+        ProjectQuota quota = session.quota(project);
+        return (session.usage(project).gpus() - quota.deservedGpus()) / quota.overQuotaWeight();
     }
+
+    private static void placeOrWait(SchedulingSession session, PendingJob job, Map<Shape, Failure> failedAt,
+            boolean entitled) {
+        Shape shape = new Shape(job.request(), job.workers(), job.nodePool());
+        Failure failed = failedAt.get(shape);
+        // GPU use only grows while jobs are placed: a shape that did not fit at this epoch does not fit now either,
+        // for the same reason. On a full site this turns most of a long queue into map lookups.
+        boolean knownToFail = failed != null && failed.epoch() == session.epoch();
+        if (!knownToFail) {
+            Optional<List<Allocation>> placed = session.place(job);
+            if (placed.isPresent()) {
+                session.allocate(job, placed.get());
+                return;
+            }
+            failed = new Failure(session.epoch(), PendingReasons.explain(session, job));
+            failedAt.put(shape, failed);
+        }
+        Wait wait = new Wait(failed.reason(), Wait.Kind.CAPACITY);
+        if (entitled) {
+            session.keepWaitingEntitled(job, wait);
+        } else {
+            session.keepWaiting(job, wait);
+        }
+    }
+
+    static String gpus(double count) {
+        return PendingReasons.share(count);
+    }
+
+    /** What makes two jobs equally placeable. */
+    private record Shape(GpuRequest request, int workers, String nodePool) {
+    }
+
+    private record Failure(long epoch, String reason) {
+    }
+
 }

@@ -5,6 +5,8 @@ public final class GpuUse {
 
     /** Slack for sums of shares such as 0.1 + 0.2, which doubles do not add exactly. */
     static final double EPSILON = 1e-9;
+    /** Shares are indexed in thousandths of a GPU. */
+    static final int UNITS = 1000;
 
     private final Node node;
     private final Gpu gpu;
@@ -48,8 +50,26 @@ public final class GpuUse {
         return jobs < maxJobs && used + fraction <= 1 + EPSILON;
     }
 
+    /** The free share in thousandths, rounded down: the key a share index files this GPU under. */
+    int freeUnits() {
+        return (int) Math.floor(free() * UNITS + 1e-6);
+    }
+
+    /** A share in thousandths, rounded up, so a GPU found by its free units really has room for it. */
+    static int units(double share) {
+        return (int) Math.ceil(share * UNITS - 1e-6);
+    }
+
     void hold(double fraction) {
         used += fraction;
         jobs++;
+    }
+
+    void release(double fraction) {
+        used = Math.max(0, used - fraction);
+        jobs = Math.max(0, jobs - 1);
+        if (jobs == 0) {
+            used = 0;
+        }
     }
 }

@@ -2,79 +2,71 @@ package io.spillway.scheduler.domain;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
-/** Why a job waits, in words its owner understands: what it asks for and the most the site could give now. */
+/** Why a job waits for GPUs, in words its owner understands: what it asks for and the most the site could give now. */
 final class PendingReasons {
 
     private PendingReasons() {
     }
 
     static String explain(SchedulingSession session, PendingJob job) {
-        List<Node> nodes = session.nodesFor(job);
-        if (nodes.isEmpty()) {
+        String where = job.nodePool() == null ? "" : " in pool " + job.nodePool();
+        if (session.poolsFor(job).isEmpty() || session.largestNode(job) == 0) {
             return job.nodePool() != null
-                    ? "no node in pool '" + job.nodePool() + "' at this site"
+                    ? "no node in pool " + job.nodePool() + " at this site"
                     : "this site has no GPU nodes";
         }
+        String gang = job.isGang() ? " for each of its " + job.workers() + " workers (a gang starts all at once)" : "";
         GpuRequest request = job.request();
         if (request instanceof GpuRequest.Whole whole) {
-            return whole(session, nodes, whole.count());
+            return whole(session, job, whole.count(), where) + gang;
         }
         if (request instanceof GpuRequest.Shared shared) {
-            return shared(session, nodes, shared.fraction());
+            return shared(session, job, shared.fraction(), where) + gang;
         }
-        return memory(session, nodes, ((GpuRequest.Memory) request).memoryMiB());
+        return memory(session, job, ((GpuRequest.Memory) request).memoryMiB(), where) + gang;
     }
 
-    private static String whole(SchedulingSession session, List<Node> nodes, int count) {
-        int largest = nodes.stream().mapToInt(node -> node.gpus().size()).max().orElse(0);
+    private static String whole(SchedulingSession session, PendingJob job, int count, String where) {
+        int largest = session.largestNode(job);
         if (largest < count) {
-            return "no node has " + gpus(count) + ": the largest has " + largest;
+            return "no node" + where + " has " + gpus(count) + ": the largest has " + largest;
         }
-        Node freest = nodes.get(0);
-        long freestIdle = -1;
-        for (Node node : nodes) {
-            long idle = session.gpus(node).stream().filter(GpuUse::idle).count();
-            if (idle > freestIdle) {
-                freest = node;
-                freestIdle = idle;
-            }
-        }
-        String reason = "waiting for " + count + " free GPU" + (count == 1 ? "" : "s") + " on a node: " + freestIdle
-                + " of " + freest.gpus().size() + " free";
-        return nodes.size() == 1 ? reason : reason + " on the freest node, " + freest.name();
+        Optional<Node> freest = session.freestNode(job);
+        String most = freest.map(node -> ": at most " + session.idleOn(node) + " free on one node (" + node.name()
+                + ")").orElse(": none is free");
+        return "no node" + where + " with " + count + " free GPU" + (count == 1 ? "" : "s") + most;
     }
 
-    private static String shared(SchedulingSession session, List<Node> nodes, double fraction) {
-        List<GpuUse> gpus = gpusOf(session, nodes);
-        if (gpus.stream().anyMatch(gpu -> gpu.free() + GpuUse.EPSILON >= fraction)) {
-            return "waiting for " + share(fraction) + " of a GPU: every GPU with that much free already runs "
-                    + session.maxJobsPerGpu() + " jobs, the most one GPU is shared by";
+    private static String shared(SchedulingSession session, PendingJob job, double fraction, String where) {
+        // The share index holds only GPUs below the per-GPU job limit; a fuller GPU is found by a scan, which runs
+        // once per shape that does not fit (the caller remembers the answer until GPU use changes).
+        double mostFree = session.largestFreeShare(job);
+        if (mostFree + GpuUse.EPSILON < fraction && session.nodesFor(job).stream()
+                .flatMap(node -> session.gpus(node).stream())
+                .anyMatch(gpu -> gpu.free() + GpuUse.EPSILON >= fraction)) {
+            return "waiting for " + share(fraction) + " of a GPU" + where + ": every GPU with that much free already"
+                    + " runs " + session.maxJobsPerGpu() + " jobs, the most one GPU is shared by";
         }
-        double mostFree = gpus.stream().mapToDouble(GpuUse::free).max().orElse(0);
-        return "waiting for " + share(fraction) + " of a GPU: at most " + share(mostFree) + " of a GPU is free";
+        return "waiting for " + share(fraction) + " of a GPU" + where + ": at most " + share(mostFree)
+                + " of a GPU is free";
     }
 
-    private static String memory(SchedulingSession session, List<Node> nodes, int memoryMiB) {
-        List<GpuUse> gpus = gpusOf(session, nodes);
+    private static String memory(SchedulingSession session, PendingJob job, int memoryMiB, String where) {
+        List<GpuUse> gpus = session.nodesFor(job).stream().flatMap(node -> session.gpus(node).stream()).toList();
         int largest = gpus.stream().mapToInt(gpu -> gpu.gpu().memoryMiB()).max().orElse(0);
         if (largest < memoryMiB) {
-            return "no GPU has " + memoryMiB + " MiB of memory: the largest has " + largest + " MiB";
+            return "no GPU" + where + " has " + memoryMiB + " MiB of memory: the largest has " + largest + " MiB";
         }
         if (gpus.stream().anyMatch(gpu -> freeMiB(gpu) >= memoryMiB)) {
-            return "waiting for " + memoryMiB + " MiB of GPU memory: every GPU with that much free already runs "
-                    + session.maxJobsPerGpu() + " jobs, the most one GPU is shared by";
+            return "waiting for " + memoryMiB + " MiB of GPU memory" + where + ": every GPU with that much free"
+                    + " already runs " + session.maxJobsPerGpu() + " jobs, the most one GPU is shared by";
         }
         long mostFree = gpus.stream().mapToLong(PendingReasons::freeMiB).max().orElse(0);
-        return "waiting for " + memoryMiB + " MiB of GPU memory: at most " + mostFree + " MiB is free on a GPU";
-    }
-
-    private static List<GpuUse> gpusOf(SchedulingSession session, List<Node> nodes) {
-        return nodes.stream().flatMap(node -> session.gpus(node).stream())
-                .sorted(Comparator.comparingDouble(GpuUse::free).reversed())
-                .toList();
+        return "waiting for " + memoryMiB + " MiB of GPU memory" + where + ": at most " + mostFree
+                + " MiB is free on a GPU";
     }
 
     private static long freeMiB(GpuUse gpu) {

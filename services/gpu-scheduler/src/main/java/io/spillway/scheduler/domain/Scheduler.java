@@ -15,7 +15,7 @@ public final class Scheduler {
     private final List<SchedulingAction> actions;
 
     public Scheduler(int maxJobsPerGpu) {
-        this(maxJobsPerGpu, List.of(new AllocateAction()));
+        this(maxJobsPerGpu, List.of(new AllocateAction(), new ReclaimAction()));
     }
 
     Scheduler(int maxJobsPerGpu, List<SchedulingAction> actions) {

@@ -5,6 +5,8 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,12 +22,18 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.spillway.scheduler.SchedulerConfig;
+import io.spillway.schemas.VolumeMount;
 
 /**
- * Runs a job's command as a process of this machine, in its own working directory, with its GPUs in
- * {@code CUDA_VISIBLE_DEVICES}, and its output in {@code output.log} there. The process inherits the scheduler's
- * environment (so {@code PATH} finds the command), then the job's {@code env}, then the Spillway variables, which
- * the job cannot override.
+ * Runs each worker of a job as a process of this machine, in the job's working directory, with its GPUs in
+ * {@code CUDA_VISIBLE_DEVICES}, and its output in {@code output.log} there ({@code output-worker<n>.log} for the
+ * other workers of a gang). The process inherits the scheduler's environment (so {@code PATH} finds the command),
+ * then the job's {@code env}, then the Spillway variables, which the job cannot override.
+ *
+ * <p>
+ * Volumes: with a filesystem root configured, each volume {@code fs[/subpath]:/mnt} appears in the working directory
+ * as {@code mnt}, a link to {@code <root>/fs/subpath}, and in {@code SPILLWAY_VOLUMES}. A local process cannot be
+ * given a real mount without privileges, so {@code :ro} is not enforced here; the Kubernetes executor mounts.
  */
 @ApplicationScoped
 public class LocalExecutor implements JobExecutor {
@@ -34,7 +42,9 @@ public class LocalExecutor implements JobExecutor {
     public static final String OUTPUT_LOG = "output.log";
 
     private final Path workDir;
-    private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
+    private final Optional<Path> filesystemRoot;
+    /** Running workers by job id, then worker index. */
+    private final Map<String, Map<Integer, RunningWorker>> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "spillway-local-executor-kill");
         thread.setDaemon(true);
@@ -43,12 +53,18 @@ public class LocalExecutor implements JobExecutor {
 
     @Inject
     public LocalExecutor(SchedulerConfig config) {
-        this(config.workDir());
-        LOG.infof("Local executor runs jobs in %s/<job id>", workDir);
+        this(config.workDir(), config.filesystemRoot());
+        LOG.infof("Local executor runs jobs in %s/<job id>%s", workDir,
+                filesystemRoot.map(root -> ", volumes from " + root).orElse(""));
     }
 
     public LocalExecutor(Path workDir) {
+        this(workDir, Optional.empty());
+    }
+
+    public LocalExecutor(Path workDir, Optional<Path> filesystemRoot) {
         this.workDir = workDir.toAbsolutePath();
+        this.filesystemRoot = filesystemRoot.map(Path::toAbsolutePath);
     }
 
     @Override
@@ -65,13 +81,15 @@ public class LocalExecutor implements JobExecutor {
     @Override
     public void start(Launch launch, Consumer<ProcessExit> onExit) throws ExecutorException {
         Path dir = jobDir(launch.jobId());
+        Path log = dir.resolve(launch.worker() == 0 ? OUTPUT_LOG : "output-worker" + launch.worker() + ".log");
         Process process;
         try {
             Files.createDirectories(dir);
+            List<String> volumes = linkVolumes(dir, launch.volumes());
             ProcessBuilder builder = new ProcessBuilder(launch.command())
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(OUTPUT_LOG).toFile()));
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             Map<String, String> env = builder.environment();
             env.putAll(launch.env());
             String gpus = String.join(",", launch.gpuIds());
@@ -79,8 +97,14 @@ public class LocalExecutor implements JobExecutor {
             env.put("NVIDIA_VISIBLE_DEVICES", gpus);
             env.put("SPILLWAY_GPU_FRACTION", BigDecimal.valueOf(launch.gpuFraction()).stripTrailingZeros()
                     .toPlainString());
+            if (launch.gpuMemoryMiB() != null) {
+                env.put("SPILLWAY_GPU_MEMORY_MIB", launch.gpuMemoryMiB().toString());
+            }
             env.put("SPILLWAY_JOB_ID", launch.jobId());
             env.put("SPILLWAY_SITE", launch.site());
+            env.put("SPILLWAY_WORKER", Integer.toString(launch.worker()));
+            env.put("SPILLWAY_WORKERS", Integer.toString(launch.workers()));
+            env.put("SPILLWAY_VOLUMES", String.join(";", volumes));
             process = builder.start();
         } catch (IOException e) {
             // The cause says it plainly ("error=2, No such file or directory"); the wrapper repeats the command.
@@ -88,15 +112,52 @@ public class LocalExecutor implements JobExecutor {
             throw new ExecutorException("cannot start " + launch.command().get(0) + ": " + why, e);
         }
         long startedAt = System.nanoTime();
-        RunningJob job = new RunningJob(process);
-        running.put(launch.jobId(), job);
-        LOG.infof("Started job %s as process %d on %s GPUs [%s], log in %s", launch.jobId(), process.pid(),
-                launch.node(), String.join(",", launch.gpuIds()), dir.resolve(OUTPUT_LOG));
+        RunningWorker worker = new RunningWorker(process);
+        running.computeIfAbsent(launch.jobId(), id -> new ConcurrentHashMap<>()).put(launch.worker(), worker);
+        LOG.infof("Started job %s worker %d as process %d on %s GPUs [%s], log in %s", launch.jobId(),
+                launch.worker(), process.pid(), launch.node(), String.join(",", launch.gpuIds()), log);
         process.onExit().whenComplete((ended, failure) -> {
-            running.remove(launch.jobId());
+            running.computeIfPresent(launch.jobId(), (id, workers) -> {
+                workers.remove(launch.worker());
+                return workers.isEmpty() ? null : workers;
+            });
             long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
-            onExit.accept(new ProcessExit(launch.jobId(), process.exitValue(), durationMs, job.cancelled));
+            onExit.accept(new ProcessExit(launch.jobId(), launch.worker(), process.exitValue(), durationMs,
+                    worker.cancelled));
         });
+    }
+
+    /** Links each volume into the working directory; the {@code mountPath=hostPath} pairs for the job's env. */
+    private List<String> linkVolumes(Path dir, List<VolumeMount> volumes) throws ExecutorException, IOException {
+        List<String> pairs = new ArrayList<>();
+        if (volumes.isEmpty()) {
+            return pairs;
+        }
+        if (filesystemRoot.isEmpty()) {
+            throw new ExecutorException("the job mounts volumes, and this scheduler has no filesystem root"
+                    + " (spillway.scheduler.filesystem-root)");
+        }
+        for (VolumeMount volume : volumes) {
+            Path filesystem = filesystemRoot.get().resolve(volume.filesystem()).normalize();
+            Path target = volume.subPath() == null ? filesystem : filesystem.resolve(volume.subPath()).normalize();
+            if (!Files.isDirectory(filesystem)) {
+                throw new ExecutorException("filesystem " + volume.filesystem() + " does not exist at this site");
+            }
+            if (!target.startsWith(filesystem)) {
+                throw new ExecutorException("volume " + volume.filesystem() + "/" + volume.subPath()
+                        + " leaves its filesystem");
+            }
+            Files.createDirectories(target);
+            Path link = dir.resolve(volume.mountPath().replaceFirst("^/+", "")).normalize();
+            if (!link.startsWith(dir)) {
+                throw new ExecutorException("mount path " + volume.mountPath() + " leaves the job's directory");
+            }
+            Files.createDirectories(link.getParent());
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, target);
+            pairs.add(volume.mountPath() + "=" + target);
+        }
+        return pairs;
     }
 
     @Override
@@ -112,15 +173,17 @@ public class LocalExecutor implements JobExecutor {
 
     @Override
     public boolean stop(String jobId, Duration grace) {
-        RunningJob job = running.get(jobId);
-        if (job == null) {
+        Map<Integer, RunningWorker> workers = running.get(jobId);
+        if (workers == null) {
             return false;
         }
-        if (!job.cancelled) {
-            job.cancelled = true;
-            LOG.infof("Stopping job %s (SIGTERM, SIGKILL after %s)", jobId, grace);
-            terminate(job.process, false);
-            killer.schedule(() -> terminate(job.process, true), grace.toMillis(), TimeUnit.MILLISECONDS);
+        for (RunningWorker worker : workers.values()) {
+            if (!worker.cancelled) {
+                worker.cancelled = true;
+                LOG.infof("Stopping job %s (SIGTERM, SIGKILL after %s)", jobId, grace);
+                terminate(worker.process, false);
+                killer.schedule(() -> terminate(worker.process, true), grace.toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
         return true;
     }
@@ -129,7 +192,7 @@ public class LocalExecutor implements JobExecutor {
     @PreDestroy
     public void stopAll() {
         // Jobs do not outlive the scheduler: a restarted one reports them failed, so they must really be gone.
-        running.values().forEach(job -> terminate(job.process, false));
+        running.values().forEach(workers -> workers.values().forEach(worker -> terminate(worker.process, false)));
         killer.shutdownNow();
     }
 
@@ -149,11 +212,11 @@ public class LocalExecutor implements JobExecutor {
         }
     }
 
-    private static final class RunningJob {
+    private static final class RunningWorker {
         final Process process;
         volatile boolean cancelled;
 
-        RunningJob(Process process) {
+        RunningWorker(Process process) {
             this.process = process;
         }
     }

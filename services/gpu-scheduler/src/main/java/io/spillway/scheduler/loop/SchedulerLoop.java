@@ -1,13 +1,15 @@
 package io.spillway.scheduler.loop;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -16,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -29,25 +32,37 @@ import io.spillway.kit.Outbox;
 import io.spillway.kit.ServiceIdentity;
 import io.spillway.scheduler.SchedulerConfig;
 import io.spillway.scheduler.domain.Allocation;
+import io.spillway.scheduler.domain.GpuRequest;
 import io.spillway.scheduler.domain.InvalidGpuRequest;
 import io.spillway.scheduler.domain.JobState;
 import io.spillway.scheduler.domain.PendingJob;
+import io.spillway.scheduler.domain.Priority;
+import io.spillway.scheduler.domain.ProjectQuota;
+import io.spillway.scheduler.domain.QueueSignal;
+import io.spillway.scheduler.domain.RunningJob;
 import io.spillway.scheduler.domain.Scheduler;
 import io.spillway.scheduler.domain.SchedulingResult;
 import io.spillway.scheduler.domain.SiteSnapshot;
+import io.spillway.scheduler.domain.Wait;
 import io.spillway.scheduler.executor.ExecutorException;
 import io.spillway.scheduler.executor.JobExecutor;
 import io.spillway.scheduler.executor.Launch;
 import io.spillway.scheduler.executor.ProcessExit;
 import io.spillway.scheduler.inventory.SiteInventory;
 import io.spillway.scheduler.persistence.JobStore;
+import io.spillway.scheduler.persistence.ProjectStore;
 import io.spillway.scheduler.persistence.StoredJob;
+import io.spillway.schemas.BurstCandidate;
 import io.spillway.schemas.JobEvent.GpuAllocated;
 import io.spillway.schemas.JobEvent.JobCompleted;
 import io.spillway.schemas.JobEvent.JobFailed;
 import io.spillway.schemas.JobEvent.JobPending;
+import io.spillway.schemas.JobEvent.JobPreempted;
 import io.spillway.schemas.JobEvent.JobStarted;
 import io.spillway.schemas.Placement;
+import io.spillway.schemas.QueueEvent.QueueDrained;
+import io.spillway.schemas.QueueEvent.QueueThresholdExceeded;
+import io.spillway.schemas.VolumeMount;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
@@ -68,6 +83,7 @@ public class SchedulerLoop {
 
     private final PgPool pool;
     private final JobStore store;
+    private final ProjectStore projects;
     private final Outbox outbox;
     private final SiteInventory inventory;
     private final JobExecutor executor;
@@ -80,15 +96,18 @@ public class SchedulerLoop {
         return loop;
     });
     private final AtomicBoolean passQueued = new AtomicBoolean();
-    /** Jobs this process started whose end is not recorded yet; touched only on the loop thread. */
-    private final Set<String> launched = new HashSet<>();
+    /** Jobs this process started whose end is not recorded yet, with their workers; only on the loop thread. */
+    private final Map<String, GangRun> launched = new HashMap<>();
+    /** Whether the queue overflows; read back from the database at the first pass. Only on the loop thread. */
+    private QueueSignal queueSignal;
     /** Whether orphans of a previous process were dealt with; touched only on the loop thread. */
     private boolean recovered;
 
-    public SchedulerLoop(PgPool pool, JobStore store, Outbox outbox, SiteInventory inventory, JobExecutor executor,
-            SchedulerConfig config, ServiceIdentity identity) {
+    public SchedulerLoop(PgPool pool, JobStore store, ProjectStore projects, Outbox outbox, SiteInventory inventory,
+            JobExecutor executor, SchedulerConfig config, ServiceIdentity identity) {
         this.pool = pool;
         this.store = store;
+        this.projects = projects;
         this.outbox = outbox;
         this.inventory = inventory;
         this.executor = executor;
@@ -122,8 +141,15 @@ public class SchedulerLoop {
             if (!recovered) {
                 recoverOrphansNow();
             }
+            if (queueSignal == null) {
+                boolean exceeded = inTransaction(tx -> store.queueExceeded(tx, site));
+                SchedulerConfig.Queue queue = config.queue();
+                queueSignal = new QueueSignal(queue.threshold(),
+                        queue.lowWatermark().orElse(queue.threshold() / 2), queue.debounce(), exceeded);
+            }
             allocate();
             applyCancellations();
+            applyPreemptions();
             startAllocated();
         } catch (RuntimeException e) {
             LOG.warnf(e, "Scheduling pass at %s failed; the next pass tries again", site);
@@ -154,7 +180,7 @@ public class SchedulerLoop {
                 .chain(running -> store.jobsIn(tx, JobState.ALLOCATED, true).map(allocated -> {
                     List<StoredJob> all = new ArrayList<>(running);
                     all.addAll(allocated);
-                    all.removeIf(job -> launched.contains(job.jobId()));
+                    all.removeIf(job -> launched.containsKey(job.jobId()));
                     return all;
                 }))
                 .call(all -> sequentially(all, job -> {
@@ -174,48 +200,133 @@ public class SchedulerLoop {
         return ids;
     }
 
-    /** One pass of the core over the site, committed with its GpuAllocated and JobPending events in one go. */
+    /**
+     * One pass of the core over the site, committed with its events in one go: GpuAllocated for each placed job,
+     * JobPreempted for each job that gives way, JobPending when the reason a job waits changes, and the queue
+     * signal when it changes.
+     */
     private void allocate() {
         SchedulingResult result = inTransaction(tx -> store.lockAllocations(tx)
-                .chain(() -> store.heldAllocations(tx))
-                .chain(held -> store.jobsIn(tx, JobState.PENDING, false).chain(queue -> {
-                    Map<String, StoredJob> byId = new HashMap<>();
-                    List<PendingJob> pending = new ArrayList<>();
-                    Map<StoredJob, String> unplaceable = new java.util.LinkedHashMap<>();
-                    for (StoredJob job : queue) {
-                        byId.put(job.jobId(), job);
-                        if (job.spec() == null) {
-                            unplaceable.put(job, UNREADABLE_SPEC);
-                            continue;
-                        }
-                        try {
-                            pending.add(new PendingJob(job.jobId(), JobRequirements.gpuRequest(job.spec()),
-                                    job.submittedAt().toInstant(), job.spec().nodePool()));
-                        } catch (InvalidGpuRequest e) {
-                            // The consumer refuses these; one that got through fails alone, the site goes on.
-                            unplaceable.put(job, e.getMessage());
-                        }
-                    }
-                    SchedulingResult decided = scheduler.schedule(new SiteSnapshot(inventory.nodes(), held, pending));
-                    Uni<Void> allocations = sequentially(decided.allocations(), allocation -> store
-                            .allocate(tx, allocation)
-                            .call(() -> outbox.append(tx, new GpuAllocated(allocation.jobId(), site,
-                                    List.of(placement(allocation))), byId.get(allocation.jobId()).traceparent())));
-                    List<Map.Entry<String, String>> changed = decided.waiting().entrySet().stream()
-                            .filter(waiting -> !waiting.getValue().equals(byId.get(waiting.getKey()).reason()))
-                            .toList();
-                    return failUnplaceable(tx, unplaceable)
-                            .chain(() -> allocations)
-                            .chain(() -> sequentially(changed, waiting -> store
-                                    .setReason(tx, waiting.getKey(), waiting.getValue())
-                                    .call(() -> outbox.append(tx, new JobPending(waiting.getKey(), site,
-                                            waiting.getValue()), byId.get(waiting.getKey()).traceparent()))))
-                            .replaceWith(decided);
-                })));
+                .chain(() -> store.heldByJob(tx))
+                .chain(held -> store.jobsIn(tx, JobState.RUNNING, true)
+                        .chain(runningJobs -> store.jobsIn(tx, JobState.ALLOCATED, true).map(allocatedJobs -> {
+                            List<StoredJob> all = new ArrayList<>(runningJobs);
+                            all.addAll(allocatedJobs);
+                            return all;
+                        }))
+                        .chain(holding -> store.jobsIn(tx, JobState.PENDING, false)
+                                .chain(queue -> projects.all(tx)
+                                        .chain(quotas -> decide(tx, held, holding, queue, quotas))))));
         for (Allocation allocation : result.allocations()) {
             LOG.infof("Allocated %s: node %s, GPUs %s, %s of each", allocation.jobId(), allocation.node(),
                     allocation.gpuIds(), allocation.fraction());
         }
+        result.preemptions().forEach(preemption -> LOG.infof("Preempting %s (project %s) for %s: %s",
+                preemption.jobId(), preemption.project(), preemption.forJobId(), preemption.reason()));
+    }
+
+    private Uni<SchedulingResult> decide(SqlConnection tx, Map<String, List<Allocation>> held,
+            List<StoredJob> holding, List<StoredJob> queue, List<ProjectQuota> quotas) {
+        Map<String, StoredJob> byId = new HashMap<>();
+        List<RunningJob> running = new ArrayList<>();
+        for (StoredJob job : holding) {
+            byId.put(job.jobId(), job);
+            List<Allocation> allocations = held.getOrDefault(job.jobId(), List.of());
+            if (allocations.isEmpty()) {
+                continue;
+            }
+            String project = job.spec() == null ? "unknown" : job.spec().project();
+            Priority priority = job.spec() == null ? Priority.TRAIN : JobRequirements.priority(job.spec());
+            OffsetDateTime since = job.startedAt() != null ? job.startedAt() : job.submittedAt();
+            running.add(new RunningJob(job.jobId(), project, priority, since.toInstant(), allocations,
+                    job.cancelRequested() || job.preemptRequested()));
+        }
+        List<PendingJob> pending = new ArrayList<>();
+        Map<StoredJob, String> unplaceable = new LinkedHashMap<>();
+        for (StoredJob job : queue) {
+            byId.put(job.jobId(), job);
+            if (job.spec() == null) {
+                unplaceable.put(job, UNREADABLE_SPEC);
+                continue;
+            }
+            try {
+                pending.add(JobRequirements.pendingJob(job.jobId(), job.spec(), job.submittedAt().toInstant()));
+            } catch (InvalidGpuRequest e) {
+                // The consumer refuses these; one that got through fails alone, the site goes on.
+                unplaceable.put(job, e.getMessage());
+            }
+        }
+        SchedulingResult decided = scheduler.schedule(new SiteSnapshot(inventory.nodes(), running, pending, quotas));
+        Map<String, List<Allocation>> placed = new LinkedHashMap<>();
+        decided.allocations().forEach(allocation -> placed
+                .computeIfAbsent(allocation.jobId(), id -> new ArrayList<>()).add(allocation));
+        List<Map.Entry<String, Wait>> changed = decided.waiting().entrySet().stream()
+                .filter(waiting -> !waiting.getValue().reason().equals(byId.get(waiting.getKey()).reason()))
+                .toList();
+        return failUnplaceable(tx, unplaceable)
+                .chain(() -> sequentially(List.copyOf(placed.entrySet()), job -> store
+                        .allocate(tx, job.getKey(), job.getValue())
+                        .call(() -> outbox.append(tx, new GpuAllocated(job.getKey(), site,
+                                placements(job.getValue())), byId.get(job.getKey()).traceparent()))))
+                .chain(() -> sequentially(decided.preemptions(), preemption -> store
+                        .requestPreempt(tx, preemption.jobId(), preemption.reason())
+                        .call(asked -> asked ? outbox.append(tx, new JobPreempted(preemption.jobId(), site,
+                                preemption.reason(), preemption.forJobId()),
+                                byId.get(preemption.jobId())
+                                        .traceparent())
+                                : Uni.createFrom().voidItem())))
+                .chain(() -> sequentially(changed, waiting -> store
+                        .setReason(tx, waiting.getKey(), waiting.getValue().reason(),
+                                waiting.getValue().kind().name())
+                        .call(() -> outbox.append(tx, new JobPending(waiting.getKey(), site,
+                                waiting.getValue().reason()), byId.get(waiting.getKey()).traceparent()))))
+                .chain(() -> signalQueue(tx, decided, pending, byId))
+                .replaceWith(decided);
+    }
+
+    /**
+     * Feeds the number of jobs waiting for GPUs to the queue signal, and announces a change:
+     * {@code QueueThresholdExceeded} with the waiting jobs that may burst (oldest first), or {@code QueueDrained}.
+     */
+    private Uni<Void> signalQueue(SqlConnection tx, SchedulingResult decided, List<PendingJob> pending,
+            Map<String, StoredJob> byId) {
+        long waiting = decided.waitingForCapacity();
+        Optional<QueueSignal.Change> change = queueSignal.observe(Instant.now(), waiting);
+        if (change.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int count = (int) Math.min(Integer.MAX_VALUE, waiting);
+        if (change.get() == QueueSignal.Change.DRAINED) {
+            LOG.infof("Queue of site %s drained: %d job(s) wait for GPUs", site, count);
+            return store.setQueueExceeded(tx, site, false)
+                    .call(() -> outbox.append(tx, new QueueDrained(site, count, queueSignal.lowWatermark()), null));
+        }
+        List<BurstCandidate> candidates = new ArrayList<>();
+        for (PendingJob job : pending.stream().sorted(java.util.Comparator.comparing(PendingJob::submittedAt))
+                .toList()) {
+            Wait wait = decided.waiting().get(job.jobId());
+            StoredJob stored = byId.get(job.jobId());
+            if (wait != null && wait.forCapacity() && stored.spec().mayBurst()
+                    && job.priority() != Priority.INTERACTIVE) {
+                candidates.add(new BurstCandidate(job.jobId(), job.project(), demand(job),
+                        stored.spec().volumes().stream().map(VolumeMount::filesystem).distinct().toList()));
+            }
+        }
+        LOG.infof("Queue of site %s overflows: %d job(s) wait for GPUs (threshold %d), %d may burst", site, count,
+                queueSignal.threshold(), candidates.size());
+        return store.setQueueExceeded(tx, site, true)
+                .call(() -> outbox.append(tx, new QueueThresholdExceeded(site, count, queueSignal.threshold(),
+                        candidates), null));
+    }
+
+    private static double demand(PendingJob job) {
+        if (job.request() instanceof GpuRequest.Whole whole) {
+            return (double) whole.count() * job.workers();
+        }
+        if (job.request() instanceof GpuRequest.Shared shared) {
+            return shared.fraction() * job.workers();
+        }
+        return job.workers();
     }
 
     private Uni<Void> failUnplaceable(SqlConnection tx, Map<StoredJob, String> unplaceable) {
@@ -242,14 +353,52 @@ public class SchedulerLoop {
         }
     }
 
+    /** Jobs asked to give way: running ones are stopped (their exit requeues them), the others requeued now. */
+    private void applyPreemptions() {
+        for (StoredJob job : inTransaction(store::preemptRequested)) {
+            if (executor.stop(job.jobId(), config.preemptGracePeriod())) {
+                continue; // its exit puts it back in the queue
+            }
+            if (!launched.containsKey(job.jobId())) {
+                requeue(job.jobId(), job.preemptReason(), job.traceparent());
+            }
+        }
+    }
+
+    private void requeue(String jobId, String why, String traceparent) {
+        String reason = "queued again after preemption (" + why + ")";
+        inTransaction(tx -> store.requeue(tx, jobId, reason)
+                .call(requeued -> requeued ? outbox.append(tx, new JobPending(jobId, site, reason), traceparent)
+                        : Uni.createFrom().voidItem()));
+        LOG.infof("Job %s is back in the queue: %s", jobId, reason);
+    }
+
     private void startAllocated() {
-        for (StoredJob job : inTransaction(tx -> store.jobsIn(tx, JobState.ALLOCATED, false))) {
-            if (launched.add(job.jobId())) {
+        List<StoredJob> allocated = inTransaction(tx -> store.jobsIn(tx, JobState.ALLOCATED, false));
+        if (allocated.isEmpty()) {
+            return;
+        }
+        Map<String, List<Allocation>> held = inTransaction(store::heldByJob);
+        for (StoredJob job : allocated) {
+            List<Allocation> workers = held.getOrDefault(job.jobId(), List.of());
+            if (!launched.containsKey(job.jobId())) {
+                GangRun run = new GangRun(workers.size());
+                launched.put(job.jobId(), run);
                 try {
-                    executor.start(launch(job), exit -> submit(() -> recordExit(job, exit)));
+                    for (int worker = 0; worker < workers.size(); worker++) {
+                        executor.start(launch(job, worker, workers), exit -> submit(() -> recordExit(job, exit)));
+                        run.started++;
+                    }
                 } catch (ExecutorException e) {
-                    launched.remove(job.jobId());
                     LOG.warnf("Job %s did not start: %s", job.jobId(), e.getMessage());
+                    if (run.started > 0) {
+                        // Workers already up are taken down; the last exit records the failure.
+                        run.failure = e.getMessage();
+                        run.workers = run.started;
+                        executor.stop(job.jobId(), config.cancelGracePeriod());
+                        continue;
+                    }
+                    launched.remove(job.jobId());
                     String reason = e.getMessage();
                     inTransaction(tx -> store.finish(tx, job.jobId(), JobState.FAILED, null, reason)
                             .call(ended -> ended ? outbox.append(tx, new JobFailed(job.jobId(), site, null, reason, 0),
@@ -259,47 +408,96 @@ public class SchedulerLoop {
                 }
             }
             // A job launched earlier whose commit failed gets here again on the next pass, and is not started twice.
+            String nodes = workers.stream().map(Allocation::node).distinct().collect(Collectors.joining(","));
             inTransaction(tx -> store.markRunning(tx, job.jobId())
                     .call(started -> started ? outbox.append(tx, new JobStarted(job.jobId(), site, executor.name(),
-                            job.node()), job.traceparent()) : Uni.createFrom().voidItem()));
+                            nodes), job.traceparent()) : Uni.createFrom().voidItem()));
         }
     }
 
-    /** Records how a job ended, frees its GPUs, and lets the next pass use them. Retried until the database takes it. */
-    private void recordExit(StoredJob job, ProcessExit exit) {
+    /**
+     * Records a worker's end; when the last worker of the job has ended, records how the job ended and frees its
+     * GPUs. A worker that fails takes its gang down: the other workers are stopped. Retried until the database
+     * takes it.
+     */
+    private void recordExit(StoredJob launchedJob, ProcessExit exit) {
+        GangRun run = launched.get(launchedJob.jobId());
+        if (run == null) {
+            return;
+        }
+        if (!run.recorded(exit)) {
+            run.ended++;
+            if (!exit.cancelled() && exit.exitCode() != 0 && run.failure == null) {
+                run.failure = "a worker exited with code " + exit.exitCode();
+                run.failedCode = exit.exitCode();
+                executor.stop(launchedJob.jobId(), config.cancelGracePeriod());
+            }
+            run.durationMs = Math.max(run.durationMs, exit.durationMs());
+        }
+        if (run.ended < run.workers) {
+            return;
+        }
         try {
-            inTransaction(tx -> {
-                if (exit.cancelled()) {
-                    return store.finish(tx, job.jobId(), JobState.CANCELLED, exit.exitCode(), "cancelled");
-                }
-                if (exit.exitCode() == 0) {
-                    return store.finish(tx, job.jobId(), JobState.SUCCEEDED, 0, null)
-                            .call(ended -> ended ? outbox.append(tx, new JobCompleted(job.jobId(), site, 0,
-                                    exit.durationMs()), job.traceparent()) : Uni.createFrom().voidItem());
-                }
-                String reason = "exited with code " + exit.exitCode();
-                return store.finish(tx, job.jobId(), JobState.FAILED, exit.exitCode(), reason)
-                        .call(ended -> ended ? outbox.append(tx, new JobFailed(job.jobId(), site, exit.exitCode(),
-                                reason, exit.durationMs()), job.traceparent()) : Uni.createFrom().voidItem());
-            });
+            StoredJob job = inTransaction(tx -> store.find(tx, launchedJob.jobId())).orElse(launchedJob);
+            if (job.cancelRequested()) {
+                inTransaction(tx -> store.finish(tx, job.jobId(), JobState.CANCELLED, exit.exitCode(), "cancelled"));
+            } else if (job.preemptRequested()) {
+                requeue(job.jobId(), job.preemptReason(), job.traceparent());
+            } else if (run.failure == null) {
+                inTransaction(tx -> store.finish(tx, job.jobId(), JobState.SUCCEEDED, 0, null)
+                        .call(ended -> ended ? outbox.append(tx, new JobCompleted(job.jobId(), site, 0,
+                                run.durationMs), job.traceparent()) : Uni.createFrom().voidItem()));
+            } else {
+                Integer code = run.failedCode;
+                String reason = run.workers > 1 ? run.failure : "exited with code " + code;
+                inTransaction(tx -> store.finish(tx, job.jobId(), JobState.FAILED, code, reason)
+                        .call(ended -> ended ? outbox.append(tx, new JobFailed(job.jobId(), site, code, reason,
+                                run.durationMs), job.traceparent()) : Uni.createFrom().voidItem()));
+            }
             launched.remove(job.jobId());
-            LOG.infof("Job %s ended with exit code %d after %d ms%s", job.jobId(), exit.exitCode(), exit.durationMs(),
-                    exit.cancelled() ? " (cancelled)" : "");
+            LOG.infof("Job %s ended after %d ms%s", job.jobId(), run.durationMs,
+                    run.failure == null ? "" : ": " + run.failure);
             pass();
         } catch (RuntimeException e) {
-            LOG.warnf("Cannot record the end of job %s yet (%s); retrying", job.jobId(), e.getMessage());
-            schedule(() -> recordExit(job, exit), RETRY_DELAY);
+            LOG.warnf("Cannot record the end of job %s yet (%s); retrying", launchedJob.jobId(), e.getMessage());
+            schedule(() -> recordExit(launchedJob, exit), RETRY_DELAY);
         }
     }
 
-    private Launch launch(StoredJob job) {
-        return new Launch(job.jobId(), 0, 1, site, job.node(), job.spec().image(), job.spec().command(),
-                job.spec().env(), job.gpuIds(), Objects.requireNonNullElse(job.gpuFraction(), 1.0),
+    private Launch launch(StoredJob job, int worker, List<Allocation> workers) {
+        Allocation allocation = workers.get(worker);
+        return new Launch(job.jobId(), worker, workers.size(), site, allocation.node(), job.spec().image(),
+                job.spec().command(), job.spec().env(), allocation.gpuIds(), allocation.fraction(),
                 job.spec().gpuMemoryMiB(), job.spec().volumes());
     }
 
-    private static Placement placement(Allocation allocation) {
-        return new Placement(0, allocation.node(), allocation.gpuIds(), allocation.fraction());
+    private static List<Placement> placements(List<Allocation> workers) {
+        List<Placement> placements = new ArrayList<>();
+        for (int worker = 0; worker < workers.size(); worker++) {
+            Allocation allocation = workers.get(worker);
+            placements.add(new Placement(worker, allocation.node(), allocation.gpuIds(), allocation.fraction()));
+        }
+        return placements;
+    }
+
+    /** The workers of one launched job and how they ended; only on the loop thread. */
+    private static final class GangRun {
+        int workers;
+        int started;
+        int ended;
+        long durationMs;
+        String failure;
+        Integer failedCode;
+        private final Set<Integer> seen = new HashSet<>();
+
+        GangRun(int workers) {
+            this.workers = workers;
+        }
+
+        /** Whether this worker's exit was counted already (a retried record). */
+        boolean recorded(ProcessExit exit) {
+            return !seen.add(exit.worker());
+        }
     }
 
     private static long ranFor(StoredJob job) {

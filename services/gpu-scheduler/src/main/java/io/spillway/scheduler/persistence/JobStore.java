@@ -4,7 +4,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,7 +38,8 @@ public class JobStore {
 
     private static final String LIVE = "('PENDING', 'ALLOCATED', 'RUNNING')";
     private static final String SELECT_JOB = "SELECT j.job_id, j.state, j.reason, j.traceparent, j.submitted_at,"
-            + " j.started_at, j.ended_at, j.exit_code, j.cancel_requested, s.spec::text AS spec,"
+            + " j.started_at, j.ended_at, j.exit_code, j.cancel_requested, j.preempt_requested, j.preempt_reason,"
+            + " j.wait_kind, s.spec::text AS spec,"
             + " a.node, a.gpu_ids, a.fraction"
             + " FROM job j JOIN job_spec s USING (job_id)"
             + " LEFT JOIN LATERAL (SELECT node, array_agg(gpu_id ORDER BY length(gpu_id), gpu_id) AS gpu_ids,"
@@ -129,7 +132,8 @@ public class JobStore {
     /** Jobs in {@code state}, in queue order; jobs flagged for cancellation only when {@code withCancelled}. */
     public Uni<List<StoredJob>> jobsIn(SqlClient tx, JobState state, boolean withCancelled) {
         return tx.preparedQuery(SELECT_JOB + "WHERE j.state = $1"
-                + (withCancelled ? "" : " AND NOT j.cancel_requested") + " ORDER BY j.submitted_at, j.seq")
+                + (withCancelled ? "" : " AND NOT j.cancel_requested AND NOT j.preempt_requested")
+                + " ORDER BY j.submitted_at, j.seq")
                 .execute(Tuple.of(state.name()))
                 .map(this::jobs);
     }
@@ -148,23 +152,95 @@ public class JobStore {
                 .map(this::jobs);
     }
 
-    /** Gives a pending job its GPUs. */
-    public Uni<Void> allocate(SqlClient tx, Allocation allocation) {
-        List<Tuple> rows = allocation.gpuIds().stream()
-                .map(gpuId -> Tuple.of(allocation.jobId(), allocation.node(), gpuId, allocation.fraction()))
-                .toList();
-        return tx.preparedQuery("UPDATE job SET state = 'ALLOCATED', reason = NULL, updated_at = now()"
-                + " WHERE job_id = $1 AND state = 'PENDING'")
-                .execute(Tuple.of(allocation.jobId()))
-                .chain(() -> tx.preparedQuery("INSERT INTO allocation (job_id, node, gpu_id, fraction)"
-                        + " VALUES ($1, $2, $3, $4)").executeBatch(rows))
+    /** Gives a pending job its GPUs: one allocation per worker, in worker order. */
+    public Uni<Void> allocate(SqlClient tx, String jobId, List<Allocation> workers) {
+        List<Tuple> rows = new ArrayList<>();
+        for (int worker = 0; worker < workers.size(); worker++) {
+            Allocation allocation = workers.get(worker);
+            for (String gpuId : allocation.gpuIds()) {
+                rows.add(Tuple.of(jobId, allocation.node(), gpuId, allocation.fraction(), worker));
+            }
+        }
+        return tx.preparedQuery("UPDATE job SET state = 'ALLOCATED', reason = NULL, wait_kind = NULL,"
+                + " updated_at = now() WHERE job_id = $1 AND state = 'PENDING'")
+                .execute(Tuple.of(jobId))
+                .chain(() -> tx.preparedQuery("INSERT INTO allocation (job_id, node, gpu_id, fraction, worker)"
+                        + " VALUES ($1, $2, $3, $4, $5)").executeBatch(rows))
                 .replaceWithVoid();
     }
 
-    /** Why a pending job waits. */
-    public Uni<Void> setReason(SqlClient tx, String jobId, String reason) {
-        return tx.preparedQuery("UPDATE job SET reason = $2, updated_at = now() WHERE job_id = $1")
+    /** Every worker's GPUs of the jobs that hold GPUs now, by job id, in worker order. */
+    public Uni<Map<String, List<Allocation>>> heldByJob(SqlClient tx) {
+        return tx.query("SELECT job_id, worker, node, array_agg(gpu_id ORDER BY length(gpu_id), gpu_id) AS gpu_ids,"
+                + " max(fraction) AS fraction FROM allocation WHERE released_at IS NULL"
+                + " GROUP BY job_id, worker, node ORDER BY job_id, worker")
+                .execute()
+                .map(rows -> {
+                    Map<String, List<Allocation>> held = new LinkedHashMap<>();
+                    for (Row row : rows) {
+                        held.computeIfAbsent(row.getString("job_id"), id -> new ArrayList<>())
+                                .add(new Allocation(row.getString("job_id"), row.getString("node"),
+                                        Arrays.asList(row.getArrayOfStrings("gpu_ids")), row.getDouble("fraction")));
+                    }
+                    return held;
+                });
+    }
+
+    /** Why a pending job waits, and whether for GPUs or for its project's policy. */
+    public Uni<Void> setReason(SqlClient tx, String jobId, String reason, String waitKind) {
+        return tx.preparedQuery("UPDATE job SET reason = $2, wait_kind = $3, updated_at = now() WHERE job_id = $1")
+                .execute(Tuple.of(jobId, reason, waitKind))
+                .replaceWithVoid();
+    }
+
+    /** Asks for a job that holds GPUs to give way; {@code false} when it no longer holds any or already gives way. */
+    public Uni<Boolean> requestPreempt(SqlClient tx, String jobId, String reason) {
+        return tx.preparedQuery("UPDATE job SET preempt_requested = true, preempt_reason = $2, updated_at = now()"
+                + " WHERE job_id = $1 AND state IN ('ALLOCATED', 'RUNNING') AND NOT preempt_requested")
                 .execute(Tuple.of(jobId, reason))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Jobs asked to give way that still hold GPUs. */
+    public Uni<List<StoredJob>> preemptRequested(SqlClient tx) {
+        return tx.query(SELECT_JOB + "WHERE j.preempt_requested AND NOT j.cancel_requested"
+                + " AND j.state IN ('ALLOCATED', 'RUNNING') ORDER BY j.seq")
+                .execute()
+                .map(this::jobs);
+    }
+
+    /**
+     * Puts a preempted job back in the queue, keeping its submit time so it is served before later jobs of its
+     * class, and frees its GPUs; {@code false} when it no longer held any.
+     */
+    public Uni<Boolean> requeue(SqlClient tx, String jobId, String reason) {
+        return tx.preparedQuery("UPDATE job SET state = 'PENDING', reason = $2, wait_kind = 'CAPACITY',"
+                + " preempt_requested = false, preempt_reason = NULL, started_at = NULL, updated_at = now()"
+                + " WHERE job_id = $1 AND state IN ('ALLOCATED', 'RUNNING')")
+                .execute(Tuple.of(jobId, reason))
+                .chain(updated -> updated.rowCount() == 0 ? Uni.createFrom().item(false)
+                        : tx.preparedQuery("UPDATE allocation SET released_at = now()"
+                                + " WHERE job_id = $1 AND released_at IS NULL")
+                                .execute(Tuple.of(jobId))
+                                .replaceWith(true));
+    }
+
+    /** The job as it is now, or empty. */
+    public Uni<Optional<StoredJob>> find(SqlClient tx, String jobId) {
+        return tx.preparedQuery(SELECT_JOB + "WHERE j.job_id = $1").execute(Tuple.of(jobId))
+                .map(rows -> jobs(rows).stream().findFirst());
+    }
+
+    /** Whether this site last said its queue overflowed. */
+    public Uni<Boolean> queueExceeded(SqlClient tx, String site) {
+        return tx.preparedQuery("SELECT exceeded FROM queue_signal WHERE site = $1").execute(Tuple.of(site))
+                .map(rows -> first(rows).map(row -> row.getBoolean("exceeded")).orElse(false));
+    }
+
+    public Uni<Void> setQueueExceeded(SqlClient tx, String site, boolean exceeded) {
+        return tx.preparedQuery("INSERT INTO queue_signal (site, exceeded) VALUES ($1, $2) ON CONFLICT (site)"
+                + " DO UPDATE SET exceeded = excluded.exceeded, changed_at = now()")
+                .execute(Tuple.of(site, exceeded))
                 .replaceWithVoid();
     }
 
@@ -199,6 +275,7 @@ public class JobStore {
                     row.getString("reason"), row.getString("traceparent"), row.getOffsetDateTime("submitted_at"),
                     row.getOffsetDateTime("started_at"), row.getOffsetDateTime("ended_at"),
                     row.getInteger("exit_code"), row.getBoolean("cancel_requested"),
+                    row.getBoolean("preempt_requested"), row.getString("preempt_reason"), row.getString("wait_kind"),
                     specOrNull(row.getString("job_id"), row.getString("spec")),
                     row.getString("node"), gpuIds == null ? List.of() : Arrays.asList(gpuIds),
                     row.getDouble("fraction")));

@@ -1,0 +1,15 @@
+-- Gangs: each worker of a job holds its own GPUs, maybe on its own node.
+ALTER TABLE allocation ADD COLUMN worker INTEGER NOT NULL DEFAULT 0;
+
+-- Preemption: the core decided the job gives way; the loop stops it and queues it again.
+ALTER TABLE job ADD COLUMN preempt_requested BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE job ADD COLUMN preempt_reason TEXT;
+-- Why a pending job waits: CAPACITY and RECLAIM jobs count towards the queue threshold, POLICY jobs do not.
+ALTER TABLE job ADD COLUMN wait_kind TEXT;
+
+-- Whether this site last said its queue overflowed, so a restarted scheduler neither repeats nor forgets it.
+CREATE TABLE queue_signal (
+    site       TEXT PRIMARY KEY,
+    exceeded   BOOLEAN     NOT NULL,
+    changed_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
