@@ -13,3 +13,9 @@ CREATE TABLE queue_signal (
     exceeded   BOOLEAN     NOT NULL,
     changed_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+
+-- A preempted job is placed again, maybe on the GPUs it had: allocations are a history, one row per grant, and only
+-- the held ones are unique.
+ALTER TABLE allocation DROP CONSTRAINT allocation_pkey;
+ALTER TABLE allocation ADD COLUMN id BIGSERIAL PRIMARY KEY;
+CREATE UNIQUE INDEX allocation_held_once ON allocation (job_id, node, gpu_id) WHERE released_at IS NULL;

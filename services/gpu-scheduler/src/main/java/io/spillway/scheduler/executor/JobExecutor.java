@@ -3,6 +3,7 @@ package io.spillway.scheduler.executor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /** Runs jobs on the GPUs the scheduler gave them: local processes now, Kubernetes pods later. */
@@ -33,6 +34,16 @@ public interface JobExecutor {
      * executor has never run the job.
      */
     Optional<Path> logFile(String jobId);
+
+    /**
+     * Re-attaches to the workers of a job that a previous scheduler process started and did not see end (it was
+     * killed), so that their end reaches {@code onExit} like any other.
+     *
+     * @return the workers found: running now, or ended with a known exit code (reported to {@code onExit} soon)
+     */
+    default Set<Integer> adopt(String jobId, int workers, Consumer<ProcessExit> onExit) {
+        return Set.of();
+    }
 
     /** Stops every job at once, when the scheduler itself shuts down. */
     void stopAll();

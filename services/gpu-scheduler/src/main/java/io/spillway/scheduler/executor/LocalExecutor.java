@@ -6,9 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -86,7 +89,12 @@ public class LocalExecutor implements JobExecutor {
         try {
             Files.createDirectories(dir);
             List<String> volumes = linkVolumes(dir, launch.volumes());
-            ProcessBuilder builder = new ProcessBuilder(launch.command())
+            requireRunnable(launch.command().get(0));
+            Files.deleteIfExists(exitFile(dir, launch.worker()));
+            List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER,
+                    marker(launch.jobId(), launch.worker())));
+            command.addAll(launch.command());
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -105,26 +113,111 @@ public class LocalExecutor implements JobExecutor {
             env.put("SPILLWAY_WORKER", Integer.toString(launch.worker()));
             env.put("SPILLWAY_WORKERS", Integer.toString(launch.workers()));
             env.put("SPILLWAY_VOLUMES", String.join(";", volumes));
+            env.put("SPILLWAY_PID_FILE", pidFile(dir, launch.worker()).toString());
+            env.put("SPILLWAY_EXIT_FILE", exitFile(dir, launch.worker()).toString());
             process = builder.start();
         } catch (IOException e) {
             // The cause says it plainly ("error=2, No such file or directory"); the wrapper repeats the command.
             String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
             throw new ExecutorException("cannot start " + launch.command().get(0) + ": " + why, e);
         }
-        long startedAt = System.nanoTime();
-        RunningWorker worker = new RunningWorker(process);
-        running.computeIfAbsent(launch.jobId(), id -> new ConcurrentHashMap<>()).put(launch.worker(), worker);
         LOG.infof("Started job %s worker %d as process %d on %s GPUs [%s], log in %s", launch.jobId(),
                 launch.worker(), process.pid(), launch.node(), String.join(",", launch.gpuIds()), log);
+        follow(launch.jobId(), launch.worker(), process.toHandle(), dir, onExit);
+    }
+
+    @Override
+    public Set<Integer> adopt(String jobId, int workers, Consumer<ProcessExit> onExit) {
+        Path dir = jobDir(jobId);
+        Set<Integer> found = new HashSet<>();
+        for (int worker = 0; worker < workers; worker++) {
+            String marker = marker(jobId, worker);
+            Optional<ProcessHandle> alive = readPid(pidFile(dir, worker)).flatMap(ProcessHandle::of)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(handle -> handle.info().arguments().map(List::of)
+                            .map(arguments -> arguments.contains(marker)).orElse(false));
+            if (alive.isPresent()) {
+                LOG.infof("Adopted job %s worker %d, still running as process %d", jobId, worker, alive.get().pid());
+                follow(jobId, worker, alive.get(), dir, onExit);
+                found.add(worker);
+            } else if (Files.exists(exitFile(dir, worker))) {
+                int code = exitCode(dir, worker);
+                int ended = worker;
+                LOG.infof("Job %s worker %d ended with code %d while the scheduler was down", jobId, worker, code);
+                CompletableFuture.runAsync(() -> onExit.accept(new ProcessExit(jobId, ended, code, 0, false)));
+                found.add(worker);
+            }
+        }
+        return found;
+    }
+
+    /** Reports the worker's end, with the exit code its wrapper wrote (137, as for SIGKILL, when it wrote none). */
+    private void follow(String jobId, int worker, ProcessHandle process, Path dir, Consumer<ProcessExit> onExit) {
+        long startedAt = System.nanoTime();
+        RunningWorker running = new RunningWorker(process);
+        this.running.computeIfAbsent(jobId, id -> new ConcurrentHashMap<>()).put(worker, running);
         process.onExit().whenComplete((ended, failure) -> {
-            running.computeIfPresent(launch.jobId(), (id, workers) -> {
-                workers.remove(launch.worker());
+            this.running.computeIfPresent(jobId, (id, workers) -> {
+                workers.remove(worker);
                 return workers.isEmpty() ? null : workers;
             });
             long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
-            onExit.accept(new ProcessExit(launch.jobId(), launch.worker(), process.exitValue(), durationMs,
-                    worker.cancelled));
+            onExit.accept(new ProcessExit(jobId, worker, exitCode(dir, worker), durationMs, running.cancelled));
         });
+    }
+
+    /**
+     * The job's command runs under a small shell that records its own pid first and the command's exit code last,
+     * in the job's directory: a scheduler killed with {@code kill -9} finds both after a restart, re-adopts the
+     * workers still running (its marker in the shell's arguments tells them from a reused pid) and learns how the
+     * others ended, so no job runs twice and none is lost.
+     */
+    private static final String WRAPPER = "echo $$ > \"$SPILLWAY_PID_FILE\"; \"$@\"; code=$?;"
+            + " echo $code > \"$SPILLWAY_EXIT_FILE\"; exit $code";
+
+    private static String marker(String jobId, int worker) {
+        return "spillway-job:" + jobId + ":" + worker;
+    }
+
+    private static Path pidFile(Path dir, int worker) {
+        return dir.resolve("worker-" + worker + ".pid");
+    }
+
+    private static Path exitFile(Path dir, int worker) {
+        return dir.resolve("worker-" + worker + ".exit");
+    }
+
+    private static Optional<Long> readPid(Path file) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(file).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static int exitCode(Path dir, int worker) {
+        try {
+            return Integer.parseInt(Files.readString(exitFile(dir, worker)).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 137;
+        }
+    }
+
+    /** A command that is not there fails the start, as the process would, with the reason the OS would give. */
+    private static void requireRunnable(String program) throws ExecutorException {
+        if (program.contains("/")) {
+            if (!Files.isExecutable(Path.of(program))) {
+                throw new ExecutorException("cannot start " + program + ": No such file or directory");
+            }
+            return;
+        }
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return;
+            }
+        }
+        throw new ExecutorException("cannot start " + program + ": No such file or directory");
     }
 
     /** Links each volume into the working directory; the {@code mountPath=hostPath} pairs for the job's env. */
@@ -197,7 +290,7 @@ public class LocalExecutor implements JobExecutor {
     }
 
     /** Signals the process and everything it started: a shell's children would otherwise keep the GPU busy. */
-    private static void terminate(Process process, boolean force) {
+    private static void terminate(ProcessHandle process, boolean force) {
         process.descendants().forEach(child -> {
             if (force) {
                 child.destroyForcibly();
@@ -213,10 +306,10 @@ public class LocalExecutor implements JobExecutor {
     }
 
     private static final class RunningWorker {
-        final Process process;
+        final ProcessHandle process;
         volatile boolean cancelled;
 
-        RunningWorker(Process process) {
+        RunningWorker(ProcessHandle process) {
             this.process = process;
         }
     }

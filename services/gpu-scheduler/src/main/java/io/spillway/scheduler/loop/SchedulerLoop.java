@@ -75,8 +75,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 public class SchedulerLoop {
 
     private static final Logger LOG = Logger.getLogger(SchedulerLoop.class);
-    static final String RESTARTED_WHILE_RUNNING = "scheduler restarted while the job ran";
-    static final String RESTARTED_BEFORE_START = "scheduler restarted before the job started";
+    static final String RESTARTED_WHILE_RUNNING = "its process was lost while the scheduler restarted";
     static final String UNREADABLE_SPEC = "the scheduler cannot read the job's stored spec";
     private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
@@ -157,11 +156,12 @@ public class SchedulerLoop {
     }
 
     /**
-     * Fails the jobs that hold GPUs in the database but run in no process of this scheduler: those of a previous
-     * process, which took them down when it stopped (see {@link JobExecutor#stopAll()}). Runs on the loop thread
-     * before the first pass, so no GPU is placed twice; later issues may re-adopt such jobs instead.
+     * Deals with the jobs that hold GPUs in the database but run in no process of this scheduler: those of a
+     * previous process that was killed. Workers still running are adopted and followed to their end; workers that
+     * ended meanwhile are recorded with their exit code; a job whose processes are gone without a trace is queued
+     * again. Runs on the loop thread before the first pass, so no GPU is placed twice and no job runs twice.
      *
-     * @return the ids of the jobs it failed or, when they were being cancelled, cancelled
+     * @return the ids of the jobs that were not adopted (queued again, or cancelled when that was asked)
      */
     public CompletableFuture<List<String>> recoverOrphans() {
         CompletableFuture<List<String>> done = new CompletableFuture<>();
@@ -182,22 +182,43 @@ public class SchedulerLoop {
                     all.addAll(allocated);
                     all.removeIf(job -> launched.containsKey(job.jobId()));
                     return all;
-                }))
-                .call(all -> sequentially(all, job -> {
-                    if (job.cancelRequested()) {
-                        return store.finish(tx, job.jobId(), JobState.CANCELLED, null, "cancelled");
-                    }
-                    String reason = job.state() == JobState.RUNNING ? RESTARTED_WHILE_RUNNING : RESTARTED_BEFORE_START;
-                    return store.finish(tx, job.jobId(), JobState.FAILED, null, reason)
-                            .call(() -> outbox.append(tx, new JobFailed(job.jobId(), site, null, reason,
-                                    ranFor(job)), job.traceparent()));
                 })));
-        recovered = true;
-        List<String> ids = orphans.stream().map(StoredJob::jobId).toList();
-        if (!ids.isEmpty()) {
-            LOG.warnf("Freed the GPUs of %d job(s) left by a previous scheduler process: %s", ids.size(), ids);
+        Map<String, List<Allocation>> held = orphans.isEmpty() ? Map.of() : inTransaction(store::heldByJob);
+        List<String> notAdopted = new ArrayList<>();
+        for (StoredJob job : orphans) {
+            int workers = held.getOrDefault(job.jobId(), List.of()).size();
+            Set<Integer> found = executor.adopt(job.jobId(), workers, exit -> submit(() -> recordExit(job, exit)));
+            if (workers > 0 && found.size() == workers) {
+                GangRun run = new GangRun(workers);
+                run.started = workers;
+                launched.put(job.jobId(), run);
+                if (job.state() == JobState.ALLOCATED) {
+                    inTransaction(tx -> store.markRunning(tx, job.jobId())
+                            .call(started -> started ? outbox.append(tx, new JobStarted(job.jobId(), site,
+                                    executor.name(), job.node()), job.traceparent()) : Uni.createFrom().voidItem()));
+                }
+                LOG.infof("Adopted job %s (%d worker(s)) from a previous scheduler process", job.jobId(), workers);
+                continue;
+            }
+            if (!found.isEmpty()) {
+                // Part of a gang survived: it cannot go on without the rest, and is queued again below.
+                executor.stop(job.jobId(), config.cancelGracePeriod());
+            } else if (job.state() == JobState.ALLOCATED) {
+                continue; // never started: the next pass starts it
+            }
+            notAdopted.add(job.jobId());
+            if (job.cancelRequested()) {
+                inTransaction(tx -> store.finish(tx, job.jobId(), JobState.CANCELLED, null, "cancelled"));
+            } else {
+                requeue(job.jobId(), RESTARTED_WHILE_RUNNING, job.traceparent());
+            }
         }
-        return ids;
+        recovered = true;
+        if (!notAdopted.isEmpty()) {
+            LOG.warnf("Queued again %d job(s) whose processes a previous scheduler process lost: %s",
+                    notAdopted.size(), notAdopted);
+        }
+        return notAdopted;
     }
 
     /**
@@ -360,13 +381,13 @@ public class SchedulerLoop {
                 continue; // its exit puts it back in the queue
             }
             if (!launched.containsKey(job.jobId())) {
-                requeue(job.jobId(), job.preemptReason(), job.traceparent());
+                requeue(job.jobId(), "preempted, " + job.preemptReason(), job.traceparent());
             }
         }
     }
 
     private void requeue(String jobId, String why, String traceparent) {
-        String reason = "queued again after preemption (" + why + ")";
+        String reason = "queued again: " + why;
         inTransaction(tx -> store.requeue(tx, jobId, reason)
                 .call(requeued -> requeued ? outbox.append(tx, new JobPending(jobId, site, reason), traceparent)
                         : Uni.createFrom().voidItem()));
@@ -442,7 +463,7 @@ public class SchedulerLoop {
             if (job.cancelRequested()) {
                 inTransaction(tx -> store.finish(tx, job.jobId(), JobState.CANCELLED, exit.exitCode(), "cancelled"));
             } else if (job.preemptRequested()) {
-                requeue(job.jobId(), job.preemptReason(), job.traceparent());
+                requeue(job.jobId(), "preempted, " + job.preemptReason(), job.traceparent());
             } else if (run.failure == null) {
                 inTransaction(tx -> store.finish(tx, job.jobId(), JobState.SUCCEEDED, 0, null)
                         .call(ended -> ended ? outbox.append(tx, new JobCompleted(job.jobId(), site, 0,
@@ -498,11 +519,6 @@ public class SchedulerLoop {
         boolean recorded(ProcessExit exit) {
             return !seen.add(exit.worker());
         }
-    }
-
-    private static long ranFor(StoredJob job) {
-        return job.startedAt() == null ? 0
-                : Math.max(0, Duration.between(job.startedAt(), OffsetDateTime.now()).toMillis());
     }
 
     private <T> T inTransaction(Function<SqlConnection, Uni<T>> work) {
