@@ -46,18 +46,22 @@ public final class LocalStack {
                 "spillway.intake.bootstrap.admin-token-sha256", bootstrap.adminTokenSha256(),
                 "spillway.intake.bootstrap.project-token-sha256", bootstrap.projectTokenSha256(),
                 "spillway.intake.bootstrap.project", bootstrap.project(),
+                // The first project deserves the home site's GPUs, so interactive jobs (within quota only) run.
+                "spillway.intake.bootstrap.project-deserved-gpus", String.valueOf(ONPREM_GPUS),
                 // Logs and live capacity come from each site's scheduler.
                 "spillway.intake.sites.onprem.scheduler-url", "http://127.0.0.1:" + ports.get(1),
                 "spillway.intake.sites.cloud.scheduler-url", "http://127.0.0.1:" + ports.get(2))));
         services.add(service("gpu-scheduler", "gpu-scheduler-onprem", ports.get(1), common, Map.of(
                 "spillway.site", "onprem",
                 "spillway.scheduler.nodes.onprem-0.gpus", String.valueOf(ONPREM_GPUS),
-                "spillway.scheduler.work-dir", stateDir.resolve("sites/onprem/jobs").toAbsolutePath().toString())));
+                "spillway.scheduler.work-dir", stateDir.resolve("sites/onprem/jobs").toAbsolutePath().toString(),
+                "spillway.scheduler.filesystem-root", onpremRoot.toString())));
         services.add(service("gpu-scheduler", "gpu-scheduler-cloud", ports.get(2), common, Map.of(
                 "spillway.site", "cloud",
                 "spillway.scheduler.nodes.cloud-0.gpus", String.valueOf(CLOUD_GPUS / 2),
                 "spillway.scheduler.nodes.cloud-1.gpus", String.valueOf(CLOUD_GPUS / 2),
-                "spillway.scheduler.work-dir", stateDir.resolve("sites/cloud/jobs").toAbsolutePath().toString())));
+                "spillway.scheduler.work-dir", stateDir.resolve("sites/cloud/jobs").toAbsolutePath().toString(),
+                "spillway.scheduler.filesystem-root", cloudRoot.toString())));
         services.add(service("storage-agent", "storage-agent-onprem", ports.get(3), common, Map.of(
                 "spillway.site", "onprem", "spillway.storage.root", onpremRoot.toString())));
         services.add(service("storage-agent", "storage-agent-cloud", ports.get(4), common, Map.of(

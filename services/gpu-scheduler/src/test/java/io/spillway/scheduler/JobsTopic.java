@@ -36,8 +36,16 @@ final class JobsTopic implements AutoCloseable {
     private final ConsumerTask<String, byte[]> records;
     private final CloudEventDeserializer deserializer = new CloudEventDeserializer();
 
+    private final String schedulerSource;
+
     JobsTopic(KafkaCompanion companion) {
+        this(companion, "onprem");
+    }
+
+    /** The topic as seen by a test of the scheduler of {@code site}. */
+    JobsTopic(KafkaCompanion companion, String site) {
         this.companion = companion;
+        this.schedulerSource = CloudEvent.source(site, "gpu-scheduler");
         // Every record from the start; tests look only at their own jobs' keys, so earlier runs do not matter.
         this.records = companion.consume(String.class, byte[].class)
                 .withProp("auto.offset.reset", "earliest")
@@ -72,7 +80,7 @@ final class JobsTopic implements AutoCloseable {
         return records.getRecords().stream()
                 .filter(record -> jobId.equals(record.key()))
                 .map(this::decode)
-                .filter(event -> SCHEDULER_SOURCE.equals(event.source()))
+                .filter(event -> schedulerSource.equals(event.source()))
                 .toList();
     }
 

@@ -24,9 +24,10 @@ public class Bootstrap {
 
     void onStart(@Observes StartupEvent start, ProjectRepository projects, TokenRepository tokens,
             @ConfigProperty(name = "spillway.intake.bootstrap.project", defaultValue = "default") String project,
+            @ConfigProperty(name = "spillway.intake.bootstrap.project-deserved-gpus", defaultValue = "0") double deserved,
             @ConfigProperty(name = "spillway.intake.bootstrap.admin-token-sha256") Optional<String> adminTokenHash,
             @ConfigProperty(name = "spillway.intake.bootstrap.project-token-sha256") Optional<String> projectTokenHash) {
-        Uni<Void> work = projects.ensure(new Project(project, 0, 1, null, null, null));
+        Uni<Void> work = projects.ensure(new Project(project, deserved, 1, null, null, null));
         if (adminTokenHash.isPresent()) {
             work = work.chain(() -> tokens.ensure("bootstrap-admin", null, normalized(adminTokenHash.get())));
         }

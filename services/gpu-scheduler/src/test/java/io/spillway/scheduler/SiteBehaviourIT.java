@@ -1,0 +1,141 @@
+package io.spillway.scheduler;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import io.spillway.scheduler.executor.LocalExecutor;
+import io.spillway.schemas.CloudEvent;
+import io.spillway.schemas.CloudEventDeserializer;
+import io.spillway.schemas.JobEvent.GpuAllocated;
+import io.spillway.schemas.JobEvent.JobCompleted;
+import io.spillway.schemas.JobEvent.JobSubmitted;
+import io.spillway.schemas.JobSpec;
+import io.spillway.schemas.Placement;
+import io.spillway.schemas.PriorityClass;
+import io.spillway.schemas.QueueEvent;
+import io.spillway.schemas.Topics;
+import io.spillway.testing.PlatformTestResource;
+
+import static io.spillway.scheduler.JobsTopic.newJobId;
+import static io.spillway.scheduler.JobsTopic.newTraceparent;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A site of two one-GPU nodes with a queue threshold of 1: gangs across nodes, and the queue signal rising and
+ * falling once each way as jobs wait and drain.
+ */
+@QuarkusTest
+@TestProfile(SiteBehaviourIT.TwoSmallNodes.class)
+@QuarkusTestResource(PlatformTestResource.class)
+class SiteBehaviourIT {
+
+    static final String SITE = "edge";
+
+    public static class TwoSmallNodes implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("spillway.site", SITE,
+                    "spillway.scheduler.nodes.edge-0.gpus", "1",
+                    "spillway.scheduler.nodes.edge-1.gpus", "1",
+                    "spillway.scheduler.queue.threshold", "1",
+                    "spillway.scheduler.queue.low-watermark", "0",
+                    "spillway.scheduler.queue.debounce", "1s");
+        }
+    }
+
+    @InjectKafkaCompanion
+    KafkaCompanion companion;
+
+    @Inject
+    LocalExecutor executor;
+
+    JobsTopic jobs;
+
+    @BeforeEach
+    void readTheJobsTopic() {
+        jobs = new JobsTopic(companion, SITE);
+    }
+
+    @AfterEach
+    void stopReading() {
+        jobs.close();
+    }
+
+    @Test
+    void aGangRunsAllItsWorkersAtOnceEachOnItsOwnNode() throws Exception {
+        String jobId = newJobId();
+        jobs.send(new JobSubmitted(jobId, SITE, spec(List.of("sh", "-c",
+                "echo \"worker $SPILLWAY_WORKER of $SPILLWAY_WORKERS on GPU $CUDA_VISIBLE_DEVICES\""), 2), "alice"),
+                newTraceparent());
+
+        GpuAllocated allocated = jobs.awaitEmitted(jobId, GpuAllocated.class);
+        assertEquals(List.of(0, 1), allocated.placements().stream().map(Placement::worker).toList());
+        assertEquals(List.of("edge-0", "edge-1"), allocated.placements().stream().map(Placement::node).sorted()
+                .toList());
+        jobs.awaitEmitted(jobId, JobCompleted.class);
+        assertEquals(1, jobs.emitted(jobId).stream().filter(e -> e.data() instanceof JobCompleted).count());
+        String worker0 = Files.readString(executor.jobDir(jobId).resolve(LocalExecutor.OUTPUT_LOG));
+        String worker1 = Files.readString(executor.jobDir(jobId).resolve("output-worker1.log"));
+        assertTrue(worker0.contains("worker 0 of 2"), worker0);
+        assertTrue(worker1.contains("worker 1 of 2"), worker1);
+    }
+
+    @Test
+    void theQueueSignalRisesOnceAndFallsOnceAsJobsWaitAndDrain() {
+        ConsumerTask<String, byte[]> queues = companion.consume(String.class, byte[].class)
+                .withProp("auto.offset.reset", "earliest").fromTopics(Topics.QUEUES);
+        try {
+            List<String> ids = List.of(newJobId(), newJobId(), newJobId(), newJobId());
+            for (String id : ids) {
+                jobs.send(new JobSubmitted(id, SITE, spec(List.of("sleep", "3"), 1), "alice"), newTraceparent());
+            }
+            // Two run, two wait (more than the threshold of 1), then the queue drains as they end.
+            ids.forEach(id -> jobs.awaitEmitted(id, JobCompleted.class));
+            await().atMost(Duration.ofSeconds(30)).until(() -> signals(queues).stream()
+                    .anyMatch(event -> event.data() instanceof QueueEvent.QueueDrained));
+
+            List<CloudEvent> signals = signals(queues);
+            assertEquals(List.of("QueueThresholdExceeded", "QueueDrained"), signals.stream()
+                    .map(event -> event.data().getClass().getSimpleName()).toList());
+            QueueEvent.QueueThresholdExceeded exceeded = (QueueEvent.QueueThresholdExceeded) signals.get(0).data();
+            assertEquals(1, exceeded.threshold());
+            assertTrue(exceeded.waiting() >= 2, "waiting: " + exceeded.waiting());
+            assertTrue(ids.containsAll(exceeded.candidates().stream().map(c -> c.jobId()).toList())
+                    && !exceeded.candidates().isEmpty(), exceeded.candidates().toString());
+        } finally {
+            queues.stop();
+        }
+    }
+
+    private static List<CloudEvent> signals(ConsumerTask<String, byte[]> queues) {
+        CloudEventDeserializer deserializer = new CloudEventDeserializer();
+        return queues.getRecords().stream()
+                .filter(record -> SITE.equals(record.key()))
+                .map((ConsumerRecord<String, byte[]> record) -> deserializer.deserialize(record.topic(),
+                        record.headers(), record.value()))
+                .toList();
+    }
+
+    private static JobSpec spec(List<String> command, int workers) {
+        return new JobSpec("edge-job", "research", null, command, 1.0, null, null, null, workers, PriorityClass.TRAIN,
+                List.of(), Map.of(), null, null);
+    }
+}
