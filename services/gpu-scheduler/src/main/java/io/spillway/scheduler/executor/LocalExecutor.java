@@ -1,7 +1,6 @@
 package io.spillway.scheduler.executor;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +14,7 @@ import java.util.function.Consumer;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
@@ -27,6 +27,8 @@ import io.spillway.scheduler.SchedulerConfig;
  * environment (so {@code PATH} finds the command), then the job's {@code env}, then the Spillway variables, which
  * the job cannot override.
  */
+// Typed to its class only: the loop's JobExecutor is chosen by ExecutorProducer, not by which beans exist.
+@Typed(LocalExecutor.class)
 @ApplicationScoped
 public class LocalExecutor implements JobExecutor {
 
@@ -74,13 +76,7 @@ public class LocalExecutor implements JobExecutor {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(OUTPUT_LOG).toFile()));
             Map<String, String> env = builder.environment();
             env.putAll(launch.env());
-            String gpus = String.join(",", launch.gpuIds());
-            env.put("CUDA_VISIBLE_DEVICES", gpus);
-            env.put("NVIDIA_VISIBLE_DEVICES", gpus);
-            env.put("SPILLWAY_GPU_FRACTION", BigDecimal.valueOf(launch.gpuFraction()).stripTrailingZeros()
-                    .toPlainString());
-            env.put("SPILLWAY_JOB_ID", launch.jobId());
-            env.put("SPILLWAY_SITE", launch.site());
+            env.putAll(SpillwayEnvironment.of(launch));
             process = builder.start();
         } catch (IOException e) {
             // The cause says it plainly ("error=2, No such file or directory"); the wrapper repeats the command.
