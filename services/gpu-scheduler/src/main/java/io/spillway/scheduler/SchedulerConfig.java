@@ -14,7 +14,8 @@ public interface SchedulerConfig {
 
     /**
      * Where the GPU inventory comes from: {@code auto} reads the local GPUs with {@code nvidia-smi} when it is on the
-     * PATH and falls back to {@link #nodes()} when it is not; {@code config} always uses {@link #nodes()}.
+     * PATH and falls back to {@link #nodes()} when it is not; {@code config} always uses {@link #nodes()};
+     * {@code kubernetes} reads the cluster's GPU nodes (see {@link #kubernetes()}).
      */
     @WithDefault("auto")
     InventorySource inventory();
@@ -77,10 +78,46 @@ public interface SchedulerConfig {
         Duration debounce();
     }
 
+    /** What runs the jobs: {@code local} processes of this machine, or {@code kubernetes} pods. */
+    @WithDefault("local")
+    ExecutorKind executor();
+
+    /** The cluster, when the executor or the inventory is {@code kubernetes}. */
+    KubernetesConfig kubernetes();
+
     /** Where the inventory comes from. */
     enum InventorySource {
         AUTO,
-        CONFIG
+        CONFIG,
+        KUBERNETES
+    }
+
+    /** What runs the jobs. */
+    enum ExecutorKind {
+        LOCAL,
+        KUBERNETES
+    }
+
+    /**
+     * The Kubernetes executor's and inventory's settings; the connection itself is
+     * {@code quarkus.kubernetes-client.*}.
+     */
+    interface KubernetesConfig {
+
+        /** The namespace of the job pods; absent means the client's own (kubeconfig context or service account). */
+        Optional<String> namespace();
+
+        /** A volume of filesystem {@code fs} mounts the PersistentVolumeClaim named this prefix + {@code fs}. */
+        @WithDefault("spillway-fs-")
+        String claimPrefix();
+
+        /** The node label whose value is the node's pool; a node without it is in pool {@code default}. */
+        @WithDefault("spillway.io/pool")
+        String poolLabel();
+
+        /** Memory of each GPU of a node that has no {@code nvidia.com/gpu.memory} label, in MiB. */
+        @WithDefault("81920")
+        int gpuMemoryMib();
     }
 
     /** One configured node. */

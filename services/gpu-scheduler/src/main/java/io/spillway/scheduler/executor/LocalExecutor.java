@@ -1,7 +1,6 @@
 package io.spillway.scheduler.executor;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +19,7 @@ import java.util.function.Consumer;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
@@ -38,6 +38,8 @@ import io.spillway.schemas.VolumeMount;
  * as {@code mnt}, a link to {@code <root>/fs/subpath}, and in {@code SPILLWAY_VOLUMES}. A local process cannot be
  * given a real mount without privileges, so {@code :ro} is not enforced here; the Kubernetes executor mounts.
  */
+// Typed to its class only: the loop's JobExecutor is chosen by ExecutorProducer, not by which beans exist.
+@Typed(LocalExecutor.class)
 @ApplicationScoped
 public class LocalExecutor implements JobExecutor {
 
@@ -100,18 +102,7 @@ public class LocalExecutor implements JobExecutor {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             Map<String, String> env = builder.environment();
             env.putAll(launch.env());
-            String gpus = String.join(",", launch.gpuIds());
-            env.put("CUDA_VISIBLE_DEVICES", gpus);
-            env.put("NVIDIA_VISIBLE_DEVICES", gpus);
-            env.put("SPILLWAY_GPU_FRACTION", BigDecimal.valueOf(launch.gpuFraction()).stripTrailingZeros()
-                    .toPlainString());
-            if (launch.gpuMemoryMiB() != null) {
-                env.put("SPILLWAY_GPU_MEMORY_MIB", launch.gpuMemoryMiB().toString());
-            }
-            env.put("SPILLWAY_JOB_ID", launch.jobId());
-            env.put("SPILLWAY_SITE", launch.site());
-            env.put("SPILLWAY_WORKER", Integer.toString(launch.worker()));
-            env.put("SPILLWAY_WORKERS", Integer.toString(launch.workers()));
+            env.putAll(SpillwayEnvironment.of(launch));
             env.put("SPILLWAY_VOLUMES", String.join(";", volumes));
             env.put("SPILLWAY_PID_FILE", pidFile(dir, launch.worker()).toString());
             env.put("SPILLWAY_EXIT_FILE", exitFile(dir, launch.worker()).toString());

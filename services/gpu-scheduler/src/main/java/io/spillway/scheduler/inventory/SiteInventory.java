@@ -14,9 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.Startup;
 import io.spillway.scheduler.SchedulerConfig;
 import io.spillway.scheduler.SchedulerConfig.InventorySource;
@@ -24,8 +26,11 @@ import io.spillway.scheduler.SchedulerConfig.NodeConfig;
 import io.spillway.scheduler.domain.Gpu;
 import io.spillway.scheduler.domain.Node;
 
-/** The nodes and GPUs this site schedules on, read once at start: from {@code nvidia-smi} or from configuration. */
-// Built at start-up on the main thread: running nvidia-smi must not happen on an event loop at first use.
+/**
+ * The nodes and GPUs this site schedules on, read once at start: from {@code nvidia-smi}, from configuration, or from
+ * the Kubernetes cluster's nodes.
+ */
+// Built at start-up on the main thread: running nvidia-smi or listing nodes must not happen on an event loop.
 @Startup
 @ApplicationScoped
 public class SiteInventory {
@@ -38,10 +43,15 @@ public class SiteInventory {
     private final List<Node> nodes;
     private final String source;
 
-    public SiteInventory(SchedulerConfig config) {
+    public SiteInventory(SchedulerConfig config, Instance<KubernetesClient> kubernetes) {
         Optional<List<Gpu>> local = config.inventory() == InventorySource.AUTO ? readNvidiaSmi(config.nvidiaSmi())
                 : Optional.empty();
-        if (local.isPresent()) {
+        if (config.inventory() == InventorySource.KUBERNETES) {
+            // Looked up only here, so other inventories never create a Kubernetes client.
+            nodes = new KubernetesNodes(config.kubernetes().poolLabel(), config.kubernetes().gpuMemoryMib())
+                    .read(kubernetes.get());
+            source = "kubernetes";
+        } else if (local.isPresent()) {
             nodes = List.of(new Node(config.localNode(), "default", local.get()));
             source = "nvidia-smi";
         } else {
@@ -55,7 +65,7 @@ public class SiteInventory {
         return nodes;
     }
 
-    /** {@code nvidia-smi} or {@code configuration}. */
+    /** {@code nvidia-smi}, {@code configuration} or {@code kubernetes}. */
     public String source() {
         return source;
     }

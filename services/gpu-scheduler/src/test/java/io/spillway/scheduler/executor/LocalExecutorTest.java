@@ -53,6 +53,20 @@ class LocalExecutorTest {
     }
 
     @Test
+    void tellsAGangWorkerItsIndexAndTheGpuMemoryItAskedForInItsOwnLog() throws Exception {
+        executor = new LocalExecutor(workDir);
+        CompletableFuture<ProcessExit> exit = new CompletableFuture<>();
+
+        executor.start(new Launch("job-5", 1, 2, "onprem", "local-0", null, List.of("sh", "-c",
+                "echo \"worker=$SPILLWAY_WORKER/$SPILLWAY_WORKERS memory=$SPILLWAY_GPU_MEMORY_MIB\""),
+                Map.of("SPILLWAY_WORKER", "7"), List.of("0"), 0.25, 20480, List.of()), exit::complete);
+
+        assertEquals(0, exit.get().exitCode());
+        String log = Files.readString(executor.jobDir("job-5").resolve("output-worker1.log"));
+        assertTrue(log.contains("worker=1/2 memory=20480"), log);
+    }
+
+    @Test
     void reportsTheExitCodeOfAFailingCommand() throws Exception {
         executor = new LocalExecutor(workDir);
         CompletableFuture<ProcessExit> exit = new CompletableFuture<>();
