@@ -18,6 +18,8 @@ import io.spillway.schemas.JobEvent.JobPreempted;
 import io.spillway.schemas.JobEvent.JobRerouted;
 import io.spillway.schemas.JobEvent.JobStarted;
 import io.spillway.schemas.JobEvent.JobSubmitted;
+import io.spillway.schemas.ProjectEvent.ProjectDeleted;
+import io.spillway.schemas.ProjectEvent.ProjectUpdated;
 import io.spillway.schemas.QueueEvent.QueueDrained;
 import io.spillway.schemas.QueueEvent.QueueThresholdExceeded;
 import io.spillway.schemas.StorageEvent.FilesystemReady;
@@ -52,7 +54,9 @@ public enum EventType {
     SNAPSHOT_RESTORED(SnapshotRestored.class, Topics.SNAPSHOTS),
     CLUSTER_BURST_READY(ClusterBurstReady.class, Topics.BURSTS),
     CLUSTER_BURST_RELEASED(ClusterBurstReleased.class, Topics.BURSTS),
-    BURST_FAILED(BurstFailed.class, Topics.BURSTS);
+    BURST_FAILED(BurstFailed.class, Topics.BURSTS),
+    PROJECT_UPDATED(ProjectUpdated.class, Topics.PROJECTS),
+    PROJECT_DELETED(ProjectDeleted.class, Topics.PROJECTS);
 
     private static final Map<String, EventType> BY_CE_TYPE = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(EventType::ceType, Function.identity()));

@@ -11,6 +11,8 @@ public final class Topics {
     public static final String SNAPSHOTS = "spillway.snapshots";
     /** Burst saga, keyed by burst id. */
     public static final String BURSTS = "spillway.bursts";
+    /** Projects' GPU shares, keyed by project name; compacted, so the last event of each project is its state. */
+    public static final String PROJECTS = "spillway.projects";
 
     private Topics() {
     }

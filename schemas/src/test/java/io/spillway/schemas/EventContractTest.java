@@ -119,6 +119,27 @@ class EventContractTest {
     }
 
     @Test
+    void aProjectWithoutLimitOrDepartmentIsValidAndKeepsThemAbsent() {
+        ProjectEvent.ProjectUpdated unlimited = new ProjectEvent.ProjectUpdated("default", 0, 1, null, null);
+
+        SpillwayEvent decoded = codec.decode(EventType.PROJECT_UPDATED.ceType(), codec.encode(unlimited));
+
+        assertEquals(unlimited, decoded);
+        assertEquals("default", decoded.subject());
+    }
+
+    @Test
+    void aProjectUpdateWithNegativeSharesIsRefusedNamingTheFields() {
+        ProjectEvent.ProjectUpdated negative = new ProjectEvent.ProjectUpdated("vision", -1, 1, -2.0, null);
+
+        EventContractException error = assertThrows(EventContractException.class, () -> codec.encode(negative));
+
+        assertEquals(Reason.SCHEMA_VIOLATION, error.reason());
+        assertTrue(error.getMessage().contains("deservedGpus"), error.getMessage());
+        assertTrue(error.getMessage().contains("limitGpus"), error.getMessage());
+    }
+
+    @Test
     void unknownTypeIsRefusedByName() {
         RecordHeaders headers = headers("io.spillway.JobTeleported.v1");
 
@@ -168,7 +189,8 @@ class EventContractTest {
             SpillwayEvent event = all.get(type);
             String expected = event instanceof JobEvent ? Topics.JOBS
                     : event instanceof QueueEvent ? Topics.QUEUES
-                            : event instanceof StorageEvent ? Topics.SNAPSHOTS : Topics.BURSTS;
+                            : event instanceof StorageEvent ? Topics.SNAPSHOTS
+                                    : event instanceof ProjectEvent ? Topics.PROJECTS : Topics.BURSTS;
             assertEquals(expected, event.topic(), type.eventName());
         }
     }

@@ -15,6 +15,8 @@ import io.spillway.schemas.JobEvent.JobPreempted;
 import io.spillway.schemas.JobEvent.JobRerouted;
 import io.spillway.schemas.JobEvent.JobStarted;
 import io.spillway.schemas.JobEvent.JobSubmitted;
+import io.spillway.schemas.ProjectEvent.ProjectDeleted;
+import io.spillway.schemas.ProjectEvent.ProjectUpdated;
 import io.spillway.schemas.QueueEvent.QueueDrained;
 import io.spillway.schemas.QueueEvent.QueueThresholdExceeded;
 import io.spillway.schemas.StorageEvent.FilesystemReady;
@@ -73,6 +75,8 @@ final class SampleEvents {
                 Map.entry(EventType.CLUSTER_BURST_RELEASED, new ClusterBurstReleased("burst-1", "onprem", "cloud", 12,
                         4096, 1024, Map.of("snapshot", 42L, "restore", 17L))),
                 Map.entry(EventType.BURST_FAILED, new BurstFailed("burst-1", "onprem", "cloud", "snapshot",
-                        "snapshot of datasets timed out after 600 s")));
+                        "snapshot of datasets timed out after 600 s")),
+                Map.entry(EventType.PROJECT_UPDATED, new ProjectUpdated("vision", 4, 2, 8.0, "research")),
+                Map.entry(EventType.PROJECT_DELETED, new ProjectDeleted("vision")));
     }
 }

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -17,9 +19,13 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** A single-node KRaft Kafka broker run as its own JVM from Maven-resolved jars, or an external broker. */
@@ -27,7 +33,13 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Entity streams, keyed by entity id; three partitions so ordering-per-key is really exercised. */
     public static final List<String> ENTITY_TOPICS = List.of(
-            "spillway.jobs", "spillway.queues", "spillway.snapshots", "spillway.bursts");
+            "spillway.jobs", "spillway.queues", "spillway.snapshots", "spillway.bursts", "spillway.projects");
+
+    /**
+     * Entity streams whose last event per key is the entity's state: compacted, so a consumer that starts later
+     * still reads every entity from the beginning, however old its last change.
+     */
+    public static final List<String> COMPACTED_TOPICS = List.of("spillway.projects");
 
     /** One dead-letter topic per consuming service. */
     public static final List<String> DEAD_LETTER_TOPICS = List.of(
@@ -184,10 +196,13 @@ public final class KafkaBroker implements AutoCloseable {
     /** Creates the Spillway topics; ones that exist already (another JVM, an earlier run) are fine. */
     static void createTopics(String bootstrapServers) {
         List<NewTopic> topics = new ArrayList<>();
-        ENTITY_TOPICS.forEach(name -> topics.add(new NewTopic(name, 3, (short) 1)));
+        ENTITY_TOPICS.forEach(name -> topics.add(new NewTopic(name, 3, (short) 1)
+                .configs(COMPACTED_TOPICS.contains(name) ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+                        TopicConfig.CLEANUP_POLICY_COMPACT) : Map.of())));
         DEAD_LETTER_TOPICS.forEach(name -> topics.add(new NewTopic(name, 1, (short) 1)));
         try (Admin admin = admin(bootstrapServers)) {
             var results = admin.createTopics(topics).values();
+            List<String> existing = new ArrayList<>();
             for (var entry : results.entrySet()) {
                 try {
                     entry.getValue().get(30, TimeUnit.SECONDS);
@@ -195,13 +210,35 @@ public final class KafkaBroker implements AutoCloseable {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("Cannot create topic " + entry.getKey(), e.getCause());
                     }
+                    existing.add(entry.getKey());
                 }
             }
+            compact(admin, existing.stream().filter(COMPACTED_TOPICS::contains).toList());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("Creating topics on " + bootstrapServers + " timed out", e);
+        }
+    }
+
+    /**
+     * A topic that existed already may have been auto-created by a producer, with the default delete policy, on a
+     * broker that outlives builds (a reused platform, a state dir): it is made compacted all the same.
+     */
+    static void compact(Admin admin, List<String> names)
+            throws InterruptedException, java.util.concurrent.TimeoutException {
+        if (names.isEmpty()) {
+            return;
+        }
+        AlterConfigOp compact = new AlterConfigOp(new ConfigEntry(TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_COMPACT), AlterConfigOp.OpType.SET);
+        Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
+        names.forEach(name -> changes.put(new ConfigResource(ConfigResource.Type.TOPIC, name), List.of(compact)));
+        try {
+            admin.incrementalAlterConfigs(changes).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot make " + names + " compacted", e.getCause());
         }
     }
 

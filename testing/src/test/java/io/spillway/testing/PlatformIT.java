@@ -14,6 +14,8 @@ import java.util.function.Predicate;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,6 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -72,12 +75,35 @@ class PlatformIT {
     }
 
     @Test
-    void createsTheSpillwayTopicsWithTheirPartitionCounts(Platform platform) throws Exception {
+    void createsTheSpillwayTopicsWithTheirPartitionCountsAndCompactsTheProjectStream(Platform platform) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 platform.kafkaBootstrapServers()))) {
             Map<String, TopicDescription> topics = admin.describeTopics(KafkaBroker.topics()).allTopicNames().get();
             KafkaBroker.ENTITY_TOPICS.forEach(name -> assertEquals(3, topics.get(name).partitions().size(), name));
             KafkaBroker.DEAD_LETTER_TOPICS.forEach(name -> assertEquals(1, topics.get(name).partitions().size(), name));
+
+            ConfigResource projects = new ConfigResource(ConfigResource.Type.TOPIC, "spillway.projects");
+            Config config = admin.describeConfigs(List.of(projects)).all().get().get(projects);
+            assertEquals("compact", config.get("cleanup.policy").value(),
+                    "a scheduler that starts later must still find every project's last state");
+        }
+    }
+
+    @Test
+    void aCompactedTopicThatExistedWithTheDeletePolicyIsMadeCompacted(Platform platform) throws Exception {
+        String topic = "platform-it-compact-" + UUID.randomUUID();
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                platform.kafkaBootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            assertEquals("delete", admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                    .get("cleanup.policy").value());
+
+            KafkaBroker.compact(admin, List.of(topic));
+
+            assertEquals("compact", admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                    .get("cleanup.policy").value());
+            admin.deleteTopics(List.of(topic)).all().get();
         }
     }
 

@@ -17,17 +17,22 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.restassured.RestAssured;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.spillway.scheduler.executor.LocalExecutor;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.CloudEventDeserializer;
 import io.spillway.schemas.JobEvent.GpuAllocated;
+import io.spillway.schemas.JobEvent.JobCancelled;
 import io.spillway.schemas.JobEvent.JobCompleted;
+import io.spillway.schemas.JobEvent.JobPreempted;
+import io.spillway.schemas.JobEvent.JobStarted;
 import io.spillway.schemas.JobEvent.JobSubmitted;
 import io.spillway.schemas.JobSpec;
 import io.spillway.schemas.Placement;
 import io.spillway.schemas.PriorityClass;
+import io.spillway.schemas.ProjectEvent;
 import io.spillway.schemas.QueueEvent;
 import io.spillway.schemas.Topics;
 import io.spillway.testing.PlatformTestResource;
@@ -57,7 +62,8 @@ class SiteBehaviourIT {
                     "spillway.scheduler.nodes.edge-1.gpus", "1",
                     "spillway.scheduler.queue.threshold", "1",
                     "spillway.scheduler.queue.low-watermark", "0",
-                    "spillway.scheduler.queue.debounce", "1s");
+                    "spillway.scheduler.queue.debounce", "1s",
+                    "spillway.scheduler.preempt-grace-period", "2s");
         }
     }
 
@@ -125,6 +131,50 @@ class SiteBehaviourIT {
         }
     }
 
+    @Test
+    void aProjectBelowItsShareReclaimsAGpuFromAnOverQuotaProjectWhichRunsAgainLater() {
+        String suffix = java.util.UUID.randomUUID().toString().substring(0, 8);
+        String owner = "owner-" + suffix;
+        String borrower = "borrower-" + suffix;
+        publishProject(new ProjectEvent.ProjectUpdated(owner, 1, 1, null, null));
+        publishProject(new ProjectEvent.ProjectUpdated(borrower, 0, 1, null, null));
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            String projects = RestAssured.get("/api/v1/scheduler/projects").asString();
+            return projects.contains(owner) && projects.contains(borrower);
+        });
+        // The borrower takes both GPUs while nobody else wants them.
+        String older = newJobId();
+        String newer = newJobId();
+        jobs.send(new JobSubmitted(older, SITE, spec(borrower, List.of("sleep", "30"), 1), "bob"), newTraceparent());
+        jobs.awaitEmitted(older, JobStarted.class);
+        jobs.send(new JobSubmitted(newer, SITE, spec(borrower, List.of("sleep", "30"), 1), "bob"), newTraceparent());
+        jobs.awaitEmitted(newer, JobStarted.class);
+
+        String mine = newJobId();
+        jobs.send(new JobSubmitted(mine, SITE, spec(owner, List.of("true"), 1), "alice"), newTraceparent());
+
+        JobPreempted preempted = jobs.awaitEmitted(newer, JobPreempted.class);
+        assertEquals(mine, preempted.preemptedBy());
+        assertTrue(preempted.reason().contains("reclaimed for project " + owner), preempted.reason());
+        jobs.awaitEmitted(mine, JobCompleted.class);
+        await().atMost(JobsTopic.TIMEOUT).until(() -> jobs.emitted(newer).stream()
+                .filter(event -> event.data() instanceof JobStarted).count() == 2);
+        assertTrue(jobs.emitted(older).stream().noneMatch(event -> event.data() instanceof JobPreempted),
+                "the newest over-quota job gives way, the older keeps running");
+        for (String id : List.of(older, newer)) {
+            jobs.send(new JobCancelled(id, "test done", "tester"), newTraceparent());
+        }
+    }
+
+    private void publishProject(ProjectEvent event) {
+        CloudEvent cloudEvent = CloudEvent.of(CloudEvent.source("onprem", "job-intake"), event, null);
+        companion.produceWithSerializers(new org.apache.kafka.common.serialization.StringSerializer(),
+                new io.spillway.schemas.CloudEventSerializer())
+                .fromRecords(new org.apache.kafka.clients.producer.ProducerRecord<>(cloudEvent.topic(),
+                        cloudEvent.subject(), cloudEvent))
+                .awaitCompletion(JobsTopic.TIMEOUT);
+    }
+
     private static List<CloudEvent> signals(ConsumerTask<String, byte[]> queues) {
         CloudEventDeserializer deserializer = new CloudEventDeserializer();
         return queues.getRecords().stream()
@@ -135,7 +185,11 @@ class SiteBehaviourIT {
     }
 
     private static JobSpec spec(List<String> command, int workers) {
-        return new JobSpec("edge-job", "research", null, command, 1.0, null, null, null, workers, PriorityClass.TRAIN,
+        return spec("research", command, workers);
+    }
+
+    private static JobSpec spec(String project, List<String> command, int workers) {
+        return new JobSpec("edge-job", project, null, command, 1.0, null, null, null, workers, PriorityClass.TRAIN,
                 List.of(), Map.of(), null, null);
     }
 }

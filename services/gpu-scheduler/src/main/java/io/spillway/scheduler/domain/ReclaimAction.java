@@ -88,7 +88,7 @@ public final class ReclaimAction implements SchedulingAction {
                 continue;
             }
             Optional<Plan> plan = planOn(session, job, node, candidates(session, job, here, promised));
-            if (plan.isPresent() && (best == null || plan.get().cost() < best.cost() - GpuUse.EPSILON)) {
+            if (plan.isPresent() && (best == null || plan.get().betterThan(best))) {
                 best = plan.get();
             }
         }
@@ -177,5 +177,18 @@ public final class ReclaimAction implements SchedulingAction {
 
     /** Preempting {@code frees} lets the job run on {@code node}; {@code cost} is the GPUs taken from running jobs. */
     private record Plan(Node node, List<RunningJob> frees, double cost) {
+
+        /** Fewer GPUs taken; among equals, the plan whose victims started most recently loses the least work. */
+        boolean betterThan(Plan other) {
+            if (Math.abs(cost - other.cost) > GpuUse.EPSILON) {
+                return cost < other.cost;
+            }
+            return oldestVictim().isAfter(other.oldestVictim());
+        }
+
+        private java.time.Instant oldestVictim() {
+            return frees.stream().filter(victim -> !victim.stopping()).map(RunningJob::startedAt)
+                    .min(Comparator.naturalOrder()).orElse(java.time.Instant.MAX);
+        }
     }
 }

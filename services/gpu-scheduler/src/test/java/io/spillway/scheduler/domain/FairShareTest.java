@@ -91,6 +91,16 @@ class FairShareTest {
     }
 
     @Test
+    void amongEquallyCheapNodesReclaimTakesTheJobThatStartedLast() {
+        List<RunningJob> running = List.of(run("b-older", "b", Priority.TRAIN, 0, "n0", "0"),
+                run("b-newer", "b", Priority.TRAIN, 5, "n1", "0"));
+        SchedulingResult result = schedule(List.of(node("n0", 1), node("n1", 1)), running,
+                List.of(job("a1", "a", Priority.TRAIN, 1, 10)), List.of(quota("a", 1, 1, null), quota("b", 0, 1, null)));
+
+        assertEquals(List.of("b-newer"), result.preemptions().stream().map(Preemption::jobId).toList());
+    }
+
+    @Test
     void reclaimNeverTakesAVictimBelowItsOwnShareNorTheReclaimerAboveItsShare() {
         List<RunningJob> running = List.of(run("b0", "b", Priority.TRAIN, 0, "n0", "0"),
                 run("b1", "b", Priority.TRAIN, 1, "n0", "1"), run("b2", "b", Priority.TRAIN, 2, "n0", "2"),

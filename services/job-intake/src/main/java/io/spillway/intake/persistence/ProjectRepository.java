@@ -12,15 +12,24 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import io.smallrye.mutiny.Uni;
 import io.spillway.intake.domain.JobState;
 import io.spillway.intake.domain.Project;
+import io.spillway.kit.Outbox;
+import io.spillway.kit.TraceContext;
+import io.spillway.schemas.ProjectEvent;
 
-/** Projects and their GPU shares. */
+/**
+ * Projects and their GPU shares. Every change is published on {@code spillway.projects} ({@code ProjectUpdated},
+ * {@code ProjectDeleted}) in the same transaction (transactional outbox), so every site's scheduler applies the
+ * same quotas as this table, never a change that rolled back.
+ */
 @ApplicationScoped
 public class ProjectRepository {
 
     private final Mutiny.SessionFactory sessions;
+    private final Outbox outbox;
 
-    public ProjectRepository(Mutiny.SessionFactory sessions) {
+    public ProjectRepository(Mutiny.SessionFactory sessions, Outbox outbox) {
         this.sessions = sessions;
+        this.outbox = outbox;
     }
 
     /** What a delete did. */
@@ -41,8 +50,9 @@ public class ProjectRepository {
                 .map(entity -> Optional.ofNullable(entity).map(ProjectRepository::toProject));
     }
 
-    /** Creates a project; {@code false} when one with that name exists. */
+    /** Creates a project and publishes it; {@code false} (and nothing published) when one with that name exists. */
     public Uni<Boolean> create(Project project) {
+        String traceparent = TraceContext.current();
         return sessions.withTransaction(session -> session.find(ProjectEntity.class, project.name())
                 .chain(existing -> {
                     if (existing != null) {
@@ -52,29 +62,35 @@ public class ProjectRepository {
                     entity.name = project.name();
                     entity.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
                     copy(project, entity);
-                    return session.persist(entity).replaceWith(true);
-                }));
+                    return session.persist(entity)
+                            .chain(() -> session.persist(updated(entity, traceparent)))
+                            .replaceWith(true);
+                }))
+                .invoke(this::wakeRelayIf);
     }
 
-    /** Creates the project when it does not exist yet, and leaves an existing one as it is. */
+    /** Creates the project when it does not exist yet, and leaves an existing one as it is (publishing nothing). */
     public Uni<Void> ensure(Project project) {
         return create(project).replaceWithVoid();
     }
 
-    /** Changes a project's shares; empty when there is no such project. */
+    /** Changes a project's shares and publishes its new state; empty when there is no such project. */
     public Uni<Optional<Project>> update(Project project) {
+        String traceparent = TraceContext.current();
         return sessions.withTransaction(session -> session.find(ProjectEntity.class, project.name())
-                .map(entity -> {
+                .chain(entity -> {
                     if (entity == null) {
-                        return Optional.<Project> empty();
+                        return Uni.createFrom().item(Optional.<Project> empty());
                     }
                     copy(project, entity);
-                    return Optional.of(toProject(entity));
-                }));
+                    return session.persist(updated(entity, traceparent)).replaceWith(Optional.of(toProject(entity)));
+                }))
+                .invoke(updated -> wakeRelayIf(updated.isPresent()));
     }
 
-    /** Deletes a project and its tokens, unless it still has jobs that have not ended. */
+    /** Deletes a project and its tokens and publishes that, unless it still has jobs that have not ended. */
     public Uni<Deletion> delete(String name) {
+        String traceparent = TraceContext.current();
         return sessions.withTransaction(session -> session.find(ProjectEntity.class, name).chain(entity -> {
             if (entity == null) {
                 return Uni.createFrom().item(Deletion.NOT_FOUND);
@@ -86,8 +102,25 @@ public class ProjectRepository {
                     .getSingleResult()
                     .chain(active -> active > 0
                             ? Uni.createFrom().item(Deletion.HAS_ACTIVE_JOBS)
-                            : session.remove(entity).replaceWith(Deletion.DELETED));
-        }));
+                            : session.remove(entity)
+                                    .chain(() -> session.persist(new OutboxMessage(outbox.row(
+                                            new ProjectEvent.ProjectDeleted(name), traceparent))))
+                                    .replaceWith(Deletion.DELETED));
+        }))
+                .invoke(outcome -> wakeRelayIf(outcome == Deletion.DELETED));
+    }
+
+    /** The project's whole state as an event: the last one per project on the compacted topic is the project. */
+    private OutboxMessage updated(ProjectEntity entity, String traceparent) {
+        return new OutboxMessage(outbox.row(new ProjectEvent.ProjectUpdated(entity.name, entity.deservedGpus,
+                entity.overQuotaWeight, entity.limitGpus, entity.department), traceparent));
+    }
+
+    /** After the commit: the relay publishes now instead of at its next poll. */
+    private void wakeRelayIf(boolean published) {
+        if (published) {
+            outbox.wakeRelay();
+        }
     }
 
     private static void copy(Project from, ProjectEntity to) {

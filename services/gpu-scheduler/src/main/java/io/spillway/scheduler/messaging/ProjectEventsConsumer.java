@@ -1,0 +1,62 @@
+package io.spillway.scheduler.messaging;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import io.smallrye.mutiny.Uni;
+import io.spillway.kit.Inbox;
+import io.spillway.kit.IncomingEvents;
+import io.spillway.kit.IncomingEvents.Received;
+import io.spillway.scheduler.domain.ProjectQuota;
+import io.spillway.scheduler.loop.SchedulerLoop;
+import io.spillway.scheduler.persistence.ProjectStore;
+import io.spillway.schemas.EventType;
+import io.spillway.schemas.ProjectEvent.ProjectDeleted;
+import io.spillway.schemas.ProjectEvent.ProjectUpdated;
+import io.vertx.mutiny.pgclient.PgPool;
+
+/**
+ * Keeps this site's copy of every project's quota from {@code spillway.projects}: a {@code ProjectUpdated} replaces
+ * the project's row, a {@code ProjectDeleted} removes it. Applied once per event (inbox), so a redelivered old
+ * update cannot bring back a project deleted since.
+ */
+@ApplicationScoped
+public class ProjectEventsConsumer {
+
+    static final Set<EventType> HANDLED = EnumSet.of(EventType.PROJECT_UPDATED, EventType.PROJECT_DELETED);
+
+    private final PgPool pool;
+    private final Inbox inbox;
+    private final ProjectStore store;
+    private final SchedulerLoop loop;
+
+    public ProjectEventsConsumer(PgPool pool, Inbox inbox, ProjectStore store, SchedulerLoop loop) {
+        this.pool = pool;
+        this.inbox = inbox;
+        this.store = store;
+        this.loop = loop;
+    }
+
+    @Incoming("projects")
+    public Uni<Void> consume(Message<byte[]> message) {
+        return IncomingEvents.handle(message, HANDLED, this::apply);
+    }
+
+    private Uni<Void> apply(Received received) {
+        return pool.withTransaction(tx -> inbox.firstDelivery(tx, received.event()).chain(first -> {
+            if (!first) {
+                return Uni.createFrom().voidItem();
+            }
+            if (received.data() instanceof ProjectUpdated updated) {
+                return store.upsert(tx, new ProjectQuota(updated.project(), updated.deservedGpus(),
+                        updated.overQuotaWeight(), updated.limitGpus(), updated.department()));
+            }
+            return store.delete(tx, received.<ProjectDeleted> data().project());
+        })).invoke(loop::requestPass); // a new share may let jobs run, or make room to reclaim
+    }
+}
