@@ -76,7 +76,8 @@ final class SampleEvents {
                         4096, 1024, Map.of("snapshot", 42L, "restore", 17L))),
                 Map.entry(EventType.BURST_FAILED, new BurstFailed("burst-1", "onprem", "cloud", "snapshot",
                         "snapshot of datasets timed out after 600 s")),
-                Map.entry(EventType.PROJECT_UPDATED, new ProjectUpdated("vision", 4, 2, 8.0, "research")),
+                Map.entry(EventType.PROJECT_UPDATED, new ProjectUpdated("vision", 4, 2, 8.0, "research",
+                        Map.of("a100", new PoolShare(2, 4.0), "t4", new PoolShare(1, null)))),
                 Map.entry(EventType.PROJECT_DELETED, new ProjectDeleted("vision")));
     }
 }

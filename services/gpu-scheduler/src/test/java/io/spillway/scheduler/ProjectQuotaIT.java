@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,6 +28,7 @@ import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.CloudEventHeaders;
 import io.spillway.schemas.CloudEventSerializer;
 import io.spillway.schemas.EventType;
+import io.spillway.schemas.PoolShare;
 import io.spillway.schemas.ProjectEvent;
 import io.spillway.schemas.ProjectEvent.ProjectDeleted;
 import io.spillway.schemas.ProjectEvent.ProjectUpdated;
@@ -58,12 +60,14 @@ class ProjectQuotaIT {
     @Test
     void keepsEachProjectsLatestStateAndARedeliveredEventChangesNothing() {
         String name = "quota-" + UUID.randomUUID().toString().substring(0, 8);
-        CloudEvent created = fromIntake(new ProjectUpdated(name, 2, 3, 4.0, "research"));
+        CloudEvent created = fromIntake(new ProjectUpdated(name, 2, 3, 4.0, "research",
+                Map.of("a100", new PoolShare(1, 2.0))));
 
         send(created);
         await().atMost(TIMEOUT).until(() -> published(name).isPresent());
-        assertEquals(new ProjectQuota(name, 2, 3, 4.0, "research"), stored(name).orElseThrow(),
-                "the table, as the scheduler reads it");
+        assertEquals(new ProjectQuota(name, 2, 3, 4.0, "research",
+                Map.of("a100", new ProjectQuota.PoolQuota(1, 2.0))), stored(name).orElseThrow(),
+                "the table, as the scheduler reads it, with the share in pool a100");
 
         send(fromIntake(new ProjectUpdated(name, 1.5, 0, null, null)));
         ProjectQuota changed = new ProjectQuota(name, 1.5, 0, null, null);

@@ -121,6 +121,18 @@ class AuthorizationIT {
                 .body(Map.of("name", "Not_DNS", "deservedGpus", 4, "overQuotaWeight", -1, "limitGpus", 2))
                 .post("/api/v1/projects").then().statusCode(400)
                 .body("violations.field", equalTo(List.of("name", "overQuotaWeight", "limitGpus")));
+        String pooled = "pooled-" + UUID.randomUUID().toString().substring(0, 6);
+        as(IntakeTestResource.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("name", pooled, "deservedGpus", 2, "pools",
+                        Map.of("a100", Map.of("deservedGpus", 1, "limitGpus", 2))))
+                .post("/api/v1/projects").then().statusCode(201)
+                .body("pools.a100.deservedGpus", equalTo(1.0f)).body("pools.a100.limitGpus", equalTo(2.0f));
+        as(IntakeTestResource.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("name", pooled + "-bad", "pools", Map.of("A100", Map.of("deservedGpus", 1),
+                        "t4", Map.of("deservedGpus", 2, "limitGpus", 1))))
+                .post("/api/v1/projects").then().statusCode(400)
+                .body("violations.field", hasItem("pools.A100"))
+                .body("violations.field", hasItem("pools.t4.limitGpus"));
         as(IntakeTestResource.ADMIN_TOKEN).contentType(ContentType.JSON)
                 .body(Map.of("command", List.of("true"), "project", "no-such-project"))
                 .post("/api/v1/jobs").then().statusCode(400)

@@ -32,17 +32,22 @@ public final class AllocateAction implements SchedulingAction {
         Map<String, Deque<PendingJob>> overQuota = new LinkedHashMap<>();
         for (PendingJob job : session.queue()) {
             ProjectQuota quota = session.quota(job.project());
-            SchedulingSession.ProjectUsage usage = session.usage(job.project());
+            // A job in a pool where its project has a share of its own is held to that share, counted there.
+            String scope = quota.scopeOf(job.nodePool());
+            SchedulingSession.ProjectUsage usage = session.usage(job.project(), scope);
+            double deserved = quota.deservedIn(job.nodePool());
+            String where = scope == null ? "" : " in pool " + scope;
             double demand = session.demand(job);
             if (!job.priority().mayRunOverQuota()) {
-                if (usage.nonPreemptibleGpus() + demand > quota.deservedGpus() + GpuUse.EPSILON) {
+                if (usage.nonPreemptibleGpus() + demand > deserved + GpuUse.EPSILON) {
                     session.keepWaiting(job, new Wait(job.priority().wire() + " jobs run within their project's"
                             + " quota only: project " + job.project() + " holds " + gpus(usage.nonPreemptibleGpus())
-                            + " of its " + gpus(quota.deservedGpus()) + " deserved GPUs in such jobs", Wait.Kind.POLICY));
+                            + " of its " + gpus(deserved) + " deserved GPUs" + where + " in such jobs",
+                            Wait.Kind.POLICY));
                     continue;
                 }
                 placeOrWait(session, job, failedAt, true);
-            } else if (usage.gpus() + demand <= quota.deservedGpus() + GpuUse.EPSILON) {
+            } else if (usage.gpus() + demand <= deserved + GpuUse.EPSILON) {
                 placeOrWait(session, job, failedAt, true);
             } else {
                 overQuota.computeIfAbsent(job.project(), project -> new ArrayDeque<>()).add(job);
@@ -72,10 +77,17 @@ public final class AllocateAction implements SchedulingAction {
             Deque<PendingJob> jobs = overQuota.get(project);
             PendingJob job = jobs.poll();
             ProjectQuota quota = session.quota(project);
-            double held = session.usage(project).gpus();
-            if (quota.limitGpus() != null && held + session.demand(job) > quota.limitGpus() + GpuUse.EPSILON) {
+            String scope = quota.scopeOf(job.nodePool());
+            Double limit = quota.limitIn(job.nodePool());
+            double held = session.usage(project, scope).gpus();
+            if (limit == null && scope != null) {
+                limit = quota.limitGpus(); // a pool share without a limit of its own still obeys the site's
+                held = session.usage(project).gpus();
+            }
+            if (limit != null && held + session.demand(job) > limit + GpuUse.EPSILON) {
                 session.keepWaiting(job, new Wait("over project limit: project " + project + " holds " + gpus(held)
-                        + " of its " + gpus(quota.limitGpus()) + "-GPU limit", Wait.Kind.POLICY));
+                        + " of its " + gpus(limit) + "-GPU limit" + (scope == null ? "" : " in pool " + scope),
+                        Wait.Kind.POLICY));
             } else {
                 placeOrWait(session, job, failedAt, false);
             }

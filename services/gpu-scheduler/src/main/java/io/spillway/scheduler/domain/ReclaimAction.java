@@ -72,8 +72,9 @@ public final class ReclaimAction implements SchedulingAction {
     }
 
     private static boolean stillEntitled(SchedulingSession session, PendingJob job) {
-        SchedulingSession.ProjectUsage usage = session.usage(job.project());
-        double deserved = session.quota(job.project()).deservedGpus();
+        ProjectQuota quota = session.quota(job.project());
+        SchedulingSession.ProjectUsage usage = session.usage(job.project(), quota.scopeOf(job.nodePool()));
+        double deserved = quota.deservedIn(job.nodePool());
         double held = job.priority().preemptible() ? usage.gpus() : usage.nonPreemptibleGpus();
         return held + session.demand(job) <= deserved + GpuUse.EPSILON;
     }

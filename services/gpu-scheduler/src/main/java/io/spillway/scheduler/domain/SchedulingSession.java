@@ -27,6 +27,7 @@ public final class SchedulingSession {
     private final Map<String, NodeUse> nodeUse = new HashMap<>();
     private final Map<String, PoolIndex> pools = new LinkedHashMap<>();
     private final Map<String, ProjectQuota> quotas = new HashMap<>();
+    /** GPUs held per project: site-wide under the key {@code project}, per pool under {@code project + "\0" + pool}. */
     private final Map<String, ProjectUsage> usage = new HashMap<>();
     private final List<RunningJob> running;
     private final List<PendingJob> queue;
@@ -53,8 +54,7 @@ public final class SchedulingSession {
         this.running = snapshot.running();
         for (RunningJob job : running) {
             job.allocations().forEach(this::hold);
-            ProjectUsage projectUsage = usageOf(job.project());
-            projectUsage.add(job.gpus(), job.priority());
+            count(job.project(), job.priority(), job.allocations(), 1);
         }
         // Served by class (inference first), then by submit time; a stable sort keeps the snapshot's order among
         // equals, so a pass is deterministic.
@@ -101,6 +101,11 @@ public final class SchedulingSession {
         return usageOf(project);
     }
 
+    /** GPUs the project holds in {@code pool}, or site-wide when {@code pool} is {@code null}. */
+    public ProjectUsage usage(String project, String pool) {
+        return pool == null ? usageOf(project) : usage.computeIfAbsent(project + "\0" + pool, key -> new ProjectUsage());
+    }
+
     /** What a job will hold once placed, counting a GPU-memory request against the largest GPU it may get. */
     public double demand(PendingJob job) {
         GpuRequest request = job.request();
@@ -137,12 +142,20 @@ public final class SchedulingSession {
     /** Records the allocations of a job {@link #place} found, and counts them for its project. */
     public void allocate(PendingJob job, List<Allocation> placed) {
         allocations.addAll(placed);
-        double gpus = 0;
-        for (Allocation allocation : placed) {
-            gpus += allocation.gpuIds().size() * allocation.fraction();
-        }
-        usageOf(job.project()).add(gpus, job.priority());
+        count(job.project(), job.priority(), placed, 1);
         waiting.remove(job.jobId());
+    }
+
+    /** Adds (sign 1) or takes away (sign -1) allocations from a project's use, site-wide and in each node's pool. */
+    private void count(String project, Priority priority, List<Allocation> allocations, int sign) {
+        for (Allocation allocation : allocations) {
+            double gpus = sign * allocation.gpuIds().size() * allocation.fraction();
+            usageOf(project).add(gpus, priority);
+            NodeUse node = nodeUse.get(allocation.node());
+            if (node != null) {
+                usage(project, node.node.pool()).add(gpus, priority);
+            }
+        }
     }
 
     /** Records that {@code job} keeps waiting, and why. */
@@ -167,7 +180,7 @@ public final class SchedulingSession {
     /** Records a preemption; the victim keeps its GPUs in this pass (its processes still run). */
     public void preempt(RunningJob victim, PendingJob forJob, String reason) {
         preemptions.add(new Preemption(victim.jobId(), victim.project(), forJob.jobId(), reason));
-        usageOf(victim.project()).remove(victim.gpus(), victim.priority());
+        count(victim.project(), victim.priority(), victim.allocations(), -1);
     }
 
     /** The epoch of GPU use: equal epochs mean nothing was placed or freed in between. */
@@ -412,9 +425,6 @@ public final class SchedulingSession {
             }
         }
 
-        void remove(double amount, Priority priority) {
-            add(-amount, priority);
-        }
     }
 
     private static final class NodeUse {

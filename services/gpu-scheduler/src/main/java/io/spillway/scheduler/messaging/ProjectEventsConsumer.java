@@ -1,6 +1,8 @@
 package io.spillway.scheduler.messaging;
 
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,8 +55,11 @@ public class ProjectEventsConsumer {
                 return Uni.createFrom().voidItem();
             }
             if (received.data() instanceof ProjectUpdated updated) {
+                Map<String, ProjectQuota.PoolQuota> pools = new LinkedHashMap<>();
+                updated.pools().forEach((pool, share) -> pools.put(pool,
+                        new ProjectQuota.PoolQuota(share.deservedGpus(), share.limitGpus())));
                 return store.upsert(tx, new ProjectQuota(updated.project(), updated.deservedGpus(),
-                        updated.overQuotaWeight(), updated.limitGpus(), updated.department()));
+                        updated.overQuotaWeight(), updated.limitGpus(), updated.department(), pools));
             }
             return store.delete(tx, received.<ProjectDeleted> data().project());
         })).invoke(loop::requestPass); // a new share may let jobs run, or make room to reclaim

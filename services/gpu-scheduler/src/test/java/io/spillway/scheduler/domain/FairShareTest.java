@@ -192,6 +192,37 @@ class FairShareTest {
         assertEquals(Wait.Kind.POLICY, result.waiting().get("a1").kind());
     }
 
+    @Test
+    void aShareInANodePoolHoldsForJobsInThatPoolCountedThere() {
+        List<Node> nodes = List.of(node("a100-0", "a100", 4), node("t4-0", "t4", 4));
+        ProjectQuota vision = new ProjectQuota("vision", 0, 1, null, null,
+                Map.of("a100", new ProjectQuota.PoolQuota(2, 2.0)));
+        List<PendingJob> pending = List.of(pooled("a0", "vision", "a100", 0), pooled("a1", "vision", "a100", 1),
+                pooled("a2", "vision", "a100", 2), pooled("t0", "vision", "t4", 3), pooled("t1", "vision", "t4", 4),
+                pooled("t2", "vision", "t4", 5));
+
+        SchedulingResult result = schedule(nodes, List.of(), pending, List.of(vision));
+
+        assertEquals(List.of("a0", "a1", "t0", "t1", "t2"), jobsOf(result.allocations()));
+        Wait a2 = result.waiting().get("a2");
+        assertEquals(Wait.Kind.POLICY, a2.kind());
+        assertEquals("over project limit: project vision holds 2 of its 2-GPU limit in pool a100", a2.reason());
+    }
+
+    @Test
+    void aProjectBelowItsPoolShareReclaimsInThatPool() {
+        List<Node> nodes = List.of(node("a100-0", "a100", 2));
+        List<RunningJob> running = List.of(run("b0", "b", Priority.TRAIN, 0, "a100-0", "0"),
+                run("b1", "b", Priority.TRAIN, 1, "a100-0", "1"));
+        ProjectQuota vision = new ProjectQuota("vision", 0, 1, null, null,
+                Map.of("a100", new ProjectQuota.PoolQuota(1, null)));
+
+        SchedulingResult result = schedule(nodes, running, List.of(pooled("mine", "vision", "a100", 9)),
+                List.of(vision, quota("b", 0, 1, null)));
+
+        assertEquals(List.of("b1"), result.preemptions().stream().map(Preemption::jobId).toList());
+    }
+
     private static SchedulingResult schedule(List<Node> nodes, List<RunningJob> running, List<PendingJob> pending,
             List<ProjectQuota> quotas) {
         return SCHEDULER.schedule(new SiteSnapshot(nodes, running, pending, quotas));
@@ -209,6 +240,15 @@ class FairShareTest {
     private static Node node(String name, int gpus) {
         return new Node(name, "default", IntStream.range(0, gpus)
                 .mapToObj(i -> new Gpu(Integer.toString(i), 81920, "H100")).toList());
+    }
+
+    private static Node node(String name, String pool, int gpus) {
+        return new Node(name, pool, IntStream.range(0, gpus)
+                .mapToObj(i -> new Gpu(Integer.toString(i), 81920, "H100")).toList());
+    }
+
+    private static PendingJob pooled(String id, String project, String pool, int second) {
+        return new PendingJob(id, project, Priority.TRAIN, new GpuRequest.Whole(1), 1, T0.plusSeconds(second), pool);
     }
 
     private static PendingJob job(String id, String project, Priority priority, int gpus, int second) {

@@ -2,6 +2,7 @@ package io.spillway.intake.api;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -25,6 +26,7 @@ import io.spillway.intake.domain.Project;
 import io.spillway.intake.domain.ProjectRules;
 import io.spillway.intake.domain.Violation;
 import io.spillway.intake.persistence.ProjectRepository;
+import io.spillway.schemas.PoolShare;
 
 /** Projects and their GPU shares: admins manage them; a project's token may read its own. */
 @Path("/api/v1/projects")
@@ -42,7 +44,7 @@ public class ProjectResource {
 
     /** A project as an admin writes it; absent shares take their defaults (0 deserved, weight 1, no limit). */
     public record ProjectRequest(String name, Double deservedGpus, Double overQuotaWeight, Double limitGpus,
-            String department) {
+            String department, Map<String, PoolShare> pools) {
     }
 
     @GET
@@ -110,14 +112,16 @@ public class ProjectResource {
             throw new InvalidRequestException(List.of(new Violation("body", "a JSON project description is"
                     + " required")));
         }
-        List<Violation> violations = ProjectRules.check(name, request.deservedGpus(), request.overQuotaWeight(),
-                request.limitGpus(), request.department());
+        List<Violation> violations = new java.util.ArrayList<>(ProjectRules.check(name, request.deservedGpus(),
+                request.overQuotaWeight(), request.limitGpus(), request.department()));
+        violations.addAll(ProjectRules.checkPools(request.pools()));
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);
         }
         return new Project(name, request.deservedGpus() == null ? 0 : request.deservedGpus(),
                 request.overQuotaWeight() == null ? 1 : request.overQuotaWeight(), request.limitGpus(),
-                request.department() == null || request.department().isEmpty() ? null : request.department(), null);
+                request.department() == null || request.department().isEmpty() ? null : request.department(), null,
+                request.pools());
     }
 
     private static NotFoundException notFound(String name) {

@@ -2,6 +2,9 @@ package io.spillway.intake.domain;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+
+import io.spillway.schemas.PoolShare;
 
 /** Checks a project's definition as an admin submits it. */
 public final class ProjectRules {
@@ -35,6 +38,28 @@ public final class ProjectRules {
         if (department != null && !department.isEmpty() && !VolumeSyntax.isDns1123Label(department)) {
             violations.add(new Violation("department", "'" + department + "' must be a DNS-1123 label"));
         }
+        return violations;
+    }
+
+    /** The shares in single node pools: pool names are DNS-1123 labels, shares 0 or more, a limit not below them. */
+    public static List<Violation> checkPools(Map<String, PoolShare> pools) {
+        List<Violation> violations = new ArrayList<>();
+        if (pools == null) {
+            return violations;
+        }
+        pools.forEach((pool, share) -> {
+            String field = "pools." + pool;
+            if (!VolumeSyntax.isDns1123Label(pool)) {
+                violations.add(new Violation(field, "'" + pool + "' must be a DNS-1123 label, as node pools are"));
+            } else if (share == null) {
+                violations.add(new Violation(field, "needs a deservedGpus"));
+            } else if (share.deservedGpus() < 0 || Double.isNaN(share.deservedGpus())) {
+                violations.add(new Violation(field + ".deservedGpus", "must be 0 or more"));
+            } else if (share.limitGpus() != null && share.limitGpus() < share.deservedGpus()) {
+                violations.add(new Violation(field + ".limitGpus", "must not be below the pool's deservedGpus ("
+                        + share.deservedGpus() + ")"));
+            }
+        });
         return violations;
     }
 }

@@ -1,11 +1,15 @@
 package io.spillway.intake.persistence;
 
 import java.time.OffsetDateTime;
+import java.util.Map;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /** A project: the unit of quota and of access (see {@code V3__projects_and_tokens.sql}). */
 @Entity
@@ -21,6 +25,8 @@ public class ProjectEntity {
     @Column(name = "limit_gpus")
     Double limitGpus;
     String department;
+    @JdbcTypeCode(SqlTypes.JSON)
+    Map<String, Object> pools;
     @Column(name = "created_at")
     OffsetDateTime createdAt;
     @Column(name = "updated_at")

@@ -3,17 +3,23 @@ package io.spillway.intake.persistence;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.smallrye.mutiny.Uni;
 import io.spillway.intake.domain.JobState;
 import io.spillway.intake.domain.Project;
 import io.spillway.kit.Outbox;
 import io.spillway.kit.TraceContext;
+import io.spillway.schemas.EventCodec;
+import io.spillway.schemas.PoolShare;
 import io.spillway.schemas.ProjectEvent;
 
 /**
@@ -113,7 +119,7 @@ public class ProjectRepository {
     /** The project's whole state as an event: the last one per project on the compacted topic is the project. */
     private OutboxMessage updated(ProjectEntity entity, String traceparent) {
         return new OutboxMessage(outbox.row(new ProjectEvent.ProjectUpdated(entity.name, entity.deservedGpus,
-                entity.overQuotaWeight, entity.limitGpus, entity.department), traceparent));
+                entity.overQuotaWeight, entity.limitGpus, entity.department, pools(entity)), traceparent));
     }
 
     /** After the commit: the relay publishes now instead of at its next poll. */
@@ -128,11 +134,22 @@ public class ProjectRepository {
         to.overQuotaWeight = from.overQuotaWeight();
         to.limitGpus = from.limitGpus();
         to.department = from.department();
+        to.pools = MAPPER.convertValue(from.pools(), JSON_OBJECT);
         to.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
     }
 
     private static Project toProject(ProjectEntity entity) {
         return new Project(entity.name, entity.deservedGpus, entity.overQuotaWeight, entity.limitGpus,
-                entity.department, entity.createdAt);
+                entity.department, entity.createdAt, pools(entity));
     }
+
+    private static Map<String, PoolShare> pools(ProjectEntity entity) {
+        return entity.pools == null ? Map.of() : MAPPER.convertValue(entity.pools, POOLS);
+    }
+
+    private static final ObjectMapper MAPPER = EventCodec.shared().mapper();
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
+    };
+    private static final TypeReference<Map<String, PoolShare>> POOLS = new TypeReference<>() {
+    };
 }
