@@ -88,12 +88,39 @@ public final class ReclaimAction implements SchedulingAction {
             if (here == null) {
                 continue;
             }
-            Optional<Plan> plan = planOn(session, job, node, candidates(session, job, here, promised));
+            List<RunningJob> candidates = candidates(session, job, here, promised);
+            if (!couldFit(session, job, node, candidates)) {
+                continue;
+            }
+            Optional<Plan> plan = planOn(session, job, node, candidates);
             if (plan.isPresent() && (best == null || plan.get().betterThan(best))) {
                 best = plan.get();
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /**
+     * A cheap bound before the what-if: whole GPUs can only come from idle GPUs and GPUs the candidates hold; on a
+     * site of thousands of nodes most nodes are ruled out here.
+     */
+    private static boolean couldFit(SchedulingSession session, PendingJob job, Node node,
+            List<RunningJob> candidates) {
+        if (!(job.request() instanceof GpuRequest.Whole whole)) {
+            return !candidates.isEmpty();
+        }
+        if (node.gpus().size() < whole.count()) {
+            return false;
+        }
+        Set<String> freeable = new HashSet<>();
+        for (RunningJob victim : candidates) {
+            for (Allocation allocation : victim.allocations()) {
+                if (allocation.node().equals(node.name())) {
+                    freeable.addAll(allocation.gpuIds());
+                }
+            }
+        }
+        return session.idleOn(node) + freeable.size() >= whole.count();
     }
 
     /** Who may give way for {@code job} on one node, cheapest first: stopping jobs, then others, then its own. */

@@ -36,8 +36,6 @@ public final class SchedulingSession {
     private final Map<String, Wait> waiting = new LinkedHashMap<>();
     /** Waiting jobs that are entitled to GPUs now (within their quota): reclaim and preemption work for them. */
     private final List<PendingJob> entitled = new ArrayList<>();
-    /** Bumped on every change of GPU use: a placement that failed at one epoch fails again until it changes. */
-    private long epoch;
 
     SchedulingSession(SiteSnapshot snapshot, int maxJobsPerGpu) {
         this.maxJobsPerGpu = maxJobsPerGpu;
@@ -183,11 +181,6 @@ public final class SchedulingSession {
         count(victim.project(), victim.priority(), victim.allocations(), -1);
     }
 
-    /** The epoch of GPU use: equal epochs mean nothing was placed or freed in between. */
-    long epoch() {
-        return epoch;
-    }
-
     SchedulingResult result() {
         return new SchedulingResult(allocations, preemptions, waiting);
     }
@@ -207,7 +200,6 @@ public final class SchedulingSession {
             }
         }
         index(node);
-        epoch++;
     }
 
     /** Gives an allocation's GPUs back within the pass: undoing a partial gang, or trying what a reclaim would free. */
@@ -224,7 +216,6 @@ public final class SchedulingSession {
             }
         }
         index(node);
-        epoch++;
     }
 
     /** Whether one worker of {@code request} fits on {@code node} as it is now. */
