@@ -24,6 +24,27 @@ public interface SnapshotWorkerConfig {
          * to storage-agent's default roots, {@code ${java.io.tmpdir}/spillway/<site>/filesystems}.
          */
         Map<String, Site> sites();
+
+        /** How file content is cut into chunks: {@code spillway.snapshot.chunking.*}. */
+        Chunking chunking();
+    }
+
+    /** The chunker. */
+    interface Chunking {
+
+        /**
+         * {@code fastcdc} (content-defined, 256 KiB / 1 MiB / 4 MiB) or {@code fixed} (4 MiB). Switching makes the
+         * next snapshot of every filesystem read and cut everything again, since a parent cut another way is not
+         * reused.
+         */
+        @WithDefault("fastcdc")
+        Algorithm algorithm();
+    }
+
+    /** The chunking algorithms. */
+    enum Algorithm {
+        FASTCDC,
+        FIXED
     }
 
     /** One site. */

@@ -9,15 +9,23 @@ import java.util.List;
  *
  * @param path the path inside the filesystem that was snapshotted, {@code null} for all of it
  * @param entries sorted by path, so the same tree always gives the same manifest
+ * @param parentSnapshotId the snapshot this one was taken against (unchanged files reuse its chunk lists),
+ *        {@code null} for a full snapshot; a restore does not need it, it tells where the figures came from
  */
 public record Manifest(String snapshotId, String site, String filesystem, String path, Instant createdAt,
-        Chunking chunking, List<ManifestEntry> entries) {
+        Chunking chunking, List<ManifestEntry> entries, String parentSnapshotId) {
 
     /** The manifest format written in every manifest, so readers can evolve. */
     public static final String FORMAT = "spillway.manifest.v1";
 
     public Manifest {
         entries = List.copyOf(entries);
+    }
+
+    /** A full snapshot, taken against no parent. */
+    public Manifest(String snapshotId, String site, String filesystem, String path, Instant createdAt,
+            Chunking chunking, List<ManifestEntry> entries) {
+        this(snapshotId, site, filesystem, path, createdAt, chunking, entries, null);
     }
 
     /** Number of regular files. */

@@ -13,6 +13,8 @@ public class SnapshotException extends RuntimeException {
         FILESYSTEM_NOT_FOUND,
         /** Reading the filesystem failed. */
         READ_FAILED,
+        /** A file kept changing while it was read, so no consistent copy of it could be taken. */
+        FILE_CHANGED,
         /** The object store refused or failed a request. */
         OBJECT_STORE
     }

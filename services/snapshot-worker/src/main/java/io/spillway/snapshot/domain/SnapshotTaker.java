@@ -14,12 +14,16 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import io.spillway.snapshot.domain.SnapshotException.Reason;
@@ -30,12 +34,32 @@ import io.spillway.snapshot.domain.SnapshotException.Reason;
  * Blocking I/O from start to end: run it on a worker thread.
  *
  * <p>
- * Not yet: reusing the previous manifest so an unchanged file (same size and mtime) is not re-read; content-defined
- * chunking (see {@link Chunker}); uploading chunks in parallel.
+ * Incremental: given the parent (the latest snapshot of the same site, filesystem and path), a regular file whose
+ * size and mtime equal the parent's entry is not read; its entry reuses the parent's chunk list. Only when the
+ * parent was cut by the same chunking, so the manifest's {@link Manifest.Chunking} stays true, and only for entries
+ * whose mtime was safely before the parent started (see {@link #RACY_MARGIN}).
+ *
+ * <p>
+ * Consistent: a file's size and mtime are taken before and after reading it; a file that changed meanwhile is read
+ * again, and one that keeps changing fails the snapshot with {@link Reason#FILE_CHANGED} rather than being stored
+ * torn.
+ *
+ * <p>
+ * Not yet: uploading chunks in parallel.
  */
 public final class SnapshotTaker {
 
     private static final HexFormat HEX = HexFormat.of();
+
+    /** Reads of one file before it counts as changing faster than it can be copied. */
+    static final int READ_ATTEMPTS = 3;
+
+    /**
+     * A parent's entry is trusted only if its mtime is at least this much before the parent started: a file written
+     * again within the mtime granularity of its last read (a second on some filesystems, two on FAT) can keep size
+     * and mtime with new content. Such a file is simply read again, as git does with racily clean index entries.
+     */
+    static final Duration RACY_MARGIN = Duration.ofSeconds(2);
 
     private final Chunker chunker;
     private final ChunkStore chunks;
@@ -60,13 +84,26 @@ public final class SnapshotTaker {
      *         {@link Reason#READ_FAILED} when it cannot be read, {@link Reason#OBJECT_STORE} from the stores
      */
     public SnapshotResult take(Request request) {
+        return take(request, null);
+    }
+
+    /**
+     * Takes and uploads the snapshot against a parent.
+     *
+     * @param parent the latest snapshot of the same site, filesystem and path, {@code null} for none; one of
+     *        another place or another chunking is not used
+     * @throws SnapshotException as {@link #take(Request)}, and {@link Reason#FILE_CHANGED} when a file kept
+     *         changing while it was read
+     */
+    public SnapshotResult take(Request request, Manifest parent) {
         long started = System.nanoTime();
         Instant createdAt = clock.instant();
         if (!Files.exists(request.source(), LinkOption.NOFOLLOW_LINKS)) {
             throw new SnapshotException(Reason.FILESYSTEM_NOT_FOUND, "Nothing to snapshot: " + request.source()
                     + " does not exist (filesystem '" + request.filesystem() + "' at site '" + request.site() + "')");
         }
-        Upload upload = new Upload();
+        Manifest usableParent = usable(parent, request) ? parent : null;
+        Upload upload = new Upload(usableParent);
         List<ManifestEntry> entries;
         try {
             entries = walk(request.source(), upload);
@@ -75,11 +112,22 @@ public final class SnapshotTaker {
                     e);
         }
         Manifest manifest = new Manifest(request.snapshotId(), request.site(), request.filesystem(), request.path(),
-                createdAt, chunker.describe(), entries);
+                createdAt, chunker.describe(), entries, usableParent == null ? null : usableParent.snapshotId());
         String locator = manifests.put(manifest);
         long durationMs = (System.nanoTime() - started) / 1_000_000;
         return new SnapshotResult(manifest, locator, upload.bytesScanned, upload.bytesUploaded, upload.chunksNew,
-                upload.chunksReused, durationMs);
+                upload.chunksReused, durationMs, upload.filesRead, upload.filesSkipped, upload.bytesSkipped);
+    }
+
+    private boolean usable(Manifest parent, Request request) {
+        return parent != null && !parent.snapshotId().equals(request.snapshotId())
+                && parent.site().equals(request.site()) && parent.filesystem().equals(request.filesystem())
+                && Objects.equals(emptyToNull(parent.path()), emptyToNull(request.path()))
+                && parent.chunking().equals(chunker.describe());
+    }
+
+    private static String emptyToNull(String path) {
+        return path == null || path.isEmpty() ? null : path;
     }
 
     private List<ManifestEntry> walk(Path source, Upload upload) throws IOException {
@@ -137,12 +185,35 @@ public final class SnapshotTaker {
         if (!attributes.isRegularFile()) {
             return null;
         }
-        List<String> hashes = new ArrayList<>();
-        long size;
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            size = chunker.split(in, (data, length) -> hashes.add(upload.store(data, length)));
+        ManifestEntry unchanged = upload.unchanged(path, attributes.size(), mtime);
+        if (unchanged != null) {
+            return ManifestEntry.file(path, mode(file), unchanged.size(), unchanged.mtime(), unchanged.chunks());
         }
-        return ManifestEntry.file(path, mode(file), size, mtime, hashes);
+        return read(file, path, upload);
+    }
+
+    /** Reads a file until one read saw it unchanged from start to end. */
+    private ManifestEntry read(Path file, String path, Upload upload) throws IOException {
+        for (int attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
+            BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            List<String> hashes = new ArrayList<>();
+            long size;
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                size = chunker.split(in, (data, length) -> hashes.add(upload.store(data, length)));
+            }
+            BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (before.size() == after.size() && after.size() == size
+                    && before.lastModifiedTime().equals(after.lastModifiedTime())) {
+                upload.filesRead++;
+                return ManifestEntry.file(path, mode(file), size, after.lastModifiedTime().toInstant(), hashes);
+            }
+            // Chunks of a torn read may have been stored; they are content-addressed and named by no manifest,
+            // so retention collects them.
+        }
+        throw new SnapshotException(Reason.FILE_CHANGED, "File '" + path + "' changed while it was read, "
+                + READ_ATTEMPTS + " times in a row (" + file + "); snapshot it when it is not being written");
     }
 
     private static String relative(Path source, Path file) {
@@ -169,10 +240,42 @@ public final class SnapshotTaker {
 
         private final Set<String> known = new HashSet<>();
         private final MessageDigest sha256 = sha256();
+        private final Map<String, ManifestEntry> parentFiles = new HashMap<>();
+        private final Instant trustedBefore;
         private long bytesScanned;
         private long bytesUploaded;
         private long chunksNew;
         private long chunksReused;
+        private long filesRead;
+        private long filesSkipped;
+        private long bytesSkipped;
+
+        Upload(Manifest parent) {
+            if (parent == null) {
+                trustedBefore = Instant.MIN;
+                return;
+            }
+            trustedBefore = parent.createdAt().minus(RACY_MARGIN);
+            for (ManifestEntry entry : parent.entries()) {
+                if (entry.type() == EntryType.FILE) {
+                    parentFiles.put(entry.path(), entry);
+                }
+            }
+        }
+
+        /** The parent's entry for a file that is unchanged since, or {@code null} when it must be read. */
+        ManifestEntry unchanged(String path, long size, Instant mtime) {
+            ManifestEntry previous = parentFiles.get(path);
+            if (previous == null || previous.size() != size || !previous.mtime().equals(mtime)
+                    || !previous.mtime().isBefore(trustedBefore)) {
+                return null;
+            }
+            filesSkipped++;
+            bytesSkipped += size;
+            chunksReused += previous.chunks().size();
+            known.addAll(previous.chunks());
+            return previous;
+        }
 
         String store(byte[] data, int length) {
             bytesScanned += length;

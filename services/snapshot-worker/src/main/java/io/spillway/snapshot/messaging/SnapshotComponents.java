@@ -9,6 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
 import io.spillway.snapshot.config.SnapshotWorkerConfig;
+import io.spillway.snapshot.domain.Chunker;
+import io.spillway.snapshot.domain.FastCdcChunker;
 import io.spillway.snapshot.domain.FixedSizeChunker;
 import io.spillway.snapshot.domain.SiteRoots;
 import io.spillway.snapshot.domain.SnapshotTaker;
@@ -28,8 +30,14 @@ public class SnapshotComponents {
 
     @Produces
     @ApplicationScoped
-    SnapshotTaker snapshotTaker(S3SnapshotStore store) {
-        // Fixed-size chunks for now; content-defined chunking plugs in here as another Chunker.
-        return new SnapshotTaker(new FixedSizeChunker(), store, store, Clock.systemUTC());
+    SnapshotTaker snapshotTaker(S3SnapshotStore store, SnapshotWorkerConfig.Snapshot config) {
+        return new SnapshotTaker(chunker(config.chunking().algorithm()), store, store, Clock.systemUTC());
+    }
+
+    static Chunker chunker(SnapshotWorkerConfig.Algorithm algorithm) {
+        return switch (algorithm) {
+            case FASTCDC -> new FastCdcChunker();
+            case FIXED -> new FixedSizeChunker();
+        };
     }
 }

@@ -1,6 +1,7 @@
 package io.spillway.snapshot.messaging;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -22,6 +23,8 @@ import io.spillway.schemas.StorageEvent.SnapshotCreated;
 import io.spillway.schemas.StorageEvent.SnapshotFailed;
 import io.spillway.schemas.StorageEvent.SnapshotRequested;
 import io.spillway.schemas.StorageEvent.SnapshotUploaded;
+import io.spillway.snapshot.domain.Manifest;
+import io.spillway.snapshot.domain.ManifestStore;
 import io.spillway.snapshot.domain.SiteRoots;
 import io.spillway.snapshot.domain.SnapshotException;
 import io.spillway.snapshot.domain.SnapshotException.Reason;
@@ -30,6 +33,7 @@ import io.spillway.snapshot.domain.SnapshotResult;
 import io.spillway.snapshot.domain.SnapshotTaker;
 import io.spillway.snapshot.persistence.SnapshotCatalogue;
 import io.spillway.snapshot.persistence.SnapshotCatalogue.Uploaded;
+import io.spillway.snapshot.s3.S3SnapshotStore;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
@@ -46,15 +50,17 @@ public class SnapshotRequestConsumer {
 
     private final SiteRoots roots;
     private final SnapshotTaker taker;
+    private final ManifestStore manifests;
     private final SnapshotCatalogue catalogue;
     private final PgPool pool;
     private final Inbox inbox;
     private final Outbox outbox;
 
-    public SnapshotRequestConsumer(SiteRoots roots, SnapshotTaker taker, SnapshotCatalogue catalogue, PgPool pool,
-            Inbox inbox, Outbox outbox) {
+    public SnapshotRequestConsumer(SiteRoots roots, SnapshotTaker taker, S3SnapshotStore manifests,
+            SnapshotCatalogue catalogue, PgPool pool, Inbox inbox, Outbox outbox) {
         this.roots = roots;
         this.taker = taker;
+        this.manifests = manifests;
         this.catalogue = catalogue;
         this.pool = pool;
         this.inbox = inbox;
@@ -94,8 +100,9 @@ public class SnapshotRequestConsumer {
         SnapshotTaker.Request work = new SnapshotTaker.Request(request.snapshotId(), request.site(),
                 request.filesystem(), request.path(), source);
         // Walking and uploading is blocking I/O that may take minutes: never on the event loop.
-        return Uni.createFrom().item(() -> taker.take(work))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        return catalogue.findLatestUploaded(request.site(), request.filesystem(), request.path())
+                .chain(parent -> Uni.createFrom().item(() -> taker.take(work, parentManifest(parent)))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .onItemOrFailure().transformToUni((result, failure) -> {
                     if (failure instanceof SnapshotException e) {
                         return inTransaction(received, tx -> failed(tx, received, request, e));
@@ -107,15 +114,39 @@ public class SnapshotRequestConsumer {
                 });
     }
 
+    /**
+     * The parent's manifest, or {@code null} for a full snapshot. A parent that cannot be read costs a full read,
+     * not the snapshot. Blocking: called on the worker thread.
+     */
+    private Manifest parentManifest(Optional<Uploaded> parent) {
+        if (parent.isEmpty()) {
+            return null;
+        }
+        try {
+            Optional<Manifest> manifest = manifests.get(parent.get().locator());
+            if (manifest.isEmpty()) {
+                LOG.infof("Parent snapshot %s has no manifest at %s any more; taking a full snapshot",
+                        parent.get().snapshotId(), parent.get().locator());
+            }
+            return manifest.orElse(null);
+        } catch (SnapshotException e) {
+            LOG.warnf("Parent snapshot %s cannot be read (%s: %s); taking a full snapshot",
+                    parent.get().snapshotId(), e.reason(), e.getMessage());
+            return null;
+        }
+    }
+
     private Uni<Void> uploaded(SqlClient tx, Received received, SnapshotRequested request, SnapshotResult result) {
         return catalogue.recordUploaded(tx, request, result, received.traceparent()).chain(recorded -> {
             if (!recorded) {
                 return catalogue.findUploaded(tx, request.snapshotId())
                         .chain(existing -> answer(tx, received, request, existing.orElseThrow()));
             }
-            LOG.infof("Snapshot %s of %s/%s uploaded as %s: %d bytes scanned, %d uploaded, %d new chunks, %d reused",
-                    request.snapshotId(), request.site(), request.filesystem(), result.locator(),
-                    result.bytesScanned(), result.bytesUploaded(), result.chunksNew(), result.chunksReused());
+            LOG.infof("Snapshot %s of %s/%s uploaded as %s (parent %s): %d files read, %d bytes scanned, %d uploaded,"
+                    + " %d new chunks, %d reused; %d unchanged files (%d bytes) not read", request.snapshotId(),
+                    request.site(), request.filesystem(), result.locator(), result.manifest().parentSnapshotId(),
+                    result.filesRead(), result.bytesScanned(), result.bytesUploaded(), result.chunksNew(),
+                    result.chunksReused(), result.filesSkipped(), result.bytesSkipped());
             return outbox.append(tx, new SnapshotCreated(request.snapshotId(), request.site(), request.filesystem(),
                     result.manifest().files(), result.manifest().bytes(), request.burstId()), received.traceparent())
                     .chain(() -> outbox.append(tx, new SnapshotUploaded(request.snapshotId(), request.site(),

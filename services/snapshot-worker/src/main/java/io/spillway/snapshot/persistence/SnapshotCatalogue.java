@@ -43,6 +43,19 @@ public class SnapshotCatalogue {
     }
 
     /**
+     * The latest uploaded snapshot of this path of a filesystem at a site: the parent of the next one. Another path
+     * of the same filesystem is not a parent, its manifest names other entries.
+     */
+    public Uni<Optional<Uploaded>> findLatestUploaded(String site, String filesystem, String path) {
+        String samePath = path == null || path.isEmpty() ? "(path IS NULL OR path = '')" : "path = $3";
+        Tuple arguments = path == null || path.isEmpty() ? Tuple.of(site, filesystem) : Tuple.of(site, filesystem, path);
+        return pool.preparedQuery("SELECT * FROM snapshots WHERE site = $1 AND filesystem = $2 AND " + samePath
+                + " AND state = 'UPLOADED' ORDER BY created_at DESC, snapshot_id DESC LIMIT 1")
+                .execute(arguments)
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(uploaded(rows.iterator().next())));
+    }
+
+    /**
      * Records an uploaded snapshot, replacing an earlier failure with the same id.
      *
      * @return false when the id was uploaded already (a concurrent request won), which then must be answered from

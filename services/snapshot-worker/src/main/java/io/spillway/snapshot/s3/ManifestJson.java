@@ -37,6 +37,9 @@ public final class ManifestJson {
             root.put("path", manifest.path());
         }
         root.put("createdAt", manifest.createdAt().toString());
+        if (manifest.parentSnapshotId() != null) {
+            root.put("parentSnapshotId", manifest.parentSnapshotId());
+        }
         ObjectNode chunking = root.putObject("chunking");
         chunking.put("algorithm", manifest.chunking().algorithm());
         chunking.put("chunkSize", manifest.chunking().chunkSize());
@@ -87,7 +90,7 @@ public final class ManifestJson {
                     root.path("filesystem").asText(), root.hasNonNull("path") ? root.get("path").asText() : null,
                     Instant.parse(root.path("createdAt").asText()),
                     new Manifest.Chunking(chunking.path("algorithm").asText(), chunking.path("chunkSize").asInt()),
-                    entries);
+                    entries, root.hasNonNull("parentSnapshotId") ? root.get("parentSnapshotId").asText() : null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

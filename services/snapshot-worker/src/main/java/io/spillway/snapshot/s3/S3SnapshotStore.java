@@ -1,6 +1,8 @@
 package io.spillway.snapshot.s3;
 
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -81,6 +83,30 @@ public class S3SnapshotStore implements ChunkStore, ManifestStore {
             return key;
         } catch (SdkException e) {
             throw failure("PUT " + key, e);
+        }
+    }
+
+    @Override
+    public Optional<Manifest> get(String locator) {
+        ensureBucket();
+        byte[] json;
+        try {
+            json = s3.getObjectAsBytes(request -> request.bucket(bucket).key(locator)).asByteArray();
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw failure("GET " + locator, e);
+        } catch (SdkException e) {
+            throw failure("GET " + locator, e);
+        }
+        try {
+            return Optional.of(ManifestJson.read(json));
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new SnapshotException(Reason.OBJECT_STORE, "Manifest " + locator + " in bucket " + bucket
+                    + " is not readable: " + e.getMessage(), e);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A chunk and manifest store in memory that remembers the order of writes. */
 final class InMemoryStore implements ChunkStore, ManifestStore {
@@ -32,5 +33,11 @@ final class InMemoryStore implements ChunkStore, ManifestStore {
         manifests.add(manifest);
         writes.add(key);
         return key;
+    }
+
+    @Override
+    public Optional<Manifest> get(String locator) {
+        return manifests.stream()
+                .filter(m -> SnapshotLayout.manifestKey(m.filesystem(), m.snapshotId()).equals(locator)).findFirst();
     }
 }

@@ -29,6 +29,17 @@ class ManifestJsonTest {
     }
 
     @Test
+    void keepsTheParentOfAnIncrementalSnapshotAndOmitsItForAFullOne() throws Exception {
+        Manifest incremental = new Manifest("snap-2", "onprem", "datasets", null, manifest.createdAt(),
+                new Manifest.Chunking("fastcdc", 1048576), manifest.entries(), "snap-1");
+
+        assertEquals(incremental, ManifestJson.read(ManifestJson.write(incremental)));
+        assertEquals("snap-1", new ObjectMapper().readTree(ManifestJson.write(incremental)).get("parentSnapshotId")
+                .asText());
+        assertEquals(false, new ObjectMapper().readTree(ManifestJson.write(manifest)).has("parentSnapshotId"));
+    }
+
+    @Test
     void writesModesAsOctalAndTypesInLowerCase() throws Exception {
         JsonNode json = new ObjectMapper().readTree(ManifestJson.write(manifest));
 
