@@ -79,6 +79,11 @@ public class SchedulerLoop {
     static final String UNREADABLE_SPEC = "the scheduler cannot read the job's stored spec";
     private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+    /**
+     * The oldest waiting jobs that may burst, at most this many per signal: more than a burst site takes at once, and
+     * few enough that the event stays far below Kafka's 1 MB message limit.
+     */
+    static final int MAX_BURST_CANDIDATES = 500;
 
     private final PgPool pool;
     private final JobStore store;
@@ -327,6 +332,9 @@ public class SchedulerLoop {
                 .toList()) {
             Wait wait = decided.waiting().get(job.jobId());
             StoredJob stored = byId.get(job.jobId());
+            if (candidates.size() == MAX_BURST_CANDIDATES) {
+                break;
+            }
             if (wait != null && wait.forCapacity() && stored.spec().mayBurst()
                     && job.priority() != Priority.INTERACTIVE) {
                 candidates.add(new BurstCandidate(job.jobId(), job.project(), demand(job),
