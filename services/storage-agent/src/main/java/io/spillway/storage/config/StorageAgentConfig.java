@@ -1,6 +1,7 @@
 package io.spillway.storage.config;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -15,4 +16,14 @@ public interface StorageAgentConfig {
      */
     @WithDefault("${java.io.tmpdir}/spillway/${spillway.site}/filesystems")
     Path root();
+
+    /**
+     * Prefix of the PersistentVolumeClaim that backs a filesystem on Kubernetes: the claim of {@code datasets} is
+     * {@code <prefix>datasets}. Keep it a DNS-1123 prefix (lower-case, digits, '-').
+     */
+    @WithDefault("spillway-fs-")
+    String claimPrefix();
+
+    /** CSI storage class of those claims; absent means the cluster's default class. */
+    Optional<String> storageClass();
 }

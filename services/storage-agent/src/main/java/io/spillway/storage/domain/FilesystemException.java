@@ -9,6 +9,14 @@ public class FilesystemException extends RuntimeException {
         INVALID_NAME,
         /** A path inside a filesystem resolves to somewhere outside it. */
         PATH_ESCAPES_FILESYSTEM,
+        /** A mount names no job. */
+        INVALID_JOB_ID,
+        /** No filesystem of that name is catalogued at this site. */
+        NOT_FOUND,
+        /** A filesystem of that name exists already. */
+        ALREADY_EXISTS,
+        /** Jobs hold mounts of the filesystem, so it cannot be deleted. */
+        MOUNTED,
         /** The filesystem's directory could not be created or read. */
         IO_ERROR
     }
