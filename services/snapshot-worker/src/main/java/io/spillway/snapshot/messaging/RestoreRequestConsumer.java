@@ -45,7 +45,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * corrupt chunk, a full disk) is an operational failure, not a broken event: the schema has no restore-failure event
  * and {@code SnapshotFailed} promises that nothing of a snapshot is visible, which a half-done restore cannot, so it
  * is logged as an error naming the restore and the cause, the event is claimed, and nothing is emitted; the burst
- * saga's restore timeout covers it.
+ * saga's per-step timeout is what notices it until the schema has a restore failure.
  */
 @ApplicationScoped
 public class RestoreRequestConsumer {
