@@ -1,5 +1,7 @@
 package io.spillway.snapshot.domain;
 
+import java.util.Optional;
+
 /**
  * Where chunks live, addressed by the SHA-256 of their content, so a chunk is stored once however many files and
  * snapshots hold it. Implementations report failures as {@link SnapshotException} with
@@ -12,4 +14,13 @@ public interface ChunkStore {
 
     /** Stores a chunk; {@code data} holds it in its first {@code length} bytes. */
     void put(String sha256, byte[] data, int length);
+
+    /**
+     * The chunk's bytes as stored (not {@code get}: a store is often a {@link ManifestStore} too, whose {@code get}
+     * takes a locator), unverified: a restore checks them against {@code sha256} itself, so a store that
+     * returns damaged bytes is caught.
+     *
+     * @return empty when no chunk is stored under this hash
+     */
+    Optional<byte[]> fetch(String sha256);
 }

@@ -16,7 +16,13 @@ public class SnapshotException extends RuntimeException {
         /** A file kept changing while it was read, so no consistent copy of it could be taken. */
         FILE_CHANGED,
         /** The object store refused or failed a request. */
-        OBJECT_STORE
+        OBJECT_STORE,
+        /** A restore was asked for a locator under which no manifest is stored. */
+        SNAPSHOT_NOT_FOUND,
+        /** A chunk fetched for a restore is missing, or its bytes do not hash to its name. */
+        CHUNK_CORRUPT,
+        /** Writing the restored tree failed. */
+        WRITE_FAILED
     }
 
     private final Reason reason;

@@ -13,6 +13,7 @@ import io.spillway.snapshot.domain.Chunker;
 import io.spillway.snapshot.domain.FastCdcChunker;
 import io.spillway.snapshot.domain.FixedSizeChunker;
 import io.spillway.snapshot.domain.SiteRoots;
+import io.spillway.snapshot.domain.SnapshotRestorer;
 import io.spillway.snapshot.domain.SnapshotTaker;
 import io.spillway.snapshot.s3.S3SnapshotStore;
 
@@ -32,6 +33,12 @@ public class SnapshotComponents {
     @ApplicationScoped
     SnapshotTaker snapshotTaker(S3SnapshotStore store, SnapshotWorkerConfig.Snapshot config) {
         return new SnapshotTaker(chunker(config.chunking().algorithm()), store, store, Clock.systemUTC());
+    }
+
+    @Produces
+    @ApplicationScoped
+    SnapshotRestorer snapshotRestorer(S3SnapshotStore store) {
+        return new SnapshotRestorer(store);
     }
 
     static Chunker chunker(SnapshotWorkerConfig.Algorithm algorithm) {

@@ -74,6 +74,24 @@ public class S3SnapshotStore implements ChunkStore, ManifestStore {
     }
 
     @Override
+    public Optional<byte[]> fetch(String sha256) {
+        String key = SnapshotLayout.chunkKey(sha256);
+        ensureBucket();
+        try {
+            return Optional.of(s3.getObjectAsBytes(request -> request.bucket(bucket).key(key)).asByteArray());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw failure("GET " + key, e);
+        } catch (SdkException e) {
+            throw failure("GET " + key, e);
+        }
+    }
+
+    @Override
     public String put(Manifest manifest) {
         String key = SnapshotLayout.manifestKey(manifest.filesystem(), manifest.snapshotId());
         ensureBucket();

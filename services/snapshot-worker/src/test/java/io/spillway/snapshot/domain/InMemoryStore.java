@@ -13,7 +13,15 @@ final class InMemoryStore implements ChunkStore, ManifestStore {
     final Map<String, byte[]> chunks = new LinkedHashMap<>();
     final List<String> writes = new ArrayList<>();
     final List<Manifest> manifests = new ArrayList<>();
+    /** Chunks fetched, in order; shared with a restore's threads. */
+    final List<String> gets = java.util.Collections.synchronizedList(new ArrayList<>());
     int heads;
+
+    @Override
+    public Optional<byte[]> fetch(String sha256) {
+        gets.add(sha256);
+        return Optional.ofNullable(chunks.get(sha256)).map(byte[]::clone);
+    }
 
     @Override
     public boolean contains(String sha256) {

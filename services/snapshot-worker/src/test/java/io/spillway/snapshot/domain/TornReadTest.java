@@ -106,6 +106,11 @@ class TornReadTest {
             }
         }
 
+        @Override
+        public java.util.Optional<byte[]> fetch(String sha256) {
+            return store.fetch(sha256);
+        }
+
         private void rewrite() {
             try {
                 byte[] next = content != null ? content : FixedSizeChunkerTest.random((int) Files.size(file) + 1);

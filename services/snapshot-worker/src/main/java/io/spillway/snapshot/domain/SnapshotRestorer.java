@@ -1,0 +1,380 @@
+package io.spillway.snapshot.domain;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.spillway.snapshot.domain.SnapshotException.Reason;
+
+/**
+ * Rebuilds a snapshot in a directory: directories, then files (priority paths first), then symlinks, then the
+ * directories' modes and mtimes, which writing into them would otherwise disturb. Blocking I/O: run it on a worker
+ * thread.
+ *
+ * <p>
+ * Every chunk is checked against its SHA-256 before a byte of it is written, and every file is written to a temporary
+ * name in its own directory and renamed into place, so a reader sees the old file or the whole new one, never a torn
+ * one.
+ *
+ * <p>
+ * Delta: a file already at the target with the manifest's size is cut by the manifest's chunking and its chunk hashes
+ * compared with the manifest's. Equal hashes mean equal content: it is not fetched (its mode and mtime are set). This
+ * reads the local file, which is cheap next to fetching it, and needs no hash the manifest does not have.
+ *
+ * <p>
+ * Local changes are never lost silently: anything at an entry's path that differs from the snapshot is moved to
+ * {@code <target>/.spillway-conflicts/<restoreId>/<path>} before it is replaced, and listed in the result.
+ */
+public final class SnapshotRestorer {
+
+    /** Where local files that the restore replaces are kept. */
+    public static final String CONFLICTS = ".spillway-conflicts";
+
+    /** Small and fixed: enough to overlap store round trips, few enough not to starve the worker's other work. */
+    public static final int DEFAULT_THREADS = 4;
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final ChunkStore chunks;
+    private final int threads;
+
+    public SnapshotRestorer(ChunkStore chunks) {
+        this(chunks, DEFAULT_THREADS);
+    }
+
+    public SnapshotRestorer(ChunkStore chunks, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("Threads must be at least 1: " + threads);
+        }
+        this.chunks = chunks;
+        this.threads = threads;
+    }
+
+    /**
+     * What to restore where.
+     *
+     * @param restoreId names the conflicts directory; must be a safe id ({@link SnapshotLayout#requireSafeId})
+     * @param target the directory the manifest's entries are relative to
+     * @param priorityPaths path prefixes relative to the target, restored before every other file
+     */
+    public record Request(String restoreId, Manifest manifest, Path target, List<String> priorityPaths) {
+
+        public Request {
+            priorityPaths = priorityPaths == null ? List.of() : List.copyOf(priorityPaths);
+        }
+    }
+
+    /**
+     * Restores the snapshot.
+     *
+     * @throws SnapshotException {@link Reason#CHUNK_CORRUPT} naming the chunk and the file when a chunk is missing or
+     *         damaged, {@link Reason#INVALID_REQUEST} for an entry whose path leaves the target,
+     *         {@link Reason#WRITE_FAILED} when the target cannot be written, {@link Reason#OBJECT_STORE} from the store
+     */
+    public RestoreResult restore(Request request) {
+        long started = System.nanoTime();
+        SnapshotLayout.requireSafeId(request.restoreId());
+        Run run = new Run(request);
+        try {
+            Files.createDirectories(run.target);
+            List<ManifestEntry> entries = new ArrayList<>(request.manifest().entries());
+            entries.sort(Comparator.comparing(ManifestEntry::path));
+            for (ManifestEntry entry : entries) {
+                run.pathOf(entry);
+            }
+            for (ManifestEntry entry : entries) {
+                if (entry.type() == EntryType.DIR) {
+                    run.directory(entry);
+                }
+            }
+            List<ManifestEntry> priority = new ArrayList<>();
+            List<ManifestEntry> rest = new ArrayList<>();
+            for (ManifestEntry entry : entries) {
+                if (entry.type() == EntryType.FILE) {
+                    (isPriority(entry.path(), request.priorityPaths()) ? priority : rest).add(entry);
+                }
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                // Priority files are all in place before any other file starts: a job waiting on them can begin.
+                run.files(pool, priority);
+                run.files(pool, rest);
+            } finally {
+                pool.shutdownNow();
+            }
+            for (ManifestEntry entry : entries) {
+                if (entry.type() == EntryType.SYMLINK) {
+                    run.symlink(entry);
+                }
+            }
+            for (int i = entries.size() - 1; i >= 0; i--) {
+                if (entries.get(i).type() == EntryType.DIR) {
+                    run.finishDirectory(entries.get(i));
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new SnapshotException(Reason.WRITE_FAILED, "Cannot restore into " + run.target + ": "
+                    + e.getMessage(), e);
+        }
+        long durationMs = (System.nanoTime() - started) / 1_000_000;
+        List<String> conflicts = new ArrayList<>(run.conflicts);
+        Collections.sort(conflicts);
+        return new RestoreResult(request.manifest().files(), run.bytesWritten.get(), run.filesSkipped.get(),
+                run.bytesSkipped.get(), run.chunksFetched.get(), durationMs, conflicts, run.skippedSymlinks);
+    }
+
+    /** A prefix matches whole path segments: {@code data} covers {@code data/x}, not {@code database}. */
+    static boolean isPriority(String path, List<String> prefixes) {
+        for (String prefix : prefixes) {
+            String clean = prefix.replaceAll("^/+|/+$", "");
+            if (clean.isEmpty() || path.equals(clean) || path.startsWith(clean + "/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One restore's state; the file counters are shared by the pool's threads. */
+    private final class Run {
+
+        private final Request request;
+        private final Path target;
+        private final Path conflictsRoot;
+        private final Optional<Chunker> chunker;
+        private final List<String> conflicts = Collections.synchronizedList(new ArrayList<>());
+        private final List<String> skippedSymlinks = new ArrayList<>();
+        private final AtomicLong bytesWritten = new AtomicLong();
+        private final AtomicLong filesSkipped = new AtomicLong();
+        private final AtomicLong bytesSkipped = new AtomicLong();
+        private final AtomicLong chunksFetched = new AtomicLong();
+
+        Run(Request request) {
+            this.request = request;
+            this.target = request.target().toAbsolutePath().normalize();
+            this.conflictsRoot = target.resolve(CONFLICTS).resolve(request.restoreId());
+            this.chunker = Chunkers.of(request.manifest().chunking());
+        }
+
+        /** The entry's path under the target; a manifest entry that would climb out of it is refused. */
+        Path pathOf(ManifestEntry entry) {
+            Path relative = Path.of(entry.path());
+            Path resolved = target.resolve(relative).normalize();
+            if (entry.path().isEmpty() || relative.isAbsolute() || !resolved.startsWith(target)
+                    || resolved.equals(target)) {
+                throw new SnapshotException(Reason.INVALID_REQUEST, "Manifest entry '" + entry.path()
+                        + "' does not name a path inside " + target);
+            }
+            return resolved;
+        }
+
+        void directory(ManifestEntry entry) throws IOException {
+            Path dir = pathOf(entry);
+            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                moveAside(entry.path(), dir);
+            }
+            Files.createDirectories(dir);
+        }
+
+        void finishDirectory(ManifestEntry entry) throws IOException {
+            Path dir = pathOf(entry);
+            setMode(dir, entry.mode());
+            Files.setLastModifiedTime(dir, FileTime.from(entry.mtime()));
+        }
+
+        void files(ExecutorService pool, List<ManifestEntry> files) throws IOException {
+            List<Future<?>> pending = new ArrayList<>();
+            for (ManifestEntry entry : files) {
+                pending.add(pool.submit(() -> {
+                    file(entry);
+                    return null;
+                }));
+            }
+            try {
+                for (Future<?> future : pending) {
+                    future.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SnapshotException(Reason.WRITE_FAILED, "Restore " + request.restoreId() + " interrupted",
+                        e);
+            } catch (ExecutionException e) {
+                pending.forEach(future -> future.cancel(true));
+                Throwable cause = e.getCause();
+                if (cause instanceof SnapshotException snapshot) {
+                    throw snapshot;
+                }
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                if (cause instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException(cause);
+            }
+        }
+
+        void file(ManifestEntry entry) throws IOException {
+            Path file = pathOf(entry);
+            Files.createDirectories(file.getParent());
+            BasicFileAttributes existing = attributes(file);
+            if (existing != null && existing.isRegularFile() && existing.size() == entry.size()
+                    && sameContent(file, entry)) {
+                setMode(file, entry.mode());
+                Files.setLastModifiedTime(file, FileTime.from(entry.mtime()));
+                filesSkipped.incrementAndGet();
+                bytesSkipped.addAndGet(entry.size());
+                return;
+            }
+            Path temporary = file.resolveSibling("." + file.getFileName() + ".spillway-" + request.restoreId());
+            try {
+                write(temporary, entry);
+                setMode(temporary, entry.mode());
+                Files.setLastModifiedTime(temporary, FileTime.from(entry.mtime()));
+                if (existing != null) {
+                    moveAside(entry.path(), file);
+                }
+                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
+        }
+
+        /** Fetches the entry's chunks in order, each verified before it is written. */
+        private void write(Path temporary, ManifestEntry entry) throws IOException {
+            MessageDigest sha256 = sha256();
+            long written = 0;
+            try (OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                for (String hash : entry.chunks()) {
+                    byte[] data = chunks.fetch(hash).orElseThrow(() -> new SnapshotException(Reason.CHUNK_CORRUPT,
+                            "Chunk " + hash + " of file '" + entry.path() + "' is missing from the store"));
+                    chunksFetched.incrementAndGet();
+                    String actual = HEX.formatHex(sha256.digest(data));
+                    if (!actual.equals(hash)) {
+                        throw new SnapshotException(Reason.CHUNK_CORRUPT, "Chunk " + hash + " of file '"
+                                + entry.path() + "' is corrupt: its content hashes to " + actual);
+                    }
+                    out.write(data);
+                    written += data.length;
+                }
+            }
+            if (written != entry.size()) {
+                throw new SnapshotException(Reason.CHUNK_CORRUPT, "File '" + entry.path() + "' reassembles to "
+                        + written + " bytes, the manifest says " + entry.size());
+            }
+            bytesWritten.addAndGet(written);
+        }
+
+        /** Cuts the local file by the manifest's chunking and compares the chunk hashes: no fetch needed. */
+        private boolean sameContent(Path file, ManifestEntry entry) throws IOException {
+            if (chunker.isEmpty()) {
+                return false;
+            }
+            MessageDigest sha256 = sha256();
+            List<String> hashes = new ArrayList<>();
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                chunker.get().split(in, (data, length) -> {
+                    sha256.update(data, 0, length);
+                    hashes.add(HEX.formatHex(sha256.digest()));
+                });
+            }
+            return hashes.equals(entry.chunks());
+        }
+
+        void symlink(ManifestEntry entry) throws IOException {
+            Path link = pathOf(entry);
+            Path linkTarget = Path.of(entry.target());
+            if (linkTarget.isAbsolute() || !link.getParent().resolve(linkTarget).normalize().startsWith(target)) {
+                // Lexical check: every symlink restored is checked the same way, so no chain of them leaves either.
+                skippedSymlinks.add(entry.path());
+                return;
+            }
+            BasicFileAttributes existing = attributes(link);
+            if (existing != null) {
+                if (existing.isSymbolicLink() && Files.readSymbolicLink(link).equals(linkTarget)) {
+                    return;
+                }
+                moveAside(entry.path(), link);
+            }
+            Files.createDirectories(link.getParent());
+            Files.createSymbolicLink(link, linkTarget);
+            try {
+                Files.getFileAttributeView(link, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .setTimes(FileTime.from(entry.mtime()), null, null);
+            } catch (IOException | UnsupportedOperationException e) {
+                // A link's own mtime is cosmetic; platforms that cannot set it keep the time of creation.
+            }
+        }
+
+        private void moveAside(String path, Path existing) throws IOException {
+            Path aside = conflictsRoot.resolve(path);
+            Files.createDirectories(aside.getParent());
+            try {
+                Files.move(existing, aside, LinkOption.NOFOLLOW_LINKS);
+            } catch (FileAlreadyExistsException e) {
+                // The same restore id ran before and kept a version here; the older keeper stays, this one is kept
+                // next to it.
+                Files.move(existing, aside.resolveSibling(aside.getFileName() + "." + System.nanoTime()),
+                        LinkOption.NOFOLLOW_LINKS);
+            }
+            conflicts.add(path);
+        }
+
+        private static BasicFileAttributes attributes(Path path) throws IOException {
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                return null;
+            }
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    /** The permission bits; setuid, setgid and sticky are not restored (the JDK cannot set them). */
+    private static void setMode(Path path, int mode) throws IOException {
+        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] all = PosixFilePermission.values();
+        for (int i = 0; i < all.length; i++) {
+            if ((mode & (1 << (8 - i))) != 0) {
+                permissions.add(all[i]);
+            }
+        }
+        try {
+            Files.setPosixFilePermissions(path, permissions);
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX filesystem: there are no modes to restore.
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java platform has SHA-256", e);
+        }
+    }
+}

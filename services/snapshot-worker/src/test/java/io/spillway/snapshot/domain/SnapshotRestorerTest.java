@@ -1,0 +1,194 @@
+package io.spillway.snapshot.domain;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.spillway.snapshot.domain.SnapshotException.Reason;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SnapshotRestorerTest {
+
+    private static final int CHUNK = 64 * 1024;
+
+    @TempDir
+    Path work;
+
+    private final InMemoryStore store = new InMemoryStore();
+    private final SnapshotRestorer restorer = new SnapshotRestorer(store);
+    private Path source;
+    private Path target;
+    private Manifest manifest;
+
+    @BeforeEach
+    void snapshotASource() throws IOException {
+        source = work.resolve("site-a/datasets");
+        target = work.resolve("site-b/datasets");
+        Files.createDirectories(source.resolve("imagenet/train"));
+        Files.createDirectories(source.resolve("scratch/empty"));
+        Files.writeString(source.resolve("README.md"), "hello", StandardCharsets.UTF_8);
+        Files.write(source.resolve("imagenet/train/shard-0.bin"), FixedSizeChunkerTest.random(3 * CHUNK + 17));
+        Files.write(source.resolve("imagenet/labels.csv"), FixedSizeChunkerTest.random(1000));
+        Files.write(source.resolve("run.sh"), "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8));
+        Files.setPosixFilePermissions(source.resolve("run.sh"), PosixFilePermissions.fromString("rwxr-x---"));
+        Files.setPosixFilePermissions(source.resolve("scratch"), PosixFilePermissions.fromString("rwx------"));
+        Files.createSymbolicLink(source.resolve("latest"), Path.of("imagenet/train"));
+        Files.createSymbolicLink(source.resolve("escape"), Path.of("../../etc"));
+        Instant old = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        try (var files = Files.walk(source)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(file, FileTime.from(old));
+            }
+        }
+        manifest = new SnapshotTaker(new FixedSizeChunker(CHUNK), store, store, Clock.systemUTC())
+                .take(new SnapshotTaker.Request("snap-1", "onprem", "datasets", null, source)).manifest();
+    }
+
+    @Test
+    void rebuildsNestedDirectoriesFilesOfSeveralChunksSymlinksModesAndMtimes() throws IOException {
+        RestoreResult result = restore("r-1");
+
+        assertEquals(4, result.files());
+        assertEquals(manifest.bytes(), result.bytesWritten());
+        assertTrue(manifest.entries().stream().anyMatch(e -> e.chunks().size() == 4), "one file of four chunks");
+        for (ManifestEntry entry : manifest.entries()) {
+            Path restored = target.resolve(entry.path());
+            Path original = source.resolve(entry.path());
+            switch (entry.type()) {
+                case FILE -> {
+                    assertArrayEquals(Files.readAllBytes(original), Files.readAllBytes(restored), entry.path());
+                    assertEquals(Files.getLastModifiedTime(original), Files.getLastModifiedTime(restored),
+                            entry.path());
+                    assertEquals(Files.getPosixFilePermissions(original), Files.getPosixFilePermissions(restored),
+                            entry.path());
+                }
+                case DIR -> {
+                    assertTrue(Files.isDirectory(restored), entry.path());
+                    assertEquals(Files.getPosixFilePermissions(original), Files.getPosixFilePermissions(restored),
+                            entry.path());
+                }
+                case SYMLINK -> {
+                    if (entry.path().equals("latest")) {
+                        assertEquals(Path.of("imagenet/train"), Files.readSymbolicLink(restored));
+                    }
+                }
+            }
+        }
+        assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                target.resolve("run.sh"))));
+        assertTrue(Files.isDirectory(target.resolve("scratch/empty")));
+        assertFalse(Files.exists(target.resolve("escape"), LinkOption.NOFOLLOW_LINKS),
+                "a symlink leaving the target is not created");
+        assertEquals(List.of("escape"), result.skippedSymlinks());
+        assertEquals(List.of(), result.conflicts());
+        try (var left = Files.list(target.resolve("imagenet/train"))) {
+            assertEquals(List.of("shard-0.bin"), left.map(p -> p.getFileName().toString()).toList(),
+                    "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void failsNamingTheChunkAndTheFileWhenAChunkIsCorrupt() {
+        ManifestEntry shard = entry("imagenet/train/shard-0.bin");
+        String bad = shard.chunks().get(2);
+        store.chunks.get(bad)[5] ^= 1;
+
+        SnapshotException error = assertThrows(SnapshotException.class, () -> restore("r-1"));
+
+        assertEquals(Reason.CHUNK_CORRUPT, error.reason());
+        assertTrue(error.getMessage().contains(bad), error.getMessage());
+        assertTrue(error.getMessage().contains("imagenet/train/shard-0.bin"), error.getMessage());
+        assertFalse(Files.exists(target.resolve("imagenet/train/shard-0.bin")), "no torn file is visible");
+    }
+
+    @Test
+    void aSecondRestoreOfTheSameManifestFetchesNothing() {
+        restore("r-1");
+        store.gets.clear();
+
+        RestoreResult again = restore("r-2");
+
+        assertEquals(List.of(), store.gets);
+        assertEquals(0, again.bytesWritten());
+        assertEquals(4, again.filesSkipped());
+        assertEquals(manifest.bytes(), again.bytesSkipped());
+        assertEquals(List.of(), again.conflicts());
+    }
+
+    @Test
+    void keepsALocallyModifiedFileAsideAndReportsIt() throws IOException {
+        restore("r-1");
+        Files.writeString(target.resolve("README.md"), "edited at site B", StandardCharsets.UTF_8);
+        Files.writeString(target.resolve("imagenet/labels.csv"), "also edited", StandardCharsets.UTF_8);
+        store.gets.clear();
+
+        RestoreResult again = restore("r-2");
+
+        assertEquals(List.of("README.md", "imagenet/labels.csv"), again.conflicts());
+        assertEquals("edited at site B", Files.readString(target.resolve(".spillway-conflicts/r-2/README.md")));
+        assertEquals("also edited", Files.readString(target.resolve(".spillway-conflicts/r-2/imagenet/labels.csv")));
+        assertEquals("hello", Files.readString(target.resolve("README.md")));
+        assertEquals(2, store.gets.size(), "only the two changed files are fetched, one chunk each");
+    }
+
+    @Test
+    void restoresPriorityPathsBeforeAnyOtherFile() {
+        ManifestEntry shard = entry("imagenet/train/shard-0.bin");
+
+        new SnapshotRestorer(store, 4).restore(new SnapshotRestorer.Request("r-1", manifest, target,
+                List.of("imagenet/train")));
+
+        List<String> fetched = new ArrayList<>(store.gets);
+        assertEquals(shard.chunks().stream().collect(Collectors.toSet()),
+                Set.copyOf(fetched.subList(0, shard.chunks().size())), "the shard's chunks are fetched first: "
+                        + fetched);
+        assertEquals(7, fetched.size());
+    }
+
+    @Test
+    void prefixesMatchWholePathSegments() {
+        assertTrue(SnapshotRestorer.isPriority("data/x", List.of("data")));
+        assertTrue(SnapshotRestorer.isPriority("data", List.of("/data/")));
+        assertFalse(SnapshotRestorer.isPriority("database/x", List.of("data")));
+    }
+
+    @Test
+    void refusesAManifestEntryThatClimbsOutOfTheTarget() {
+        Manifest evil = new Manifest("snap-x", "onprem", "datasets", null, Instant.now(), manifest.chunking(),
+                List.of(ManifestEntry.directory("../outside", 0755, Instant.now())));
+
+        SnapshotException error = assertThrows(SnapshotException.class, () -> restorer.restore(
+                new SnapshotRestorer.Request("r-1", evil, target, List.of())));
+
+        assertEquals(Reason.INVALID_REQUEST, error.reason());
+        assertFalse(Files.exists(work.resolve("site-b/outside")));
+    }
+
+    private RestoreResult restore(String restoreId) {
+        return restorer.restore(new SnapshotRestorer.Request(restoreId, manifest, target, List.of()));
+    }
+
+    private ManifestEntry entry(String path) {
+        return manifest.entries().stream().filter(e -> e.path().equals(path)).findFirst().orElseThrow();
+    }
+}
