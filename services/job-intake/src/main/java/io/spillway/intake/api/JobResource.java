@@ -40,6 +40,7 @@ import io.spillway.intake.persistence.JobRepository;
 import io.spillway.intake.persistence.ProjectRepository;
 import io.spillway.intake.scheduler.SchedulerClient;
 import io.spillway.kit.TraceContext;
+import io.spillway.kit.api.ApiError;
 
 /**
  * Jobs API v1: submit, list, describe, cancel GPU jobs and read their output. A project's token sees its project's

@@ -26,6 +26,7 @@ import io.spillway.intake.domain.Project;
 import io.spillway.intake.domain.ProjectRules;
 import io.spillway.intake.domain.Violation;
 import io.spillway.intake.persistence.ProjectRepository;
+import io.spillway.kit.api.ApiError;
 import io.spillway.schemas.PoolShare;
 
 /** Projects and their GPU shares: admins manage them; a project's token may read its own. */

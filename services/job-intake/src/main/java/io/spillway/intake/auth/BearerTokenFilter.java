@@ -8,8 +8,8 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import io.smallrye.mutiny.Uni;
-import io.spillway.intake.api.ApiError;
 import io.spillway.intake.persistence.TokenRepository;
+import io.spillway.kit.api.ApiError;
 
 /**
  * Every call to {@code /api/} carries {@code Authorization: Bearer <token>}; the token decides who the caller is.

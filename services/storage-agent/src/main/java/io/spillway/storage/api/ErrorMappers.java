@@ -1,23 +1,15 @@
 package io.spillway.storage.api;
 
-import java.util.List;
-import java.util.stream.Collectors;
-
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-
-import io.spillway.storage.api.ApiError.Violation;
+import io.spillway.kit.api.ApiError;
+import io.spillway.kit.api.ApiErrors;
 import io.spillway.storage.domain.FilesystemException;
 
-/** Turns every failure into a JSON {@link ApiError}: bad input names its field; nothing leaks a stack trace. */
+/** A refused filesystem operation answers with the status its reason calls for; the rest is the kit's. */
 public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
@@ -25,67 +17,15 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response refused(FilesystemException e) {
         return switch (e.reason()) {
-            case INVALID_NAME -> invalid("name", e.getMessage());
-            case PATH_ESCAPES_FILESYSTEM -> invalid("subpath", e.getMessage());
-            case INVALID_JOB_ID -> invalid("jobId", e.getMessage());
-            case NOT_FOUND -> json(404, ApiError.of(404, e.getMessage()));
-            case ALREADY_EXISTS, MOUNTED -> json(409, ApiError.of(409, e.getMessage()));
+            case INVALID_NAME -> ApiErrors.json(400, ApiError.invalid("name", e.getMessage()));
+            case PATH_ESCAPES_FILESYSTEM -> ApiErrors.json(400, ApiError.invalid("subpath", e.getMessage()));
+            case INVALID_JOB_ID -> ApiErrors.json(400, ApiError.invalid("jobId", e.getMessage()));
+            case NOT_FOUND -> ApiErrors.json(404, ApiError.of(404, e.getMessage()));
+            case ALREADY_EXISTS, MOUNTED -> ApiErrors.json(409, ApiError.of(409, e.getMessage()));
             case IO_ERROR -> {
                 LOG.error("Filesystem I/O failed serving a request", e);
-                yield json(500, ApiError.of(500, e.getMessage()));
+                yield ApiErrors.json(500, ApiError.of(500, e.getMessage()));
             }
         };
-    }
-
-    @ServerExceptionMapper
-    public Response unparsableJson(JsonParseException e) {
-        return json(400, new ApiError(400, "the body is not valid JSON",
-                List.of(new Violation("body", e.getOriginalMessage()))));
-    }
-
-    @ServerExceptionMapper
-    public Response wrongJsonType(JsonMappingException e) {
-        String field = e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-        return json(400, new ApiError(400, "the request is invalid",
-                List.of(new Violation(field.isEmpty() ? "body" : field, "has the wrong type or format: "
-                        + e.getOriginalMessage().split("\n")[0]))));
-    }
-
-    /** More specific than Quarkus' own mapper for this type, so the answer has the same shape as every other. */
-    @ServerExceptionMapper
-    public Response mismatchedInput(MismatchedInputException e) {
-        return wrongJsonType(e);
-    }
-
-    @ServerExceptionMapper
-    public Response webApplication(WebApplicationException e) {
-        // The JSON reader reports an unreadable body as a bare 400; say which part of the body is wrong.
-        if (e.getCause() instanceof JsonParseException parse) {
-            return unparsableJson(parse);
-        }
-        if (e.getCause() instanceof JsonMappingException mapping) {
-            return wrongJsonType(mapping);
-        }
-        int status = e.getResponse().getStatus();
-        if (status == 400) {
-            return invalid("body", e.getMessage() == null ? "cannot be read" : e.getMessage());
-        }
-        return json(status, ApiError.of(status, e.getMessage()));
-    }
-
-    @ServerExceptionMapper
-    public Response unexpected(Throwable e) {
-        LOG.error("Unexpected failure serving a request", e);
-        return json(500, ApiError.of(500, "internal error; the server log has the details"));
-    }
-
-    private static Response invalid(String field, String message) {
-        return json(400, new ApiError(400, "the request is invalid", List.of(new Violation(field, message))));
-    }
-
-    private static Response json(int status, ApiError error) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(error).build();
     }
 }
