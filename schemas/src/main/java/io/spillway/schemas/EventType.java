@@ -24,9 +24,14 @@ import io.spillway.schemas.QueueEvent.QueueDrained;
 import io.spillway.schemas.QueueEvent.QueueThresholdExceeded;
 import io.spillway.schemas.StorageEvent.FilesystemReady;
 import io.spillway.schemas.StorageEvent.FilesystemRequested;
+import io.spillway.schemas.StorageEvent.RestoreFailed;
+import io.spillway.schemas.StorageEvent.RestoreProgress;
 import io.spillway.schemas.StorageEvent.RestoreRequested;
 import io.spillway.schemas.StorageEvent.SnapshotCreated;
+import io.spillway.schemas.StorageEvent.SnapshotDeleteRequested;
+import io.spillway.schemas.StorageEvent.SnapshotDeleted;
 import io.spillway.schemas.StorageEvent.SnapshotFailed;
+import io.spillway.schemas.StorageEvent.SnapshotProgress;
 import io.spillway.schemas.StorageEvent.SnapshotRequested;
 import io.spillway.schemas.StorageEvent.SnapshotRestored;
 import io.spillway.schemas.StorageEvent.SnapshotUploaded;
@@ -52,6 +57,11 @@ public enum EventType {
     SNAPSHOT_FAILED(SnapshotFailed.class, Topics.SNAPSHOTS),
     RESTORE_REQUESTED(RestoreRequested.class, Topics.SNAPSHOTS),
     SNAPSHOT_RESTORED(SnapshotRestored.class, Topics.SNAPSHOTS),
+    RESTORE_FAILED(RestoreFailed.class, Topics.SNAPSHOTS),
+    SNAPSHOT_PROGRESS(SnapshotProgress.class, Topics.SNAPSHOTS),
+    RESTORE_PROGRESS(RestoreProgress.class, Topics.SNAPSHOTS),
+    SNAPSHOT_DELETE_REQUESTED(SnapshotDeleteRequested.class, Topics.SNAPSHOTS),
+    SNAPSHOT_DELETED(SnapshotDeleted.class, Topics.SNAPSHOTS),
     CLUSTER_BURST_READY(ClusterBurstReady.class, Topics.BURSTS),
     CLUSTER_BURST_RELEASED(ClusterBurstReleased.class, Topics.BURSTS),
     BURST_FAILED(BurstFailed.class, Topics.BURSTS),

@@ -88,4 +88,56 @@ public sealed interface StorageEvent extends SpillwayEvent {
             long durationMs,
             String burstId) implements StorageEvent {
     }
+
+    /**
+     * The restore could not finish: what it wrote so far stays (every file in place is whole and verified), the rest
+     * is missing, and the filesystem must not be handed to jobs as this snapshot.
+     *
+     * @param reason what went wrong, for a person: the chunk and file, the site, the missing manifest
+     */
+    record RestoreFailed(String restoreId, String locator, String site, String filesystem, String reason,
+            String burstId) implements StorageEvent {
+    }
+
+    /**
+     * How far a snapshot has got, sent every few seconds while it runs. {@code bytesTotal} is what the walk found
+     * so far and grows until the walk ends; unchanged files count as done at once.
+     */
+    record SnapshotProgress(
+            String snapshotId,
+            String site,
+            String filesystem,
+            long filesDone,
+            long filesTotal,
+            long bytesDone,
+            long bytesTotal,
+            String burstId) implements StorageEvent {
+    }
+
+    /** How far a restore has got, sent every few seconds while it runs; files already in place count as done. */
+    record RestoreProgress(
+            String restoreId,
+            String site,
+            String filesystem,
+            long filesDone,
+            long filesTotal,
+            long bytesDone,
+            long bytesTotal,
+            String burstId) implements StorageEvent {
+    }
+
+    /** Delete a snapshot: its manifest goes at once, its chunks when no other snapshot names them. */
+    record SnapshotDeleteRequested(String snapshotId, String filesystem, String reason) implements StorageEvent {
+    }
+
+    /**
+     * A snapshot is gone from the object store (its manifest is deleted; chunks no other snapshot names follow at
+     * the next garbage collection).
+     *
+     * @param reason why: asked for, or the retention rule that dropped it
+     */
+    record SnapshotDeleted(String snapshotId, String site, String filesystem, String locator, String reason)
+            implements
+                StorageEvent {
+    }
 }

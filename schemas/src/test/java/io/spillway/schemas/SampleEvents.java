@@ -21,9 +21,14 @@ import io.spillway.schemas.QueueEvent.QueueDrained;
 import io.spillway.schemas.QueueEvent.QueueThresholdExceeded;
 import io.spillway.schemas.StorageEvent.FilesystemReady;
 import io.spillway.schemas.StorageEvent.FilesystemRequested;
+import io.spillway.schemas.StorageEvent.RestoreFailed;
+import io.spillway.schemas.StorageEvent.RestoreProgress;
 import io.spillway.schemas.StorageEvent.RestoreRequested;
 import io.spillway.schemas.StorageEvent.SnapshotCreated;
+import io.spillway.schemas.StorageEvent.SnapshotDeleteRequested;
+import io.spillway.schemas.StorageEvent.SnapshotDeleted;
 import io.spillway.schemas.StorageEvent.SnapshotFailed;
+import io.spillway.schemas.StorageEvent.SnapshotProgress;
 import io.spillway.schemas.StorageEvent.SnapshotRequested;
 import io.spillway.schemas.StorageEvent.SnapshotRestored;
 import io.spillway.schemas.StorageEvent.SnapshotUploaded;
@@ -70,6 +75,16 @@ final class SampleEvents {
                         "snapshots/datasets/snap-1.json", "cloud", "datasets", List.of("imagenet"), "burst-1")),
                 Map.entry(EventType.SNAPSHOT_RESTORED, new SnapshotRestored("restore-1",
                         "snapshots/datasets/snap-1.json", "cloud", "datasets", 20, 4096, 17, "burst-1")),
+                Map.entry(EventType.RESTORE_FAILED, new RestoreFailed("restore-1", "snapshots/datasets/snap-1.json",
+                        "cloud", "datasets", "CHUNK_CORRUPT: chunk 3f2a of file 'imagenet/a.bin' is corrupt", "burst-1")),
+                Map.entry(EventType.SNAPSHOT_PROGRESS, new SnapshotProgress("snap-1", "onprem", "datasets", 10, 20,
+                        2048, 4096, "burst-1")),
+                Map.entry(EventType.RESTORE_PROGRESS, new RestoreProgress("restore-1", "cloud", "datasets", 10, 20,
+                        2048, 4096, "burst-1")),
+                Map.entry(EventType.SNAPSHOT_DELETE_REQUESTED, new SnapshotDeleteRequested("snap-1", "datasets",
+                        "asked by admin")),
+                Map.entry(EventType.SNAPSHOT_DELETED, new SnapshotDeleted("snap-1", "onprem", "datasets",
+                        "snapshots/datasets/snap-1.json", "retention: beyond keep-last 3")),
                 Map.entry(EventType.CLUSTER_BURST_READY, new ClusterBurstReady("burst-1", "onprem", "cloud",
                         List.of("datasets"), List.of("job-1"))),
                 Map.entry(EventType.CLUSTER_BURST_RELEASED, new ClusterBurstReleased("burst-1", "onprem", "cloud", 12,
