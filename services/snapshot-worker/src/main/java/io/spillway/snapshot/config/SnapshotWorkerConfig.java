@@ -27,6 +27,31 @@ public interface SnapshotWorkerConfig {
 
         /** How file content is cut into chunks: {@code spillway.snapshot.chunking.*}. */
         Chunking chunking();
+
+        /** Client-side encryption: {@code spillway.snapshot.encryption.*}; none unless a key is set. */
+        Encryption encryption();
+
+        /** Chunks are packed into objects of about this many MiB (restic's default is 16). */
+        @WithDefault("16")
+        int packSizeMib();
+
+        /** Packs uploaded at once while chunking goes on. */
+        @WithDefault("4")
+        int uploadThreads();
+
+        /** Files fetched and written at once by a restore. */
+        @WithDefault("8")
+        int restoreThreads();
+    }
+
+    /** The repository key: AES-256-GCM, so data leaves the site encrypted. */
+    interface Encryption {
+
+        /** Base64 of 32 random bytes ({@code openssl rand -base64 32}). */
+        Optional<String> key();
+
+        /** A file holding the key in base64, e.g. a Kubernetes secret mounted as a volume. */
+        Optional<Path> keyFile();
     }
 
     /** The chunker. */

@@ -1,5 +1,8 @@
 package io.spillway.snapshot.domain;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -9,11 +12,25 @@ import java.util.Optional;
  */
 public interface ChunkStore {
 
+    /** Brings this store's view of what is stored up to date (another worker may have added chunks). */
+    default void prepare() {
+    }
+
     /** Whether the chunk with this hash is stored already. */
     boolean contains(String sha256);
 
-    /** Stores a chunk; {@code data} holds it in its first {@code length} bytes. */
+    /**
+     * Stores a chunk; {@code data} holds it in its first {@code length} bytes, and may be reused by the caller once
+     * this returns. The store may buffer it: it is durable after {@link #flush()}.
+     */
     void put(String sha256, byte[] data, int length);
+
+    /**
+     * Makes every chunk put so far durable and findable by any reader; a manifest naming them is written after
+     * this.
+     */
+    default void flush() {
+    }
 
     /**
      * The chunk's bytes as stored (not {@code get}: a store is often a {@link ManifestStore} too, whose {@code get}
@@ -23,4 +40,17 @@ public interface ChunkStore {
      * @return empty when no chunk is stored under this hash
      */
     Optional<byte[]> fetch(String sha256);
+
+    /**
+     * Several chunks at once, unverified like {@link #fetch}; a store may fetch neighbours in one request.
+     *
+     * @return the chunks found, by hash; a missing one is absent
+     */
+    default Map<String, byte[]> fetchAll(Collection<String> hashes) {
+        Map<String, byte[]> found = new LinkedHashMap<>();
+        for (String hash : hashes) {
+            fetch(hash).ifPresent(bytes -> found.put(hash, bytes));
+        }
+        return found;
+    }
 }

@@ -22,7 +22,9 @@ public class SnapshotException extends RuntimeException {
         /** A chunk fetched for a restore is missing, or its bytes do not hash to its name. */
         CHUNK_CORRUPT,
         /** Writing the restored tree failed. */
-        WRITE_FAILED
+        WRITE_FAILED,
+        /** The repository is encrypted and this worker has no key or another key, or the other way round. */
+        ENCRYPTION
     }
 
     private final Reason reason;

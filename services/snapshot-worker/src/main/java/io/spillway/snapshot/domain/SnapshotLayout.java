@@ -4,7 +4,10 @@ import java.util.regex.Pattern;
 
 import io.spillway.snapshot.domain.SnapshotException.Reason;
 
-/** Object keys of snap-to-object: {@code chunks/<sha256>} and {@code snapshots/<filesystem>/<snapshotId>.json}. */
+/**
+ * Object keys of snap-to-object: {@code packs/<xx>/<id>} (chunks packed together), {@code index/<id>} (which chunk is
+ * where) and {@code snapshots/<filesystem>/<snapshotId>.json} (manifests, the locators).
+ */
 public final class SnapshotLayout {
 
     /** Ids travel into object keys: no separators, no dot-only names. */
@@ -14,16 +17,30 @@ public final class SnapshotLayout {
     private SnapshotLayout() {
     }
 
-    public static String chunkKey(String sha256) {
-        if (!SHA256.matcher(sha256).matches()) {
+    public static final String PACK_PREFIX = "packs/";
+    public static final String INDEX_PREFIX = "index/";
+    public static final String MANIFEST_PREFIX = "snapshots/";
+    private static final Pattern PACK_ID = Pattern.compile("[0-9a-f]{32}");
+
+    /** A pack's key, fanned out by its first two characters as restic does, so no listing is one huge prefix. */
+    public static String packKey(String packId) {
+        if (!PACK_ID.matcher(packId).matches()) {
+            throw new IllegalArgumentException("Not a 32-character hex pack id: " + packId);
+        }
+        return PACK_PREFIX + packId.substring(0, 2) + "/" + packId;
+    }
+
+    /** Checks a chunk's name: the lower-case hex SHA-256 of its content. */
+    public static String requireSha256(String sha256) {
+        if (sha256 == null || !SHA256.matcher(sha256).matches()) {
             throw new IllegalArgumentException("Not a lower-case hex SHA-256: " + sha256);
         }
-        return "chunks/" + sha256;
+        return sha256;
     }
 
     /** The locator of a snapshot: the key of its manifest. */
     public static String manifestKey(String filesystem, String snapshotId) {
-        return "snapshots/" + filesystem + "/" + snapshotId + ".json";
+        return MANIFEST_PREFIX + filesystem + "/" + snapshotId + ".json";
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -56,8 +57,17 @@ public final class SnapshotRestorer {
     /** Where local files that the restore replaces are kept. */
     public static final String CONFLICTS = ".spillway-conflicts";
 
-    /** Small and fixed: enough to overlap store round trips, few enough not to starve the worker's other work. */
-    public static final int DEFAULT_THREADS = 4;
+    /** Enough to overlap store round trips and disk writes, few enough not to starve the worker's other work. */
+    public static final int DEFAULT_THREADS = 8;
+
+    /** Files up to this size are restored in batches: one task, one fetch of all their chunks. */
+    static final long SMALL_FILE = 1024 * 1024;
+    /** A batch of small files holds at most this many bytes ... */
+    static final long BATCH_BYTES = 8L * 1024 * 1024;
+    /** ... and at most this many files. */
+    static final int BATCH_FILES = 256;
+    /** Chunks of a large file fetched together (about 8 MiB with 1 MiB chunks). */
+    static final int WINDOW = 8;
 
     private static final HexFormat HEX = HexFormat.of();
 
@@ -149,6 +159,30 @@ public final class SnapshotRestorer {
                 run.bytesSkipped.get(), run.chunksFetched.get(), durationMs, conflicts, run.skippedSymlinks);
     }
 
+    /** Consecutive small files grouped into batches; every large file a batch of its own. */
+    static List<List<ManifestEntry>> batches(List<ManifestEntry> files) {
+        List<List<ManifestEntry>> batches = new ArrayList<>();
+        List<ManifestEntry> current = new ArrayList<>();
+        long bytes = 0;
+        for (ManifestEntry entry : files) {
+            if (entry.size() > SMALL_FILE) {
+                batches.add(List.of(entry));
+                continue;
+            }
+            if (!current.isEmpty() && (bytes + entry.size() > BATCH_BYTES || current.size() >= BATCH_FILES)) {
+                batches.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(entry);
+            bytes += entry.size();
+        }
+        if (!current.isEmpty()) {
+            batches.add(current);
+        }
+        return batches;
+    }
+
     /** A prefix matches whole path segments: {@code data} covers {@code data/x}, not {@code database}. */
     static boolean isPriority(String path, List<String> prefixes) {
         for (String prefix : prefixes) {
@@ -209,9 +243,9 @@ public final class SnapshotRestorer {
 
         void files(ExecutorService pool, List<ManifestEntry> files) throws IOException {
             List<Future<?>> pending = new ArrayList<>();
-            for (ManifestEntry entry : files) {
+            for (List<ManifestEntry> batch : batches(files)) {
                 pending.add(pool.submit(() -> {
-                    file(entry);
+                    batch(batch);
                     return null;
                 }));
             }
@@ -239,21 +273,50 @@ public final class SnapshotRestorer {
             }
         }
 
-        void file(ManifestEntry entry) throws IOException {
-            Path file = pathOf(entry);
-            Files.createDirectories(file.getParent());
-            BasicFileAttributes existing = attributes(file);
-            if (existing != null && existing.isRegularFile() && existing.size() == entry.size()
-                    && sameContent(file, entry)) {
-                setMode(file, entry.mode());
-                Files.setLastModifiedTime(file, FileTime.from(entry.mtime()));
-                filesSkipped.incrementAndGet();
-                bytesSkipped.addAndGet(entry.size());
+        /**
+         * Small files together, so their chunks (packed side by side when they were snapshotted in the same order)
+         * come in a few requests; a large file alone, its chunks fetched a window at a time.
+         */
+        void batch(List<ManifestEntry> batch) throws IOException {
+            List<ManifestEntry> toFetch = new ArrayList<>();
+            List<BasicFileAttributes> existing = new ArrayList<>();
+            for (ManifestEntry entry : batch) {
+                Path file = pathOf(entry);
+                Files.createDirectories(file.getParent());
+                BasicFileAttributes attributes = attributes(file);
+                if (attributes != null && attributes.isRegularFile() && attributes.size() == entry.size()
+                        && sameContent(file, entry)) {
+                    setMode(file, entry.mode());
+                    Files.setLastModifiedTime(file, FileTime.from(entry.mtime()));
+                    filesSkipped.incrementAndGet();
+                    bytesSkipped.addAndGet(entry.size());
+                } else {
+                    toFetch.add(entry);
+                    existing.add(attributes);
+                }
+            }
+            if (toFetch.isEmpty()) {
                 return;
             }
+            if (toFetch.size() == 1 && toFetch.get(0).size() > SMALL_FILE) {
+                replace(toFetch.get(0), existing.get(0), null);
+                return;
+            }
+            List<String> hashes = new ArrayList<>();
+            toFetch.forEach(entry -> hashes.addAll(entry.chunks()));
+            Map<String, byte[]> fetched = fetchAll(hashes, toFetch.get(0));
+            for (int i = 0; i < toFetch.size(); i++) {
+                replace(toFetch.get(i), existing.get(i), fetched);
+            }
+        }
+
+        /** Writes the entry beside the old file, verified, and renames it over; the old one kept aside if any. */
+        private void replace(ManifestEntry entry, BasicFileAttributes existing, Map<String, byte[]> fetched)
+                throws IOException {
+            Path file = pathOf(entry);
             Path temporary = file.resolveSibling("." + file.getFileName() + ".spillway-" + request.restoreId());
             try {
-                write(temporary, entry);
+                write(temporary, entry, fetched);
                 setMode(temporary, entry.mode());
                 Files.setLastModifiedTime(temporary, FileTime.from(entry.mtime()));
                 if (existing != null) {
@@ -265,23 +328,34 @@ public final class SnapshotRestorer {
             }
         }
 
-        /** Fetches the entry's chunks in order, each verified before it is written. */
-        private void write(Path temporary, ManifestEntry entry) throws IOException {
+        /**
+         * Writes the entry's chunks in order, each verified before it is written: from {@code fetched}, or a window
+         * of {@link #WINDOW} chunks at a time from the store.
+         */
+        private void write(Path temporary, ManifestEntry entry, Map<String, byte[]> fetched) throws IOException {
             MessageDigest sha256 = sha256();
             long written = 0;
+            List<String> hashes = entry.chunks();
             try (OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                for (String hash : entry.chunks()) {
-                    byte[] data = chunks.fetch(hash).orElseThrow(() -> new SnapshotException(Reason.CHUNK_CORRUPT,
-                            "Chunk " + hash + " of file '" + entry.path() + "' is missing from the store"));
-                    chunksFetched.incrementAndGet();
-                    String actual = HEX.formatHex(sha256.digest(data));
-                    if (!actual.equals(hash)) {
-                        throw new SnapshotException(Reason.CHUNK_CORRUPT, "Chunk " + hash + " of file '"
-                                + entry.path() + "' is corrupt: its content hashes to " + actual);
+                for (int start = 0; start < hashes.size(); start += WINDOW) {
+                    List<String> window = hashes.subList(start, Math.min(hashes.size(), start + WINDOW));
+                    Map<String, byte[]> chunksOfWindow = fetched != null ? fetched : fetchAll(window, entry);
+                    for (String hash : window) {
+                        byte[] data = chunksOfWindow.get(hash);
+                        if (data == null) {
+                            throw new SnapshotException(Reason.CHUNK_CORRUPT, "Chunk " + hash + " of file '"
+                                    + entry.path() + "' is missing from the store");
+                        }
+                        chunksFetched.incrementAndGet();
+                        String actual = HEX.formatHex(sha256.digest(data));
+                        if (!actual.equals(hash)) {
+                            throw new SnapshotException(Reason.CHUNK_CORRUPT, "Chunk " + hash + " of file '"
+                                    + entry.path() + "' is corrupt: its content hashes to " + actual);
+                        }
+                        out.write(data);
+                        written += data.length;
                     }
-                    out.write(data);
-                    written += data.length;
                 }
             }
             if (written != entry.size()) {
@@ -289,6 +363,19 @@ public final class SnapshotRestorer {
                         + written + " bytes, the manifest says " + entry.size());
             }
             bytesWritten.addAndGet(written);
+        }
+
+        /** Fetches chunks; a chunk the store cannot open is reported with the file that needs it. */
+        private Map<String, byte[]> fetchAll(List<String> hashes, ManifestEntry firstFile) {
+            try {
+                return chunks.fetchAll(hashes);
+            } catch (SnapshotException e) {
+                if (e.reason() != Reason.CHUNK_CORRUPT) {
+                    throw e;
+                }
+                throw new SnapshotException(Reason.CHUNK_CORRUPT, "A chunk of file '" + firstFile.path()
+                        + "' (or a file restored with it) is corrupt: " + e.getMessage(), e);
+            }
         }
 
         /** Cuts the local file by the manifest's chunking and compares the chunk hashes: no fetch needed. */

@@ -45,7 +45,8 @@ import io.spillway.snapshot.domain.SnapshotException.Reason;
  * torn.
  *
  * <p>
- * Not yet: uploading chunks in parallel.
+ * The store may buffer chunks (packing them) and upload in the background; the manifest is written after
+ * {@link ChunkStore#flush()}.
  */
 public final class SnapshotTaker {
 
@@ -102,6 +103,7 @@ public final class SnapshotTaker {
             throw new SnapshotException(Reason.FILESYSTEM_NOT_FOUND, "Nothing to snapshot: " + request.source()
                     + " does not exist (filesystem '" + request.filesystem() + "' at site '" + request.site() + "')");
         }
+        chunks.prepare();
         Manifest usableParent = usable(parent, request) ? parent : null;
         Upload upload = new Upload(usableParent);
         List<ManifestEntry> entries;
@@ -113,6 +115,8 @@ public final class SnapshotTaker {
         }
         Manifest manifest = new Manifest(request.snapshotId(), request.site(), request.filesystem(), request.path(),
                 createdAt, chunker.describe(), entries, usableParent == null ? null : usableParent.snapshotId());
+        // Every chunk the manifest names is durable and indexed before the manifest exists.
+        chunks.flush();
         String locator = manifests.put(manifest);
         long durationMs = (System.nanoTime() - started) / 1_000_000;
         return new SnapshotResult(manifest, locator, upload.bytesScanned, upload.bytesUploaded, upload.chunksNew,

@@ -37,8 +37,8 @@ public class SnapshotComponents {
 
     @Produces
     @ApplicationScoped
-    SnapshotRestorer snapshotRestorer(S3SnapshotStore store) {
-        return new SnapshotRestorer(store);
+    SnapshotRestorer snapshotRestorer(S3SnapshotStore store, SnapshotWorkerConfig.Snapshot config) {
+        return new SnapshotRestorer(store, config.restoreThreads());
     }
 
     static Chunker chunker(SnapshotWorkerConfig.Algorithm algorithm) {

@@ -32,7 +32,7 @@ final class InMemoryStore implements ChunkStore, ManifestStore {
     @Override
     public void put(String sha256, byte[] data, int length) {
         chunks.put(sha256, Arrays.copyOf(data, length));
-        writes.add(SnapshotLayout.chunkKey(sha256));
+        writes.add("chunk:" + sha256);
     }
 
     @Override

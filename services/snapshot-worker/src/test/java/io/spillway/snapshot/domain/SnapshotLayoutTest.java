@@ -11,9 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class SnapshotLayoutTest {
 
     @Test
-    void addressesChunksByTheirHash() {
-        String hash = "a".repeat(64);
-        assertEquals("chunks/" + hash, SnapshotLayout.chunkKey(hash));
+    void fansPacksOutByTheirFirstTwoCharacters() {
+        assertEquals("packs/3f/3f" + "0".repeat(30), SnapshotLayout.packKey("3f" + "0".repeat(30)));
+        assertThrows(IllegalArgumentException.class, () -> SnapshotLayout.packKey("../x"));
     }
 
     @Test

@@ -37,6 +37,7 @@ import io.spillway.schemas.StorageEvent.SnapshotRequested;
 import io.spillway.schemas.StorageEvent.SnapshotUploaded;
 import io.spillway.schemas.Topics;
 import io.spillway.snapshot.config.SnapshotWorkerConfig;
+import io.spillway.snapshot.s3.S3SnapshotStore;
 import io.spillway.testing.PlatformTestResource;
 import io.spillway.testing.TestEvents;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -66,6 +67,9 @@ class SnapshotRequestIT {
 
     @Inject
     SnapshotWorkerConfig.S3 store;
+
+    @Inject
+    S3SnapshotStore repository;
 
     private TestEvents events;
     private ConsumerTask<String, CloudEvent> snapshots;
@@ -228,7 +232,7 @@ class SnapshotRequestIT {
     private byte[] reassemble(JsonNode file) {
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         for (JsonNode hash : file.get("chunks")) {
-            byte[] chunk = object("chunks/" + hash.asText());
+            byte[] chunk = repository.fetch(hash.asText()).orElseThrow();
             assertEquals(hash.asText(), sha256(chunk), "a chunk is stored under the SHA-256 of its content");
             content.writeBytes(chunk);
         }

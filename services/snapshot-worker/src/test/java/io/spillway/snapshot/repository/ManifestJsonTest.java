@@ -1,4 +1,4 @@
-package io.spillway.snapshot.s3;
+package io.spillway.snapshot.repository;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

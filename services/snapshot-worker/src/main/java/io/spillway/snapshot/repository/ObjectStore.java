@@ -1,0 +1,30 @@
+package io.spillway.snapshot.repository;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The few object-store operations the repository needs, blocking. Implementations report failures as
+ * {@link io.spillway.snapshot.domain.SnapshotException} with reason {@code OBJECT_STORE}.
+ */
+public interface ObjectStore {
+
+    void put(String key, byte[] data, int offset, int length);
+
+    default void put(String key, byte[] data) {
+        put(key, data, 0, data.length);
+    }
+
+    /** @return empty when there is no object under the key */
+    Optional<byte[]> get(String key);
+
+    /** {@code length} bytes from {@code offset}; empty when there is no object under the key. */
+    Optional<byte[]> getRange(String key, long offset, int length);
+
+    /** Every key under the prefix, in no promised order. */
+    List<String> list(String prefix);
+
+    /** Deletes the objects; a key with no object is no error. */
+    void delete(Collection<String> keys);
+}

@@ -1,0 +1,484 @@
+package io.spillway.snapshot.repository;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.spillway.snapshot.domain.ChunkStore;
+import io.spillway.snapshot.domain.Manifest;
+import io.spillway.snapshot.domain.ManifestStore;
+import io.spillway.snapshot.domain.SnapshotException;
+import io.spillway.snapshot.domain.SnapshotException.Reason;
+import io.spillway.snapshot.domain.SnapshotLayout;
+
+/**
+ * A snapshot repository in an object store, laid out as restic lays out its own:
+ * <ul>
+ * <li>{@code config}: the format and whether the repository is encrypted, with a sealed check value, so a worker
+ * with no key or another key stops before it writes anything;</li>
+ * <li>{@code packs/<xx>/<id>}: chunks packed together, about {@link #DEFAULT_PACK_SIZE} per object, each chunk
+ * sealed on its own so a restore can fetch one slice; a dataset of many small files costs a few PUTs, not one
+ * each;</li>
+ * <li>{@code index/<id>}: which chunk is at which offset of which pack. Written after its packs and before any
+ * manifest that names their chunks, so a readable manifest only names indexed chunks;</li>
+ * <li>{@code snapshots/<filesystem>/<id>.json}: the manifests, sealed like everything else.</li>
+ * </ul>
+ * A worker keeps the whole index in memory (a few dozen bytes per chunk): whether a chunk is stored is a lookup,
+ * not a request. Packs are uploaded on a small pool while the caller keeps chunking; {@link #flush()} waits for
+ * them and writes their index. A crash before the index leaves packs nobody names: later snapshots upload those
+ * chunks again, and garbage collection removes the orphans.
+ */
+public class Repository implements ChunkStore, ManifestStore {
+
+    public static final String CONFIG_KEY = "config";
+    public static final String FORMAT = "spillway.repository.v1";
+    public static final int DEFAULT_PACK_SIZE = 16 * 1024 * 1024;
+    public static final int DEFAULT_UPLOAD_THREADS = 4;
+    /** Slices of one pack closer than this are fetched by one ranged GET, the gap read and dropped. */
+    static final int COALESCE_GAP = 256 * 1024;
+    /** A coalesced ranged GET never asks for more than this. */
+    static final int MAX_RANGE = 32 * 1024 * 1024;
+    private static final String CHECK_PLAINTEXT = "spillway repository key check";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final ObjectStore objects;
+    private final Sealer sealer;
+    private final int packSize;
+    private final ExecutorService uploads;
+    /** Bounds the packs held in memory: the one being filled plus those uploading. */
+    private final Semaphore packSlots;
+
+    private final Object lock = new Object();
+    /** Chunks named by an index object in the store. */
+    private final Map<String, BlobLocation> indexed = new HashMap<>();
+    private final Set<String> loadedIndexes = new HashSet<>();
+    /** Chunks in uploaded packs that no index object names yet: the next flush writes theirs. */
+    private final Map<String, BlobLocation> unindexed = new LinkedHashMap<>();
+    /** Chunks in the pack being filled or uploading. */
+    private final Set<String> pending = new HashSet<>();
+    private PackBuilder open;
+    private int uploading;
+    private SnapshotException uploadFailure;
+    private volatile boolean configChecked;
+
+    public Repository(ObjectStore objects, Sealer sealer) {
+        this(objects, sealer, DEFAULT_PACK_SIZE, DEFAULT_UPLOAD_THREADS);
+    }
+
+    public Repository(ObjectStore objects, Sealer sealer, int packSize, int uploadThreads) {
+        this.objects = objects;
+        this.sealer = sealer;
+        this.packSize = packSize;
+        AtomicInteger threads = new AtomicInteger();
+        ThreadFactory factory = runnable -> {
+            Thread thread = new Thread(runnable, "pack-upload-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        this.uploads = Executors.newFixedThreadPool(uploadThreads, factory);
+        this.packSlots = new Semaphore(uploadThreads + 1);
+        this.open = new PackBuilder(packSize);
+    }
+
+    /** Stops the upload threads; a flush should come first. */
+    public void close() {
+        uploads.shutdownNow();
+    }
+
+    public boolean encrypted() {
+        return sealer.encrypts();
+    }
+
+    // ---- ChunkStore -------------------------------------------------------------------------------------------
+
+    @Override
+    public void prepare() {
+        checkConfig();
+        List<String> keys = objects.list(SnapshotLayout.INDEX_PREFIX);
+        for (String key : keys) {
+            synchronized (lock) {
+                if (loadedIndexes.contains(key)) {
+                    continue;
+                }
+            }
+            Optional<byte[]> sealed = objects.get(key);
+            if (sealed.isEmpty()) {
+                continue; // replaced by garbage collection since the listing
+            }
+            Map<String, BlobLocation> blobs;
+            try {
+                blobs = PackIndexJson.read(open(sealed.get(), "index"));
+            } catch (IllegalArgumentException e) {
+                throw new SnapshotException(Reason.OBJECT_STORE, "Index " + key + " is not readable: "
+                        + e.getMessage(), e);
+            }
+            synchronized (lock) {
+                indexed.putAll(blobs);
+                loadedIndexes.add(key);
+            }
+        }
+    }
+
+    @Override
+    public boolean contains(String sha256) {
+        synchronized (lock) {
+            return indexed.containsKey(sha256) || unindexed.containsKey(sha256) || pending.contains(sha256);
+        }
+    }
+
+    @Override
+    public void put(String sha256, byte[] data, int length) {
+        checkConfig();
+        byte[] sealed = sealer.seal(data, 0, length, sha256);
+        PackBuilder full = null;
+        synchronized (lock) {
+            if (indexed.containsKey(sha256) || unindexed.containsKey(sha256) || !pending.add(sha256)) {
+                return;
+            }
+            open.add(sha256, sealed, length);
+            if (open.size() >= packSize) {
+                full = open;
+                open = new PackBuilder(packSize);
+                uploading++;
+            }
+        }
+        if (full != null) {
+            upload(full);
+        }
+    }
+
+    @Override
+    public void flush() {
+        PackBuilder last = null;
+        synchronized (lock) {
+            if (open.size() > 0) {
+                last = open;
+                open = new PackBuilder(packSize);
+                uploading++;
+            }
+        }
+        if (last != null) {
+            upload(last);
+        }
+        Map<String, BlobLocation> toIndex;
+        synchronized (lock) {
+            while (uploading > 0) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SnapshotException(Reason.OBJECT_STORE, "Interrupted while packs were uploading", e);
+                }
+            }
+            if (uploadFailure != null) {
+                SnapshotException failure = uploadFailure;
+                uploadFailure = null;
+                throw failure;
+            }
+            toIndex = new LinkedHashMap<>(unindexed);
+        }
+        if (toIndex.isEmpty()) {
+            return;
+        }
+        String key = SnapshotLayout.INDEX_PREFIX + UUID.randomUUID();
+        objects.put(key, seal(PackIndexJson.write(toIndex), "index"));
+        synchronized (lock) {
+            indexed.putAll(toIndex);
+            toIndex.keySet().forEach(unindexed::remove);
+            loadedIndexes.add(key);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> fetch(String sha256) {
+        return Optional.ofNullable(fetchAll(List.of(sha256)).get(sha256));
+    }
+
+    @Override
+    public Map<String, byte[]> fetchAll(Collection<String> hashes) {
+        checkConfig();
+        Map<String, BlobLocation> wanted = locate(hashes);
+        if (wanted.size() < new HashSet<>(hashes).size()) {
+            prepare(); // written by another worker since this one last looked
+            wanted = locate(hashes);
+        }
+        Map<String, List<Map.Entry<String, BlobLocation>>> byPack = new LinkedHashMap<>();
+        for (Map.Entry<String, BlobLocation> entry : wanted.entrySet()) {
+            byPack.computeIfAbsent(entry.getValue().pack(), pack -> new ArrayList<>()).add(entry);
+        }
+        Map<String, byte[]> found = new HashMap<>();
+        for (List<Map.Entry<String, BlobLocation>> slices : byPack.values()) {
+            slices.sort(Comparator.comparingLong(entry -> entry.getValue().offset()));
+            int start = 0;
+            while (start < slices.size()) {
+                int end = start + 1;
+                long rangeStart = slices.get(start).getValue().offset();
+                long rangeEnd = rangeStart + slices.get(start).getValue().length();
+                while (end < slices.size()) {
+                    BlobLocation next = slices.get(end).getValue();
+                    long nextEnd = Math.max(rangeEnd, next.offset() + next.length());
+                    if (next.offset() - rangeEnd > COALESCE_GAP || nextEnd - rangeStart > MAX_RANGE) {
+                        break;
+                    }
+                    rangeEnd = nextEnd;
+                    end++;
+                }
+                String pack = slices.get(start).getValue().pack();
+                Optional<byte[]> range = objects.getRange(pack, rangeStart, (int) (rangeEnd - rangeStart));
+                if (range.isPresent()) {
+                    byte[] bytes = range.get();
+                    for (Map.Entry<String, BlobLocation> slice : slices.subList(start, end)) {
+                        BlobLocation location = slice.getValue();
+                        int offset = (int) (location.offset() - rangeStart);
+                        if (offset + location.length() > bytes.length) {
+                            continue; // a short pack: the chunk is missing, the caller says which file needed it
+                        }
+                        found.put(slice.getKey(), sealer.open(bytes, offset, location.length(), slice.getKey()));
+                    }
+                }
+                start = end;
+            }
+        }
+        return found;
+    }
+
+    private Map<String, BlobLocation> locate(Collection<String> hashes) {
+        Map<String, BlobLocation> wanted = new LinkedHashMap<>();
+        synchronized (lock) {
+            for (String hash : hashes) {
+                BlobLocation location = indexed.getOrDefault(hash, unindexed.get(hash));
+                if (location != null) {
+                    wanted.put(hash, location);
+                }
+            }
+        }
+        return wanted;
+    }
+
+    private void upload(PackBuilder pack) {
+        try {
+            packSlots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failed(pack, new SnapshotException(Reason.OBJECT_STORE, "Interrupted before a pack upload", e));
+            return;
+        }
+        try {
+            uploads.execute(() -> {
+                try {
+                    String key = SnapshotLayout.packKey(UUID.randomUUID().toString().replace("-", ""));
+                    objects.put(key, pack.bytes(), 0, pack.size());
+                    synchronized (lock) {
+                        pack.locations(key).forEach(unindexed::put);
+                        pending.removeAll(pack.hashes());
+                        uploading--;
+                        lock.notifyAll();
+                    }
+                } catch (RuntimeException e) {
+                    failed(pack, e instanceof SnapshotException snapshot ? snapshot
+                            : new SnapshotException(Reason.OBJECT_STORE, "Pack upload failed: " + e.getMessage(), e));
+                } finally {
+                    packSlots.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            packSlots.release();
+            failed(pack, new SnapshotException(Reason.OBJECT_STORE, "Pack upload refused: " + e.getMessage(), e));
+        }
+    }
+
+    private void failed(PackBuilder pack, SnapshotException failure) {
+        synchronized (lock) {
+            // Its chunks are not stored: a later put must store them again.
+            pending.removeAll(pack.hashes());
+            if (uploadFailure == null) {
+                uploadFailure = failure;
+            }
+            uploading--;
+            lock.notifyAll();
+        }
+    }
+
+    // ---- ManifestStore ----------------------------------------------------------------------------------------
+
+    @Override
+    public String put(Manifest manifest) {
+        checkConfig();
+        String key = SnapshotLayout.manifestKey(manifest.filesystem(), manifest.snapshotId());
+        objects.put(key, seal(ManifestJson.write(manifest), "manifest"));
+        return key;
+    }
+
+    @Override
+    public Optional<Manifest> get(String locator) {
+        checkConfig();
+        Optional<byte[]> stored = objects.get(locator);
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ManifestJson.read(open(stored.get(), "manifest")));
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new SnapshotException(Reason.OBJECT_STORE, "Manifest " + locator + " is not readable: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    // ---- config -----------------------------------------------------------------------------------------------
+
+    /**
+     * Reads the repository's config, writing it on first use. A repository is encrypted or not for life: a worker
+     * whose sealer disagrees with it, or whose key does not open its check value, stops here.
+     */
+    private void checkConfig() {
+        if (configChecked) {
+            return;
+        }
+        synchronized (this) {
+            if (configChecked) {
+                return;
+            }
+            Optional<byte[]> stored = objects.get(CONFIG_KEY);
+            if (stored.isEmpty()) {
+                ObjectNode config = MAPPER.createObjectNode();
+                config.put("format", FORMAT);
+                config.put("encryption", sealer.encrypts() ? "aes-256-gcm" : "none");
+                byte[] check = CHECK_PLAINTEXT.getBytes(StandardCharsets.UTF_8);
+                config.put("check", Base64.getEncoder().encodeToString(sealer.seal(check, 0, check.length, "config")));
+                try {
+                    objects.put(CONFIG_KEY, MAPPER.writeValueAsBytes(config));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            } else {
+                verify(stored.get());
+            }
+            configChecked = true;
+        }
+    }
+
+    private void verify(byte[] stored) {
+        JsonNode config;
+        try {
+            config = MAPPER.readTree(stored);
+        } catch (IOException e) {
+            throw new SnapshotException(Reason.OBJECT_STORE, "The repository's config is not JSON: "
+                    + e.getMessage(), e);
+        }
+        if (!FORMAT.equals(config.path("format").asText())) {
+            throw new SnapshotException(Reason.OBJECT_STORE, "The bucket holds no " + FORMAT + " repository (config"
+                    + " format '" + config.path("format").asText() + "')");
+        }
+        boolean encrypted = "aes-256-gcm".equals(config.path("encryption").asText());
+        if (encrypted && !sealer.encrypts()) {
+            throw new SnapshotException(Reason.ENCRYPTION, "The repository is encrypted (AES-256-GCM) and this worker"
+                    + " has no key: set spillway.snapshot.encryption.key or .key-file");
+        }
+        if (!encrypted && sealer.encrypts()) {
+            throw new SnapshotException(Reason.ENCRYPTION, "The repository is not encrypted, and a repository's"
+                    + " encryption cannot be turned on later: use another bucket for encrypted snapshots, or remove"
+                    + " spillway.snapshot.encryption.*");
+        }
+        byte[] check = Base64.getDecoder().decode(config.path("check").asText());
+        try {
+            if (!CHECK_PLAINTEXT.equals(new String(sealer.open(check, 0, check.length, "config"),
+                    StandardCharsets.UTF_8))) {
+                throw new SnapshotException(Reason.ENCRYPTION, "The repository's key check does not match");
+            }
+        } catch (SnapshotException e) {
+            if (e.reason() == Reason.ENCRYPTION) {
+                throw e;
+            }
+            throw new SnapshotException(Reason.ENCRYPTION, "The configured encryption key is not this repository's"
+                    + " key", e);
+        }
+    }
+
+    private byte[] seal(byte[] plain, String kind) {
+        return sealer.seal(plain, 0, plain.length, kind);
+    }
+
+    private byte[] open(byte[] sealed, String kind) {
+        return sealer.open(sealed, 0, sealed.length, kind);
+    }
+
+    /** A byte buffer that lends its array. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        private final int capacity;
+
+        Buffer(int capacity) {
+            super(0);
+            this.capacity = capacity;
+        }
+
+        @Override
+        public void writeBytes(byte[] data) {
+            if (buf.length == 0) {
+                buf = new byte[Math.max(capacity + capacity / 4, data.length)];
+            }
+            super.writeBytes(data);
+        }
+
+        byte[] array() {
+            return buf;
+        }
+    }
+
+    /** A pack being filled: sealed chunks back to back, and where each one starts. */
+    private static final class PackBuilder {
+        private final Buffer bytes;
+        private final Map<String, BlobLocation> slices = new LinkedHashMap<>();
+
+        PackBuilder(int packSize) {
+            // Sized for a full pack up front (allocated on first use), so filling it never copies.
+            this.bytes = new Buffer(packSize);
+        }
+
+        void add(String hash, byte[] sealed, int plainLength) {
+            slices.put(hash, new BlobLocation(null, bytes.size(), sealed.length, plainLength));
+            bytes.writeBytes(sealed);
+        }
+
+        int size() {
+            return bytes.size();
+        }
+
+        /** The backing array, valid up to {@link #size()}: no copy of a 16 MiB pack just to upload it. */
+        byte[] bytes() {
+            return bytes.array();
+        }
+
+        Set<String> hashes() {
+            return slices.keySet();
+        }
+
+        Map<String, BlobLocation> locations(String key) {
+            Map<String, BlobLocation> located = new LinkedHashMap<>();
+            slices.forEach((hash, slice) -> located.put(hash,
+                    new BlobLocation(key, slice.offset(), slice.length(), slice.plainLength())));
+            return located;
+        }
+    }
+}

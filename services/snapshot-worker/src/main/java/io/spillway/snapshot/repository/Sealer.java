@@ -1,0 +1,132 @@
+package io.spillway.snapshot.repository;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.spillway.snapshot.domain.SnapshotException;
+import io.spillway.snapshot.domain.SnapshotException.Reason;
+
+/**
+ * Seals what leaves the site: AES-256-GCM with a fresh random 96-bit nonce per object or blob, stored in front of the
+ * ciphertext, and the 128-bit tag after it. The associated data binds a sealed blob to its name (a chunk's hash, an
+ * object's kind), so a blob swapped for another under the same key does not open. {@link #none()} passes bytes
+ * through, for a store that is trusted or encrypts itself.
+ */
+public abstract sealed class Sealer {
+
+    /** Bytes a sealed blob has beyond its plaintext. */
+    public abstract int overhead();
+
+    /** Whether data is encrypted: recorded in the repository's config, so a reader knows it needs the key. */
+    public abstract boolean encrypts();
+
+    public abstract byte[] seal(byte[] plain, int offset, int length, String associated);
+
+    /**
+     * @throws SnapshotException {@link Reason#CHUNK_CORRUPT} when the bytes do not open under this key: damaged,
+     *         swapped or sealed with another key
+     */
+    public abstract byte[] open(byte[] sealed, int offset, int length, String associated);
+
+    public static Sealer none() {
+        return Plain.INSTANCE;
+    }
+
+    /** @param key 32 bytes */
+    public static Sealer aes256Gcm(byte[] key) {
+        if (key.length != 32) {
+            throw new IllegalArgumentException("An AES-256 key has 32 bytes, not " + key.length);
+        }
+        return new AesGcm(key);
+    }
+
+    private static final class Plain extends Sealer {
+        static final Plain INSTANCE = new Plain();
+
+        @Override
+        public int overhead() {
+            return 0;
+        }
+
+        @Override
+        public boolean encrypts() {
+            return false;
+        }
+
+        @Override
+        public byte[] seal(byte[] plain, int offset, int length, String associated) {
+            return Arrays.copyOfRange(plain, offset, offset + length);
+        }
+
+        @Override
+        public byte[] open(byte[] sealed, int offset, int length, String associated) {
+            return offset == 0 && length == sealed.length ? sealed
+                    : Arrays.copyOfRange(sealed, offset, offset + length);
+        }
+    }
+
+    private static final class AesGcm extends Sealer {
+        private static final int NONCE = 12;
+        private static final int TAG_BITS = 128;
+        private static final SecureRandom RANDOM = new SecureRandom();
+
+        private final SecretKeySpec key;
+
+        AesGcm(byte[] key) {
+            this.key = new SecretKeySpec(key.clone(), "AES");
+        }
+
+        @Override
+        public int overhead() {
+            return NONCE + TAG_BITS / 8;
+        }
+
+        @Override
+        public boolean encrypts() {
+            return true;
+        }
+
+        @Override
+        public byte[] seal(byte[] plain, int offset, int length, String associated) {
+            byte[] out = new byte[NONCE + length + TAG_BITS / 8];
+            byte[] nonce = new byte[NONCE];
+            RANDOM.nextBytes(nonce);
+            System.arraycopy(nonce, 0, out, 0, NONCE);
+            try {
+                Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+                cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+                cipher.updateAAD(associated.getBytes(StandardCharsets.UTF_8));
+                cipher.doFinal(plain, offset, length, out, NONCE);
+                return out;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-GCM is part of every Java platform", e);
+            }
+        }
+
+        @Override
+        public byte[] open(byte[] sealed, int offset, int length, String associated) {
+            if (length < overhead()) {
+                throw new SnapshotException(Reason.CHUNK_CORRUPT, "Sealed data of '" + associated + "' is "
+                        + length + " bytes, shorter than nonce and tag");
+            }
+            try {
+                Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+                cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, offset, NONCE));
+                cipher.updateAAD(associated.getBytes(StandardCharsets.UTF_8));
+                return cipher.doFinal(sealed, offset + NONCE, length - NONCE);
+            } catch (AEADBadTagException e) {
+                throw new SnapshotException(Reason.CHUNK_CORRUPT, "'" + associated
+                        + "' does not decrypt: damaged, or sealed with another key", e);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-GCM is part of every Java platform", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.spillway.snapshot.repository;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Predicate;
+
+import io.spillway.snapshot.domain.SnapshotException;
+import io.spillway.snapshot.domain.SnapshotException.Reason;
+
+/** Objects in memory, with a log of requests and a switch to refuse PUTs of some keys. */
+final class InMemoryObjectStore implements ObjectStore {
+
+    final Map<String, byte[]> objects = new ConcurrentSkipListMap<>();
+    final List<String> puts = Collections.synchronizedList(new ArrayList<>());
+    final List<String> gets = Collections.synchronizedList(new ArrayList<>());
+    volatile Predicate<String> refusePut = key -> false;
+
+    @Override
+    public void put(String key, byte[] data, int offset, int length) {
+        if (refusePut.test(key)) {
+            throw new SnapshotException(Reason.OBJECT_STORE, "PUT " + key + " refused (test)");
+        }
+        objects.put(key, Arrays.copyOfRange(data, offset, offset + length));
+        puts.add(key);
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        gets.add(key);
+        return Optional.ofNullable(objects.get(key)).map(byte[]::clone);
+    }
+
+    @Override
+    public Optional<byte[]> getRange(String key, long offset, int length) {
+        gets.add(key + "@" + offset + "+" + length);
+        byte[] object = objects.get(key);
+        if (object == null) {
+            return Optional.empty();
+        }
+        int from = (int) Math.min(offset, object.length);
+        return Optional.of(Arrays.copyOfRange(object, from, (int) Math.min(object.length, offset + length)));
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        return objects.keySet().stream().filter(key -> key.startsWith(prefix)).toList();
+    }
+
+    @Override
+    public void delete(Collection<String> keys) {
+        keys.forEach(objects::remove);
+    }
+
+    List<String> keys(String prefix) {
+        return list(prefix);
+    }
+}

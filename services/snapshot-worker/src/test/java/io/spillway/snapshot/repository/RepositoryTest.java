@@ -1,0 +1,237 @@
+package io.spillway.snapshot.repository;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.spillway.snapshot.domain.FastCdcChunker;
+import io.spillway.snapshot.domain.SnapshotException;
+import io.spillway.snapshot.domain.SnapshotException.Reason;
+import io.spillway.snapshot.domain.SnapshotLayout;
+import io.spillway.snapshot.domain.SnapshotRestorer;
+import io.spillway.snapshot.domain.SnapshotResult;
+import io.spillway.snapshot.domain.SnapshotTaker;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RepositoryTest {
+
+    private static final int PACK = 1024 * 1024;
+    private static final byte[] KEY = new byte[32];
+    static {
+        new Random(7).nextBytes(KEY);
+    }
+
+    private final InMemoryObjectStore objects = new InMemoryObjectStore();
+    private final List<Repository> opened = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void close() {
+        opened.forEach(Repository::close);
+    }
+
+    @Test
+    void packsManySmallChunksIntoFewObjectsAndFindsEachAgain() {
+        Repository repository = open(Sealer.none());
+        Map<String, byte[]> chunks = randomChunks(2000, 1024);
+        chunks.forEach((hash, data) -> repository.put(hash, data, data.length));
+        repository.flush();
+
+        List<String> packs = objects.keys(SnapshotLayout.PACK_PREFIX);
+        assertEquals(2, packs.size(), "2000 KiB of chunks in 1 MiB packs: " + packs);
+        assertEquals(1, objects.keys(SnapshotLayout.INDEX_PREFIX).size(), "one index for the flush");
+        for (Map.Entry<String, byte[]> chunk : chunks.entrySet()) {
+            assertArrayEquals(chunk.getValue(), repository.fetch(chunk.getKey()).orElseThrow());
+        }
+    }
+
+    @Test
+    void fetchesNeighbouringChunksOfAPackInOneRequest() {
+        Repository writer = open(Sealer.none());
+        Map<String, byte[]> chunks = randomChunks(100, 2048);
+        chunks.forEach((hash, data) -> writer.put(hash, data, data.length));
+        writer.flush();
+
+        Repository reader = open(Sealer.none());
+        reader.prepare();
+        objects.gets.clear();
+        Map<String, byte[]> fetched = reader.fetchAll(chunks.keySet());
+
+        assertEquals(chunks.size(), fetched.size());
+        chunks.forEach((hash, data) -> assertArrayEquals(data, fetched.get(hash)));
+        assertEquals(1, objects.gets.size(), "one ranged GET for 100 neighbours: " + objects.gets);
+    }
+
+    @Test
+    void anotherWorkerKnowsWhatIsStoredAfterPrepareAndUploadsNothingAgain() {
+        Repository first = open(Sealer.none());
+        Map<String, byte[]> chunks = randomChunks(10, 4096);
+        chunks.forEach((hash, data) -> first.put(hash, data, data.length));
+        first.flush();
+        int puts = objects.puts.size();
+
+        Repository second = open(Sealer.none());
+        second.prepare();
+        chunks.keySet().forEach(hash -> assertTrue(second.contains(hash)));
+        chunks.forEach((hash, data) -> second.put(hash, data, data.length));
+        second.flush();
+        assertEquals(puts, objects.puts.size(), "nothing written for chunks the index names");
+    }
+
+    @Test
+    void aCrashBeforeTheIndexLeavesOrphanPacksThatNoReaderTripsOn() throws IOException {
+        Files.writeString(dir.resolve("a.txt"), "alpha");
+        Files.write(dir.resolve("b.bin"), randomBytes(300_000, 1));
+        Repository crashing = open(Sealer.none());
+        objects.refusePut = key -> key.startsWith(SnapshotLayout.INDEX_PREFIX);
+        assertEquals(Reason.OBJECT_STORE, assertThrows(SnapshotException.class, () -> taker(crashing).take(
+                new SnapshotTaker.Request("s1", "onprem", "data", null, dir))).reason());
+        assertFalse(objects.keys(SnapshotLayout.PACK_PREFIX).isEmpty(), "the packs went up");
+        assertTrue(objects.keys(SnapshotLayout.MANIFEST_PREFIX).isEmpty(), "no manifest without its index");
+
+        objects.refusePut = key -> false;
+        Repository restarted = open(Sealer.none());
+        SnapshotResult result = taker(restarted).take(new SnapshotTaker.Request("s2", "onprem", "data", null, dir));
+        assertEquals(result.bytesScanned(), result.bytesUploaded(), "orphaned chunks are not trusted: stored again");
+
+        Repository elsewhere = open(Sealer.none());
+        Path target = dir.resolveSibling(dir.getFileName() + "-restored");
+        new SnapshotRestorer(elsewhere).restore(new SnapshotRestorer.Request("r1",
+                elsewhere.get(result.locator()).orElseThrow(), target, List.of()));
+        assertArrayEquals(Files.readAllBytes(dir.resolve("b.bin")), Files.readAllBytes(target.resolve("b.bin")));
+    }
+
+    @Test
+    void aFailedPackUploadFailsTheFlushAndTheChunksAreStoredOnTheNextTry() {
+        Repository repository = open(Sealer.none());
+        Map<String, byte[]> chunks = randomChunks(3, 1000);
+        objects.refusePut = key -> key.startsWith(SnapshotLayout.PACK_PREFIX);
+        chunks.forEach((hash, data) -> repository.put(hash, data, data.length));
+        assertEquals(Reason.OBJECT_STORE, assertThrows(SnapshotException.class, repository::flush).reason());
+        chunks.keySet().forEach(hash -> assertFalse(repository.contains(hash), "a lost chunk is not claimed"));
+
+        objects.refusePut = key -> false;
+        chunks.forEach((hash, data) -> repository.put(hash, data, data.length));
+        repository.flush();
+        chunks.forEach((hash, data) -> assertArrayEquals(data, repository.fetch(hash).orElseThrow()));
+    }
+
+    @Test
+    void encryptedRepositoryHoldsNoPlaintextAndRestoresWithItsKey() throws IOException {
+        String secret = "patient-record-4711 " + "x".repeat(100);
+        Files.writeString(dir.resolve("secret-name.txt"), secret);
+        Repository repository = open(Sealer.aes256Gcm(KEY));
+        SnapshotResult result = taker(repository).take(new SnapshotTaker.Request("s1", "onprem", "data", null, dir));
+
+        for (Map.Entry<String, byte[]> object : objects.objects.entrySet()) {
+            String text = new String(object.getValue(), StandardCharsets.ISO_8859_1);
+            assertFalse(text.contains("patient-record"), "content leaks in " + object.getKey());
+            assertFalse(text.contains("secret-name"), "file names leak in " + object.getKey());
+            assertFalse(text.contains(sha256(secret.getBytes(StandardCharsets.UTF_8))), "hashes leak in "
+                    + object.getKey());
+        }
+
+        Repository elsewhere = open(Sealer.aes256Gcm(KEY));
+        Path target = dir.resolveSibling(dir.getFileName() + "-restored");
+        new SnapshotRestorer(elsewhere).restore(new SnapshotRestorer.Request("r1",
+                elsewhere.get(result.locator()).orElseThrow(), target, List.of()));
+        assertEquals(secret, Files.readString(target.resolve("secret-name.txt")));
+    }
+
+    @Test
+    void aWorkerWithoutTheKeyOrWithAnotherKeyStopsBeforeReadingOrWriting() {
+        Repository repository = open(Sealer.aes256Gcm(KEY));
+        repository.put(sha256(new byte[] { 1 }), new byte[] { 1 }, 1);
+        repository.flush();
+
+        SnapshotException noKey = assertThrows(SnapshotException.class, () -> open(Sealer.none()).prepare());
+        assertEquals(Reason.ENCRYPTION, noKey.reason());
+        assertTrue(noKey.getMessage().contains("spillway.snapshot.encryption.key"), noKey.getMessage());
+
+        byte[] otherKey = KEY.clone();
+        otherKey[0] ^= 1;
+        assertEquals(Reason.ENCRYPTION, assertThrows(SnapshotException.class,
+                () -> open(Sealer.aes256Gcm(otherKey)).prepare()).reason());
+    }
+
+    @Test
+    void aDamagedSealedChunkFailsTheRestoreNamingItsFile() throws IOException {
+        Files.write(dir.resolve("weights.bin"), randomBytes(5000, 3));
+        Repository repository = open(Sealer.aes256Gcm(KEY));
+        SnapshotResult result = taker(repository).take(new SnapshotTaker.Request("s1", "onprem", "data", null, dir));
+        String pack = objects.keys(SnapshotLayout.PACK_PREFIX).get(0);
+        objects.objects.get(pack)[20] ^= 0x40;
+
+        Repository elsewhere = open(Sealer.aes256Gcm(KEY));
+        SnapshotException failure = assertThrows(SnapshotException.class,
+                () -> new SnapshotRestorer(elsewhere).restore(new SnapshotRestorer.Request("r1",
+                        elsewhere.get(result.locator()).orElseThrow(), dir.resolveSibling("t"), List.of())));
+        assertEquals(Reason.CHUNK_CORRUPT, failure.reason());
+        assertTrue(failure.getMessage().contains("weights.bin"), failure.getMessage());
+    }
+
+    @Test
+    void encryptionCannotBeTurnedOnForAnUnencryptedRepository() {
+        Repository plain = open(Sealer.none());
+        plain.prepare();
+        assertEquals(Reason.ENCRYPTION, assertThrows(SnapshotException.class,
+                () -> open(Sealer.aes256Gcm(KEY)).prepare()).reason());
+    }
+
+    private Repository open(Sealer sealer) {
+        Repository repository = new Repository(objects, sealer, PACK, 2);
+        opened.add(repository);
+        return repository;
+    }
+
+    private static SnapshotTaker taker(Repository repository) {
+        return new SnapshotTaker(new FastCdcChunker(), repository, repository, Clock.systemUTC());
+    }
+
+    private static Map<String, byte[]> randomChunks(int count, int size) {
+        Map<String, byte[]> chunks = new java.util.LinkedHashMap<>();
+        Random random = new Random(count * 31L + size);
+        for (int i = 0; i < count; i++) {
+            byte[] data = new byte[size];
+            random.nextBytes(data);
+            chunks.put(sha256(data), data);
+        }
+        return chunks;
+    }
+
+    private static byte[] randomBytes(int size, long seed) {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    private static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Arrays.copyOf(data,
+                    data.length)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
