@@ -1,5 +1,6 @@
 package io.spillway.snapshot.repository;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -22,9 +23,13 @@ public interface ObjectStore {
     /** {@code length} bytes from {@code offset}; empty when there is no object under the key. */
     Optional<byte[]> getRange(String key, long offset, int length);
 
-    /** Every key under the prefix, in no promised order. */
-    List<String> list(String prefix);
+    /** Every object under the prefix, in no promised order. */
+    List<StoredObject> list(String prefix);
 
     /** Deletes the objects; a key with no object is no error. */
     void delete(Collection<String> keys);
+
+    /** An object as listed. */
+    record StoredObject(String key, long size, Instant lastModified) {
+    }
 }

@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.spillway.snapshot.domain.ChunkStore;
+import io.spillway.snapshot.domain.GcResult;
 import io.spillway.snapshot.domain.Manifest;
 import io.spillway.snapshot.domain.ManifestStore;
 import io.spillway.snapshot.domain.SnapshotException;
@@ -60,6 +61,8 @@ public class Repository implements ChunkStore, ManifestStore {
     static final int COALESCE_GAP = 256 * 1024;
     /** A coalesced ranged GET never asks for more than this. */
     static final int MAX_RANGE = 32 * 1024 * 1024;
+    /** A pack with less than this fraction of live bytes has its live chunks moved to a new pack. */
+    static final double REPACK_BELOW = 0.5;
     private static final String CHECK_PLAINTEXT = "spillway repository key check";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -116,28 +119,42 @@ public class Repository implements ChunkStore, ManifestStore {
     @Override
     public void prepare() {
         checkConfig();
-        List<String> keys = objects.list(SnapshotLayout.INDEX_PREFIX);
-        for (String key : keys) {
+        Set<String> listed = new HashSet<>();
+        for (ObjectStore.StoredObject object : objects.list(SnapshotLayout.INDEX_PREFIX)) {
+            listed.add(object.key());
+        }
+        synchronized (lock) {
+            if (!listed.containsAll(loadedIndexes)) {
+                // Garbage collection replaced indexes (and maybe deleted or moved chunks): start from what is there.
+                indexed.clear();
+                loadedIndexes.clear();
+            }
+        }
+        for (String key : listed) {
             synchronized (lock) {
                 if (loadedIndexes.contains(key)) {
                     continue;
                 }
             }
-            Optional<byte[]> sealed = objects.get(key);
-            if (sealed.isEmpty()) {
-                continue; // replaced by garbage collection since the listing
-            }
-            Map<String, BlobLocation> blobs;
-            try {
-                blobs = PackIndexJson.read(open(sealed.get(), "index"));
-            } catch (IllegalArgumentException e) {
-                throw new SnapshotException(Reason.OBJECT_STORE, "Index " + key + " is not readable: "
-                        + e.getMessage(), e);
-            }
+            Optional<Map<String, BlobLocation>> blobs = readIndex(key);
             synchronized (lock) {
-                indexed.putAll(blobs);
+                blobs.ifPresent(indexed::putAll);
                 loadedIndexes.add(key);
             }
+        }
+    }
+
+    /** @return empty when the index is gone (replaced by garbage collection since it was listed) */
+    private Optional<Map<String, BlobLocation>> readIndex(String key) {
+        Optional<byte[]> sealed = objects.get(key);
+        if (sealed.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(PackIndexJson.read(open(sealed.get(), "index")));
+        } catch (IllegalArgumentException e) {
+            throw new SnapshotException(Reason.OBJECT_STORE, "Index " + key + " is not readable: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -224,6 +241,18 @@ public class Repository implements ChunkStore, ManifestStore {
             prepare(); // written by another worker since this one last looked
             wanted = locate(hashes);
         }
+        Map<String, byte[]> found = read(wanted);
+        if (found.size() < wanted.size()) {
+            // A pack gone: garbage collection moved its live chunks into a new pack since this worker looked.
+            prepare();
+            Map<String, BlobLocation> moved = locate(hashes);
+            moved.keySet().removeAll(found.keySet());
+            found.putAll(read(moved));
+        }
+        return found;
+    }
+
+    private Map<String, byte[]> read(Map<String, BlobLocation> wanted) {
         Map<String, List<Map.Entry<String, BlobLocation>>> byPack = new LinkedHashMap<>();
         for (Map.Entry<String, BlobLocation> entry : wanted.entrySet()) {
             byPack.computeIfAbsent(entry.getValue().pack(), pack -> new ArrayList<>()).add(entry);
@@ -344,6 +373,118 @@ public class Repository implements ChunkStore, ManifestStore {
             throw new SnapshotException(Reason.OBJECT_STORE, "Manifest " + locator + " is not readable: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** The locators of every stored manifest. */
+    public List<String> list() {
+        checkConfig();
+        List<String> locators = new ArrayList<>();
+        for (ObjectStore.StoredObject object : objects.list(SnapshotLayout.MANIFEST_PREFIX)) {
+            if (object.key().endsWith(".json")) {
+                locators.add(object.key());
+            }
+        }
+        return locators;
+    }
+
+    /** Deletes a manifest; its chunks stay until garbage collection finds no other manifest naming them. */
+    public void delete(String locator) {
+        checkConfig();
+        objects.delete(List.of(locator));
+    }
+
+    // ---- garbage collection -----------------------------------------------------------------------------------
+
+    /**
+     * Removes the chunks {@code referenced} does not name, restic's prune: a pack with no live chunk is deleted, a
+     * pack less than half live has its live chunks copied (still sealed) into new packs and is deleted, a pack at
+     * least half live stays as it is with its dead chunks left out of the index. One new index replaces the old
+     * ones, written before anything it replaces is deleted, so a crash in between leaves duplicates or orphans,
+     * never a named chunk without its bytes. Packs and indexes stored at or after {@code storedBefore} are left
+     * alone: they may belong to a snapshot still running. The caller holds the exclusive lease, so no snapshot of a
+     * cooperating worker names a chunk meanwhile.
+     */
+    public GcResult collectGarbage(Set<String> referenced, java.time.Instant storedBefore) {
+        checkConfig();
+        flush();
+        Set<String> recentPacks = new HashSet<>();
+        List<String> oldIndexes = new ArrayList<>();
+        Map<String, BlobLocation> canonical = new LinkedHashMap<>();
+        for (ObjectStore.StoredObject index : objects.list(SnapshotLayout.INDEX_PREFIX)) {
+            Optional<Map<String, BlobLocation>> blobs = readIndex(index.key());
+            if (blobs.isEmpty()) {
+                continue;
+            }
+            if (!index.lastModified().isBefore(storedBefore)) {
+                blobs.get().values().forEach(location -> recentPacks.add(location.pack()));
+                continue;
+            }
+            oldIndexes.add(index.key());
+            blobs.get().forEach(canonical::putIfAbsent);
+        }
+        Map<String, Map<String, BlobLocation>> liveByPack = new HashMap<>();
+        canonical.forEach((hash, location) -> {
+            if (referenced.contains(hash)) {
+                liveByPack.computeIfAbsent(location.pack(), pack -> new LinkedHashMap<>()).put(hash, location);
+            }
+        });
+
+        Map<String, BlobLocation> newIndex = new LinkedHashMap<>();
+        List<String> doomedPacks = new ArrayList<>();
+        long bytesFreed = 0;
+        PackBuilder repack = new PackBuilder(packSize);
+        for (ObjectStore.StoredObject pack : objects.list(SnapshotLayout.PACK_PREFIX)) {
+            if (recentPacks.contains(pack.key()) || !pack.lastModified().isBefore(storedBefore)) {
+                continue;
+            }
+            Map<String, BlobLocation> live = liveByPack.getOrDefault(pack.key(), Map.of());
+            long liveBytes = live.values().stream().mapToLong(BlobLocation::length).sum();
+            if (live.isEmpty()) {
+                doomedPacks.add(pack.key());
+                bytesFreed += pack.size();
+            } else if (liveBytes < pack.size() * REPACK_BELOW) {
+                byte[] bytes = objects.get(pack.key()).orElseThrow(() -> new SnapshotException(Reason.OBJECT_STORE,
+                        "Pack " + pack.key() + " vanished during garbage collection"));
+                for (Map.Entry<String, BlobLocation> chunk : live.entrySet()) {
+                    BlobLocation location = chunk.getValue();
+                    byte[] sealed = java.util.Arrays.copyOfRange(bytes, (int) location.offset(),
+                            (int) location.offset() + location.length());
+                    repack.add(chunk.getKey(), sealed, location.plainLength());
+                    if (repack.size() >= packSize) {
+                        newIndex.putAll(store(repack));
+                        repack = new PackBuilder(packSize);
+                    }
+                }
+                doomedPacks.add(pack.key());
+                bytesFreed += pack.size() - liveBytes;
+            } else {
+                newIndex.putAll(live);
+            }
+        }
+        if (repack.size() > 0) {
+            newIndex.putAll(store(repack));
+        }
+        long live = liveByPack.values().stream().mapToLong(Map::size).sum();
+        if (!oldIndexes.isEmpty()) {
+            if (!newIndex.isEmpty()) {
+                objects.put(SnapshotLayout.INDEX_PREFIX + UUID.randomUUID(), seal(PackIndexJson.write(newIndex),
+                        "index"));
+            }
+            objects.delete(oldIndexes);
+        }
+        objects.delete(doomedPacks);
+        synchronized (lock) {
+            indexed.clear();
+            loadedIndexes.clear();
+        }
+        prepare();
+        return new GcResult(live, canonical.size() - live, bytesFreed);
+    }
+
+    private Map<String, BlobLocation> store(PackBuilder pack) {
+        String key = SnapshotLayout.packKey(UUID.randomUUID().toString().replace("-", ""));
+        objects.put(key, pack.bytes(), 0, pack.size());
+        return pack.locations(key);
     }
 
     // ---- config -----------------------------------------------------------------------------------------------

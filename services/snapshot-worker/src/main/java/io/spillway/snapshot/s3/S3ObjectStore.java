@@ -79,13 +79,13 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public List<String> list(String prefix) {
+    public List<StoredObject> list(String prefix) {
         ensureBucket();
-        List<String> keys = new ArrayList<>();
+        List<StoredObject> keys = new ArrayList<>();
         try {
             for (S3Object object : s3.listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix))
                     .contents()) {
-                keys.add(object.key());
+                keys.add(new StoredObject(object.key(), object.size(), object.lastModified()));
             }
         } catch (SdkException e) {
             throw failure("LIST " + prefix, e);

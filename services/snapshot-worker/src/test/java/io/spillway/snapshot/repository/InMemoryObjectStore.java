@@ -1,5 +1,6 @@
 package io.spillway.snapshot.repository;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -17,6 +18,9 @@ import io.spillway.snapshot.domain.SnapshotException.Reason;
 final class InMemoryObjectStore implements ObjectStore {
 
     final Map<String, byte[]> objects = new ConcurrentSkipListMap<>();
+    final Map<String, Instant> modified = new ConcurrentSkipListMap<>();
+    /** The time the next PUT is stamped with; tests move it. */
+    volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
     final List<String> puts = Collections.synchronizedList(new ArrayList<>());
     final List<String> gets = Collections.synchronizedList(new ArrayList<>());
     volatile Predicate<String> refusePut = key -> false;
@@ -27,6 +31,7 @@ final class InMemoryObjectStore implements ObjectStore {
             throw new SnapshotException(Reason.OBJECT_STORE, "PUT " + key + " refused (test)");
         }
         objects.put(key, Arrays.copyOfRange(data, offset, offset + length));
+        modified.put(key, now);
         puts.add(key);
     }
 
@@ -48,8 +53,10 @@ final class InMemoryObjectStore implements ObjectStore {
     }
 
     @Override
-    public List<String> list(String prefix) {
-        return objects.keySet().stream().filter(key -> key.startsWith(prefix)).toList();
+    public List<StoredObject> list(String prefix) {
+        return objects.entrySet().stream().filter(entry -> entry.getKey().startsWith(prefix))
+                .map(entry -> new StoredObject(entry.getKey(), entry.getValue().length, modified.get(entry.getKey())))
+                .toList();
     }
 
     @Override
@@ -58,6 +65,6 @@ final class InMemoryObjectStore implements ObjectStore {
     }
 
     List<String> keys(String prefix) {
-        return list(prefix);
+        return list(prefix).stream().map(StoredObject::key).toList();
     }
 }

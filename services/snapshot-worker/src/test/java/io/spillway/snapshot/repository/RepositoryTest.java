@@ -35,6 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RepositoryTest {
 
     private static final int PACK = 1024 * 1024;
+    /** A cut-off after every object the in-memory store stamps by default. */
+    private static final java.time.Instant LATER = java.time.Instant.parse("2026-01-01T01:00:00Z");
     private static final byte[] KEY = new byte[32];
     static {
         new Random(7).nextBytes(KEY);
@@ -197,6 +199,105 @@ class RepositoryTest {
         plain.prepare();
         assertEquals(Reason.ENCRYPTION, assertThrows(SnapshotException.class,
                 () -> open(Sealer.aes256Gcm(KEY)).prepare()).reason());
+    }
+
+    @Test
+    void garbageCollectionDeletesPacksNoManifestNeedsAndKeepsEveryOtherRestorable() throws IOException {
+        Path a = Files.createDirectories(dir.resolve("a"));
+        Files.write(a.resolve("only-a.bin"), randomBytes(600_000, 11));
+        Files.write(a.resolve("shared.bin"), randomBytes(200_000, 12));
+        Repository repository = open(Sealer.none());
+        SnapshotResult first = taker(repository).take(new SnapshotTaker.Request("s1", "onprem", "data", null, a));
+        Files.delete(a.resolve("only-a.bin"));
+        Files.write(a.resolve("only-b.bin"), randomBytes(300_000, 13));
+        SnapshotResult second = taker(repository).take(new SnapshotTaker.Request("s2", "onprem", "data", null, a));
+        long before = storedBytes();
+
+        repository.delete(first.locator());
+        var result = repository.collectGarbage(referencedBy(repository, second.locator()), LATER);
+
+        assertTrue(result.chunksDeleted() > 0, "only-a.bin's chunks go: " + result);
+        assertTrue(result.bytesDeleted() >= 600_000, "its bytes are freed: " + result);
+        assertTrue(storedBytes() <= before - 600_000, "the bucket shrinks by at least only-a.bin");
+        Repository elsewhere = open(Sealer.none());
+        Path target = dir.resolveSibling(dir.getFileName() + "-gc");
+        new SnapshotRestorer(elsewhere).restore(new SnapshotRestorer.Request("r1",
+                elsewhere.get(second.locator()).orElseThrow(), target, List.of()));
+        assertArrayEquals(Files.readAllBytes(a.resolve("shared.bin")), Files.readAllBytes(target.resolve("shared.bin")));
+        assertArrayEquals(Files.readAllBytes(a.resolve("only-b.bin")), Files.readAllBytes(target.resolve("only-b.bin")));
+        first.manifest().entries().stream().filter(e -> e.path().equals("only-a.bin")).findFirst().orElseThrow()
+                .chunks().forEach(hash -> assertFalse(elsewhere.contains(hash), "a collected chunk is not claimed"));
+    }
+
+    @Test
+    void aMostlyDeadPackIsRewrittenWithItsLiveChunksOnly() {
+        Repository repository = open(Sealer.aes256Gcm(KEY));
+        Map<String, byte[]> chunks = randomChunks(10, 10_000);
+        chunks.forEach((hash, data) -> repository.put(hash, data, data.length));
+        repository.flush();
+        String oldPack = objects.keys(SnapshotLayout.PACK_PREFIX).get(0);
+        List<String> live = new ArrayList<>(chunks.keySet()).subList(0, 2);
+
+        var result = repository.collectGarbage(java.util.Set.copyOf(live), LATER);
+
+        assertEquals(2, result.chunksKept());
+        assertEquals(8, result.chunksDeleted());
+        List<String> packs = objects.keys(SnapshotLayout.PACK_PREFIX);
+        assertEquals(1, packs.size());
+        assertFalse(packs.contains(oldPack), "the old pack is gone");
+        assertTrue(objects.objects.get(packs.get(0)).length < 3 * 10_100, "the new pack holds the live two");
+        Repository reader = open(Sealer.aes256Gcm(KEY));
+        reader.prepare();
+        live.forEach(hash -> assertArrayEquals(chunks.get(hash), reader.fetch(hash).orElseThrow()));
+    }
+
+    @Test
+    void packsAndIndexesStoredAfterTheCutOffAreLeftAloneAndOrphansBeforeItGo() {
+        Repository crashed = open(Sealer.none());
+        objects.refusePut = key -> key.startsWith(SnapshotLayout.INDEX_PREFIX);
+        randomChunks(3, 1000).forEach((hash, data) -> crashed.put(hash, data, data.length));
+        assertThrows(SnapshotException.class, crashed::flush);
+        objects.refusePut = key -> false;
+        String orphan = objects.keys(SnapshotLayout.PACK_PREFIX).get(0);
+
+        Repository repository = open(Sealer.none());
+        objects.now = LATER.plusSeconds(60);
+        Map<String, byte[]> running = randomChunks(4, 1000);
+        running.forEach((hash, data) -> repository.put(hash, data, data.length));
+        repository.flush();
+
+        repository.collectGarbage(java.util.Set.of(), LATER);
+
+        assertFalse(objects.objects.containsKey(orphan), "an old pack no index names is deleted");
+        running.forEach((hash, data) -> assertArrayEquals(data, repository.fetch(hash).orElseThrow(),
+                "chunks of a snapshot that may still run stay"));
+    }
+
+    @Test
+    void aWorkerThatLoadedTheIndexBeforeACollectionStillFindsMovedChunksAndForgetsDeletedOnes() {
+        Repository writer = open(Sealer.none());
+        Map<String, byte[]> chunks = randomChunks(10, 10_000);
+        chunks.forEach((hash, data) -> writer.put(hash, data, data.length));
+        writer.flush();
+        Repository stale = open(Sealer.none());
+        stale.prepare();
+        List<String> hashes = new ArrayList<>(chunks.keySet());
+
+        open(Sealer.none()).collectGarbage(java.util.Set.of(hashes.get(0)), LATER);
+
+        assertArrayEquals(chunks.get(hashes.get(0)), stale.fetch(hashes.get(0)).orElseThrow(), "moved: found");
+        stale.prepare();
+        assertFalse(stale.contains(hashes.get(1)), "collected: not claimed after prepare");
+    }
+
+    private long storedBytes() {
+        return objects.objects.values().stream().mapToLong(bytes -> bytes.length).sum();
+    }
+
+    private static java.util.Set<String> referencedBy(Repository repository, String locator) {
+        java.util.Set<String> referenced = new java.util.HashSet<>();
+        repository.get(locator).orElseThrow().entries().forEach(entry -> referenced.addAll(entry.chunks()));
+        return referenced;
     }
 
     private Repository open(Sealer sealer) {
