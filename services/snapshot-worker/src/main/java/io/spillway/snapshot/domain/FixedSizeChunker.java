@@ -10,6 +10,8 @@ public final class FixedSizeChunker implements Chunker {
     public static final int DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
 
     private final int chunkSize;
+    /** Each thread's buffer, kept between files, so a small file does not cost a 4 MiB allocation. */
+    private final ThreadLocal<byte[]> buffers;
 
     public FixedSizeChunker() {
         this(DEFAULT_CHUNK_SIZE);
@@ -20,6 +22,7 @@ public final class FixedSizeChunker implements Chunker {
             throw new IllegalArgumentException("Chunk size must be positive: " + chunkSize);
         }
         this.chunkSize = chunkSize;
+        this.buffers = ThreadLocal.withInitial(() -> new byte[chunkSize]);
     }
 
     @Override
@@ -29,7 +32,7 @@ public final class FixedSizeChunker implements Chunker {
 
     @Override
     public long split(InputStream in, ChunkSink sink) throws IOException {
-        byte[] buffer = new byte[chunkSize];
+        byte[] buffer = buffers.get();
         long total = 0;
         while (true) {
             int length = in.readNBytes(buffer, 0, chunkSize);
