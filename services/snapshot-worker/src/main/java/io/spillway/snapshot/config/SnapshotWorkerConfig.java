@@ -1,6 +1,7 @@
 package io.spillway.snapshot.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,6 +28,13 @@ public interface SnapshotWorkerConfig {
 
         /** How file content is cut into chunks: {@code spillway.snapshot.chunking.*}. */
         Chunking chunking();
+
+        /**
+         * The least time between two {@code SnapshotProgress} (or {@code RestoreProgress}) events of one snapshot
+         * (restore); the first comes one interval after the start, so a shorter run sends none.
+         */
+        @WithDefault("2s")
+        Duration progressInterval();
     }
 
     /** The chunker. */
