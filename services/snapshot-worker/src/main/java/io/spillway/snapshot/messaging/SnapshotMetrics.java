@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.spillway.snapshot.domain.RestoreResult;
@@ -36,8 +37,10 @@ public class SnapshotMetrics {
 
     public SnapshotMetrics(MeterRegistry registry) {
         this.registry = registry;
-        registry.gauge("spillway.snapshots.running", snapshotsRunning);
-        registry.gauge("spillway.restores.running", restoresRunning);
+        Gauge.builder("spillway.snapshots.running", snapshotsRunning, AtomicInteger::get)
+                .description("Snapshots being walked and uploaded now").register(registry);
+        Gauge.builder("spillway.restores.running", restoresRunning, AtomicInteger::get)
+                .description("Restores being fetched and written now").register(registry);
         bytesScanned = Counter.builder("spillway.snapshot.bytes.scanned")
                 .description("File content read by snapshots, re-reads included").register(registry);
         bytesUploaded = Counter.builder("spillway.snapshot.bytes.uploaded")

@@ -161,9 +161,12 @@ class ProgressAndMetricsIT {
         return value(after, name, label) - value(before, name, label);
     }
 
-    /** The sample of {@code name} whose labels contain {@code label} (any, for an empty one). */
+    /**
+     * The sample of {@code name} whose labels contain {@code label} (any, for an empty one); an OpenMetrics exemplar
+     * after the value ({@code # {trace_id=...}}) is ignored.
+     */
     private static double value(String exposition, String name, String label) {
-        Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$")
+        Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)( #.*)?$")
                 .matcher(exposition);
         while (sample.find()) {
             if (label.isEmpty() || (sample.group(1) != null && sample.group(1).contains(label))) {
