@@ -1,6 +1,7 @@
 package io.spillway.snapshot.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -42,6 +43,13 @@ public interface SnapshotWorkerConfig {
         /** Files fetched and written at once by a restore. */
         @WithDefault("8")
         int restoreThreads();
+
+        /**
+         * The least time between two {@code SnapshotProgress} (or {@code RestoreProgress}) events of one snapshot
+         * (restore); the first comes one interval after the start, so a shorter run sends none.
+         */
+        @WithDefault("2s")
+        Duration progressInterval();
     }
 
     /** The repository key: AES-256-GCM, so data leaves the site encrypted. */

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -108,9 +109,18 @@ public final class SnapshotRestorer {
      *         {@link Reason#WRITE_FAILED} when the target cannot be written, {@link Reason#OBJECT_STORE} from the store
      */
     public RestoreResult restore(Request request) {
+        return restore(request, RestoreListener.NONE);
+    }
+
+    /**
+     * Restores the snapshot, telling {@code listener} when the priority paths are in place and how far it has got.
+     *
+     * @throws SnapshotException as {@link #restore(Request)}
+     */
+    public RestoreResult restore(Request request, RestoreListener listener) {
         long started = System.nanoTime();
         SnapshotLayout.requireSafeId(request.restoreId());
-        Run run = new Run(request);
+        Run run = new Run(request, new ProgressCounter(listener::progress));
         try {
             Files.createDirectories(run.target);
             List<ManifestEntry> entries = new ArrayList<>(request.manifest().entries());
@@ -130,10 +140,14 @@ public final class SnapshotRestorer {
                     (isPriority(entry.path(), request.priorityPaths()) ? priority : rest).add(entry);
                 }
             }
+            run.countFiles(entries);
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 // Priority files are all in place before any other file starts: a job waiting on them can begin.
                 run.files(pool, priority);
+                if (!request.priorityPaths().isEmpty()) {
+                    listener.priorityPathsReady(request.priorityPaths());
+                }
                 run.files(pool, rest);
             } finally {
                 pool.shutdownNow();
@@ -207,9 +221,13 @@ public final class SnapshotRestorer {
         private final AtomicLong filesSkipped = new AtomicLong();
         private final AtomicLong bytesSkipped = new AtomicLong();
         private final AtomicLong chunksFetched = new AtomicLong();
+        private final ProgressCounter progress;
+        /** Each file's share of the progress, by path; filled before the pool starts, only read by it. */
+        private final Map<String, ProgressCounter.File> fileProgress = new HashMap<>();
 
-        Run(Request request) {
+        Run(Request request, ProgressCounter progress) {
             this.request = request;
+            this.progress = progress;
             this.target = request.target().toAbsolutePath().normalize();
             this.conflictsRoot = target.resolve(CONFLICTS).resolve(request.restoreId());
             this.chunker = Chunkers.of(request.manifest().chunking());
@@ -225,6 +243,15 @@ public final class SnapshotRestorer {
                         + "' does not name a path inside " + target);
             }
             return resolved;
+        }
+
+        /** Every file is counted before any is done, so the totals are the whole snapshot's in every report. */
+        void countFiles(List<ManifestEntry> entries) {
+            List<ManifestEntry> files = entries.stream().filter(e -> e.type() == EntryType.FILE).toList();
+            List<ProgressCounter.File> counted = progress.files(files.stream().map(ManifestEntry::size).toList());
+            for (int i = 0; i < files.size(); i++) {
+                fileProgress.put(files.get(i).path(), counted.get(i));
+            }
         }
 
         void directory(ManifestEntry entry) throws IOException {
@@ -290,6 +317,7 @@ public final class SnapshotRestorer {
                     Files.setLastModifiedTime(file, FileTime.from(entry.mtime()));
                     filesSkipped.incrementAndGet();
                     bytesSkipped.addAndGet(entry.size());
+                    fileProgress.get(entry.path()).done();
                 } else {
                     toFetch.add(entry);
                     existing.add(attributes);
@@ -323,6 +351,7 @@ public final class SnapshotRestorer {
                     moveAside(entry.path(), file);
                 }
                 Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                fileProgress.get(entry.path()).done();
             } finally {
                 Files.deleteIfExists(temporary);
             }
@@ -355,6 +384,7 @@ public final class SnapshotRestorer {
                         }
                         out.write(data);
                         written += data.length;
+                        fileProgress.get(entry.path()).advanced(data.length);
                     }
                 }
             }

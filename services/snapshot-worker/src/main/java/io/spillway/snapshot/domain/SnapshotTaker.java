@@ -97,6 +97,16 @@ public final class SnapshotTaker {
      *         changing while it was read
      */
     public SnapshotResult take(Request request, Manifest parent) {
+        return take(request, parent, SnapshotListener.NONE);
+    }
+
+    /**
+     * Takes and uploads the snapshot against a parent, telling {@code listener} how far it has got after every file
+     * found and every chunk read.
+     *
+     * @throws SnapshotException as {@link #take(Request, Manifest)}
+     */
+    public SnapshotResult take(Request request, Manifest parent, SnapshotListener listener) {
         long started = System.nanoTime();
         Instant createdAt = clock.instant();
         if (!Files.exists(request.source(), LinkOption.NOFOLLOW_LINKS)) {
@@ -108,7 +118,7 @@ public final class SnapshotTaker {
         Upload upload = new Upload(usableParent);
         List<ManifestEntry> entries;
         try {
-            entries = walk(request.source(), upload);
+            entries = walk(request.source(), upload, new ProgressCounter(listener::progress));
         } catch (IOException | UncheckedIOException e) {
             throw new SnapshotException(Reason.READ_FAILED, "Cannot read " + request.source() + ": " + e.getMessage(),
                     e);
@@ -134,13 +144,13 @@ public final class SnapshotTaker {
         return path == null || path.isEmpty() ? null : path;
     }
 
-    private List<ManifestEntry> walk(Path source, Upload upload) throws IOException {
+    private List<ManifestEntry> walk(Path source, Upload upload, ProgressCounter progress) throws IOException {
         List<ManifestEntry> entries = new ArrayList<>();
         BasicFileAttributes rootAttributes = Files.readAttributes(source, BasicFileAttributes.class,
                 LinkOption.NOFOLLOW_LINKS);
         if (!rootAttributes.isDirectory()) {
             // A single file (or symlink) was asked for: it is the one entry, under its own name.
-            ManifestEntry entry = entry(source, source.getFileName().toString(), rootAttributes, upload);
+            ManifestEntry entry = entry(source, source.getFileName().toString(), rootAttributes, upload, progress);
             if (entry != null) {
                 entries.add(entry);
             }
@@ -150,14 +160,14 @@ public final class SnapshotTaker {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
                 if (!dir.equals(source)) {
-                    entries.add(entry(dir, relative(source, dir), attributes, upload));
+                    entries.add(entry(dir, relative(source, dir), attributes, upload, progress));
                 }
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                ManifestEntry entry = entry(file, relative(source, file), attributes, upload);
+                ManifestEntry entry = entry(file, relative(source, file), attributes, upload, progress);
                 if (entry != null) {
                     entries.add(entry);
                 }
@@ -177,8 +187,8 @@ public final class SnapshotTaker {
         return entries;
     }
 
-    private ManifestEntry entry(Path file, String path, BasicFileAttributes attributes, Upload upload)
-            throws IOException {
+    private ManifestEntry entry(Path file, String path, BasicFileAttributes attributes, Upload upload,
+            ProgressCounter progress) throws IOException {
         Instant mtime = attributes.lastModifiedTime().toInstant();
         if (attributes.isSymbolicLink()) {
             return ManifestEntry.symlink(path, mode(file), mtime, Files.readSymbolicLink(file).toString());
@@ -189,22 +199,30 @@ public final class SnapshotTaker {
         if (!attributes.isRegularFile()) {
             return null;
         }
+        ProgressCounter.File fileProgress = progress.file(attributes.size());
         ManifestEntry unchanged = upload.unchanged(path, attributes.size(), mtime);
         if (unchanged != null) {
+            fileProgress.done();
             return ManifestEntry.file(path, mode(file), unchanged.size(), unchanged.mtime(), unchanged.chunks());
         }
-        return read(file, path, upload);
+        ManifestEntry read = read(file, path, upload, fileProgress);
+        fileProgress.done();
+        return read;
     }
 
     /** Reads a file until one read saw it unchanged from start to end. */
-    private ManifestEntry read(Path file, String path, Upload upload) throws IOException {
+    private ManifestEntry read(Path file, String path, Upload upload, ProgressCounter.File progress)
+            throws IOException {
         for (int attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
             BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
             List<String> hashes = new ArrayList<>();
             long size;
             try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-                size = chunker.split(in, (data, length) -> hashes.add(upload.store(data, length)));
+                size = chunker.split(in, (data, length) -> {
+                    hashes.add(upload.store(data, length));
+                    progress.advanced(length);
+                });
             }
             BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);

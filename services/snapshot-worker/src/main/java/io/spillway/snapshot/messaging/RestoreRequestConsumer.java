@@ -1,6 +1,8 @@
 package io.spillway.snapshot.messaging;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,10 +22,17 @@ import io.spillway.kit.IncomingEvents.Received;
 import io.spillway.kit.IncomingEvents.RejectedEvent;
 import io.spillway.kit.Outbox;
 import io.spillway.schemas.EventType;
+import io.spillway.schemas.StorageEvent.FilesystemReady;
+import io.spillway.schemas.StorageEvent.RestoreFailed;
+import io.spillway.schemas.StorageEvent.RestoreProgress;
 import io.spillway.schemas.StorageEvent.RestoreRequested;
 import io.spillway.schemas.StorageEvent.SnapshotRestored;
+import io.spillway.snapshot.config.SnapshotWorkerConfig;
 import io.spillway.snapshot.domain.Manifest;
 import io.spillway.snapshot.domain.ManifestStore;
+import io.spillway.snapshot.domain.Progress;
+import io.spillway.snapshot.domain.ProgressThrottle;
+import io.spillway.snapshot.domain.RestoreListener;
 import io.spillway.snapshot.domain.RestoreResult;
 import io.spillway.snapshot.domain.SiteRoots;
 import io.spillway.snapshot.domain.SnapshotException;
@@ -37,15 +46,20 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * Restores the snapshots asked for by {@code RestoreRequested} into {@code <site root>/<filesystem>}: manifest and
- * chunks fetched on a worker thread, then one transaction that claims the event and appends {@code SnapshotRestored}.
+ * chunks fetched on a worker thread, then one transaction that claims the event and appends {@code SnapshotRestored}
+ * with {@code FilesystemReady} for the whole filesystem.
+ *
+ * <p>
+ * While it runs: {@code FilesystemReady} naming the priority paths as soon as every file under them is in place
+ * (before any other file is fetched), and {@code RestoreProgress} at most every
+ * {@code spillway.snapshot.progress-interval}, each committed at once in its own transaction. A restore repeated
+ * after a crash sends them again; consumers treat them as idempotent by restore id and paths.
  *
  * <p>
  * A request that is not usable at all (no locator, an id that cannot name a directory, a filesystem that is not a
  * name) is dead-lettered. A valid request that cannot be fulfilled (unknown site, no manifest at the locator, a
- * corrupt chunk, a full disk) is an operational failure, not a broken event: the schema has no restore-failure event
- * and {@code SnapshotFailed} promises that nothing of a snapshot is visible, which a half-done restore cannot, so it
- * is logged as an error naming the restore and the cause, the event is claimed, and nothing is emitted; the burst
- * saga's per-step timeout is what notices it until the schema has a restore failure.
+ * corrupt chunk, a full disk) is answered with {@code RestoreFailed} and its reason, in the transaction that claims
+ * the event.
  */
 @ApplicationScoped
 public class RestoreRequestConsumer {
@@ -59,9 +73,13 @@ public class RestoreRequestConsumer {
     private final PgPool pool;
     private final Inbox inbox;
     private final Outbox outbox;
+    private final ImmediateEvents immediateEvents;
+    private final SnapshotMetrics metrics;
+    private final Duration progressInterval;
 
     public RestoreRequestConsumer(SiteRoots roots, SnapshotRestorer restorer, S3SnapshotStore manifests,
-            SnapshotCatalogue catalogue, PgPool pool, Inbox inbox, Outbox outbox) {
+            SnapshotCatalogue catalogue, PgPool pool, Inbox inbox, Outbox outbox, ImmediateEvents immediateEvents,
+            SnapshotMetrics metrics, SnapshotWorkerConfig.Snapshot config) {
         this.roots = roots;
         this.restorer = restorer;
         this.manifests = manifests;
@@ -69,6 +87,9 @@ public class RestoreRequestConsumer {
         this.pool = pool;
         this.inbox = inbox;
         this.outbox = outbox;
+        this.immediateEvents = immediateEvents;
+        this.metrics = metrics;
+        this.progressInterval = config.progressInterval();
     }
 
     @Incoming("restores")
@@ -86,8 +107,13 @@ public class RestoreRequestConsumer {
             if (e.reason() == Reason.INVALID_REQUEST) {
                 throw new RejectedEvent(e.reason() + ": " + e.getMessage());
             }
-            return catalogue.alreadyApplied(received.event().id())
-                    .chain(applied -> applied ? Uni.createFrom().voidItem() : failed(received, request, e));
+            return catalogue.alreadyApplied(received.event().id()).chain(applied -> {
+                if (applied) {
+                    return Uni.createFrom().voidItem();
+                }
+                metrics.restoreFailed(Duration.ZERO);
+                return failed(received, request, e);
+            });
         }
         return catalogue.alreadyApplied(received.event().id()).chain(applied -> applied ? Uni.createFrom().voidItem()
                 : restore(received, request));
@@ -107,10 +133,23 @@ public class RestoreRequestConsumer {
     }
 
     private Uni<Void> restore(Received received, RestoreRequested request) {
+        long started = System.nanoTime();
         // Fetching and writing a filesystem is blocking I/O that may take minutes: never on the event loop.
-        return Uni.createFrom().item(() -> run(request))
+        return Uni.createFrom().item(() -> {
+            metrics.restoreStarted();
+            try {
+                return run(received, request);
+            } finally {
+                metrics.restoreEnded();
+            }
+        })
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onItemOrFailure().transformToUni((restored, failure) -> {
+                    if (failure != null) {
+                        metrics.restoreFailed(Duration.ofNanos(System.nanoTime() - started));
+                    } else {
+                        metrics.restored(restored.result());
+                    }
                     if (failure instanceof SnapshotException e) {
                         return failed(received, request, e);
                     }
@@ -122,14 +161,43 @@ public class RestoreRequestConsumer {
     }
 
     /** The manifest and the restore of it. Blocking: called on the worker thread. */
-    private Restored run(RestoreRequested request) {
+    private Restored run(Received received, RestoreRequested request) {
         Manifest manifest = manifests.get(request.locator()).orElseThrow(() -> new SnapshotException(
                 Reason.SNAPSHOT_NOT_FOUND, "No snapshot manifest is stored at locator '" + request.locator() + "'"));
         // A snapshot of a path inside the filesystem names its entries relative to that path.
         Path target = roots.resolve(request.site(), request.filesystem(), manifest.path());
         RestoreResult result = restorer.restore(new SnapshotRestorer.Request(request.restoreId(), manifest, target,
-                relativeTo(manifest.path(), request.priorityPaths())));
+                relativeTo(manifest.path(), request.priorityPaths())), listener(received, request));
         return new Restored(manifest, result);
+    }
+
+    /** Sends what the restore tells while it runs; progress throttled to one event per interval. */
+    private RestoreListener listener(Received received, RestoreRequested request) {
+        ProgressThrottle throttle = new ProgressThrottle(progressInterval, Clock.systemUTC());
+        return new RestoreListener() {
+            @Override
+            public void priorityPathsReady(List<String> priorityPaths) {
+                // Named as the request named them (relative to the filesystem), not as the restorer saw them.
+                LOG.infof("Restore %s: priority paths %s of %s at site %s are in place", request.restoreId(),
+                        request.priorityPaths(), request.filesystem(), request.site());
+                immediateEvents.send(new FilesystemReady(request.restoreId(), request.site(), request.filesystem(),
+                        mountPath(request), request.priorityPaths()), received.traceparent());
+            }
+
+            @Override
+            public void progress(Progress progress) {
+                if (throttle.due()) {
+                    immediateEvents.send(new RestoreProgress(request.restoreId(), request.site(),
+                            request.filesystem(), progress.filesDone(), progress.filesTotal(), progress.bytesDone(),
+                            progress.bytesTotal(), request.burstId()), received.traceparent());
+                }
+            }
+        };
+    }
+
+    /** The filesystem's directory at the site, where a job finds what was restored. */
+    private String mountPath(RestoreRequested request) {
+        return roots.resolve(request.site(), request.filesystem(), null).toAbsolutePath().toString();
     }
 
     /** Priority paths are relative to the filesystem; the manifest's entries to the path it snapshotted. */
@@ -161,15 +229,21 @@ public class RestoreRequestConsumer {
                 result.conflicts(), result.skippedSymlinks());
         return inTransaction(received, tx -> outbox.append(tx, new SnapshotRestored(request.restoreId(),
                 request.locator(), request.site(), request.filesystem(), result.files(), restored.manifest().bytes(),
-                result.durationMs(), request.burstId()), received.traceparent()).replaceWithVoid());
+                result.durationMs(), request.burstId()), received.traceparent())
+                // The whole filesystem is usable: no paths named.
+                .chain(() -> outbox.append(tx, new FilesystemReady(request.restoreId(), request.site(),
+                        request.filesystem(), mountPath(request), List.of()), received.traceparent()))
+                .replaceWithVoid());
     }
 
     private Uni<Void> failed(Received received, RestoreRequested request, SnapshotException failure) {
-        // Logged, not emitted: see the class comment. Claimed, so a redelivery does not repeat a failed restore.
-        LOG.errorf("Restore %s of %s into %s at site %s (burst %s) failed: %s: %s", request.restoreId(),
-                request.locator(), request.filesystem(), request.site(), request.burstId(), failure.reason(),
-                failure.getMessage());
-        return inTransaction(received, tx -> Uni.createFrom().voidItem());
+        String reason = failure.reason() + ": " + failure.getMessage();
+        LOG.errorf("Restore %s of %s into %s at site %s (burst %s) failed: %s", request.restoreId(),
+                request.locator(), request.filesystem(), request.site(), request.burstId(), reason);
+        // Claimed with the answer, so a redelivery does not repeat a failed restore.
+        return inTransaction(received, tx -> outbox.append(tx, new RestoreFailed(request.restoreId(),
+                request.locator(), request.site(), request.filesystem(), reason, request.burstId()),
+                received.traceparent()).replaceWithVoid());
     }
 
     /** Runs {@code work} in a transaction that also claims the event in the inbox; a redelivery changes nothing. */

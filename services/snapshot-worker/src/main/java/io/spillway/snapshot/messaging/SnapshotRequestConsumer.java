@@ -1,6 +1,8 @@
 package io.spillway.snapshot.messaging;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -21,10 +23,13 @@ import io.spillway.kit.Outbox;
 import io.spillway.schemas.EventType;
 import io.spillway.schemas.StorageEvent.SnapshotCreated;
 import io.spillway.schemas.StorageEvent.SnapshotFailed;
+import io.spillway.schemas.StorageEvent.SnapshotProgress;
 import io.spillway.schemas.StorageEvent.SnapshotRequested;
 import io.spillway.schemas.StorageEvent.SnapshotUploaded;
+import io.spillway.snapshot.config.SnapshotWorkerConfig;
 import io.spillway.snapshot.domain.Manifest;
 import io.spillway.snapshot.domain.ManifestStore;
+import io.spillway.snapshot.domain.ProgressThrottle;
 import io.spillway.snapshot.domain.SiteRoots;
 import io.spillway.snapshot.domain.SnapshotException;
 import io.spillway.snapshot.domain.SnapshotException.Reason;
@@ -41,7 +46,9 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * Takes the snapshots asked for by {@code SnapshotRequested}: the walk and upload on a worker thread, then one
  * transaction that records the outcome and appends its events. A request that is valid but cannot be fulfilled
  * (filesystem missing, object store failing) is answered with {@code SnapshotFailed}; a request that is not usable
- * at all (an id that cannot name an object, a path leaving its filesystem) is dead-lettered.
+ * at all (an id that cannot name an object, a path leaving its filesystem) is dead-lettered. While the walk and
+ * upload run, {@code SnapshotProgress} is sent at most every {@code spillway.snapshot.progress-interval}, each
+ * committed at once in its own transaction.
  */
 @ApplicationScoped
 public class SnapshotRequestConsumer {
@@ -55,9 +62,13 @@ public class SnapshotRequestConsumer {
     private final PgPool pool;
     private final Inbox inbox;
     private final Outbox outbox;
+    private final ImmediateEvents immediateEvents;
+    private final SnapshotMetrics metrics;
+    private final Duration progressInterval;
 
     public SnapshotRequestConsumer(SiteRoots roots, SnapshotTaker taker, S3SnapshotStore manifests,
-            SnapshotCatalogue catalogue, PgPool pool, Inbox inbox, Outbox outbox) {
+            SnapshotCatalogue catalogue, PgPool pool, Inbox inbox, Outbox outbox, ImmediateEvents immediateEvents,
+            SnapshotMetrics metrics, SnapshotWorkerConfig.Snapshot config) {
         this.roots = roots;
         this.taker = taker;
         this.manifests = manifests;
@@ -65,6 +76,9 @@ public class SnapshotRequestConsumer {
         this.pool = pool;
         this.inbox = inbox;
         this.outbox = outbox;
+        this.immediateEvents = immediateEvents;
+        this.metrics = metrics;
+        this.progressInterval = config.progressInterval();
     }
 
     @Incoming("snapshots")
@@ -95,15 +109,22 @@ public class SnapshotRequestConsumer {
             if (e.reason() == Reason.INVALID_REQUEST) {
                 throw new RejectedEvent(e.reason() + ": " + e.getMessage());
             }
+            metrics.snapshotFailed(Duration.ZERO);
             return inTransaction(received, tx -> failed(tx, received, request, e));
         }
         SnapshotTaker.Request work = new SnapshotTaker.Request(request.snapshotId(), request.site(),
                 request.filesystem(), request.path(), source);
+        long started = System.nanoTime();
         // Walking and uploading is blocking I/O that may take minutes: never on the event loop.
         return catalogue.findLatestUploaded(request.site(), request.filesystem(), request.path())
-                .chain(parent -> Uni.createFrom().item(() -> taker.take(work, parentManifest(parent)))
+                .chain(parent -> Uni.createFrom().item(() -> take(received, request, work, parent))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .onItemOrFailure().transformToUni((result, failure) -> {
+                    if (failure != null) {
+                        metrics.snapshotFailed(Duration.ofNanos(System.nanoTime() - started));
+                    } else {
+                        metrics.snapshotUploaded(result);
+                    }
                     if (failure instanceof SnapshotException e) {
                         return inTransaction(received, tx -> failed(tx, received, request, e));
                     }
@@ -112,6 +133,24 @@ public class SnapshotRequestConsumer {
                     }
                     return inTransaction(received, tx -> uploaded(tx, received, request, result));
                 });
+    }
+
+    /** The walk and upload, with progress sent as it goes. Blocking: called on the worker thread. */
+    private SnapshotResult take(Received received, SnapshotRequested request, SnapshotTaker.Request work,
+            Optional<Uploaded> parent) {
+        metrics.snapshotStarted();
+        try {
+            ProgressThrottle throttle = new ProgressThrottle(progressInterval, Clock.systemUTC());
+            return taker.take(work, parentManifest(parent), progress -> {
+                if (throttle.due()) {
+                    immediateEvents.send(new SnapshotProgress(request.snapshotId(), request.site(),
+                            request.filesystem(), progress.filesDone(), progress.filesTotal(), progress.bytesDone(),
+                            progress.bytesTotal(), request.burstId()), received.traceparent());
+                }
+            });
+        } finally {
+            metrics.snapshotEnded();
+        }
     }
 
     /**

@@ -293,6 +293,11 @@ public class Repository implements ChunkStore, ManifestStore {
         return found;
     }
 
+    /** Where a chunk is stored, as this worker's index says; for tools and tests that inspect the bucket. */
+    public Optional<BlobLocation> locate(String sha256) {
+        return Optional.ofNullable(locate(List.of(sha256)).get(sha256));
+    }
+
     private Map<String, BlobLocation> locate(Collection<String> hashes) {
         Map<String, BlobLocation> wanted = new LinkedHashMap<>();
         synchronized (lock) {

@@ -1,6 +1,7 @@
 package io.spillway.snapshot.domain;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -11,8 +12,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -163,6 +166,78 @@ class SnapshotRestorerTest {
                 Set.copyOf(fetched.subList(0, shard.chunks().size())), "the shard's chunks are fetched first: "
                         + fetched);
         assertEquals(7, fetched.size());
+    }
+
+    @Test
+    void tellsThePriorityPathsAreReadyWhenEveryPriorityFileIsCompleteAndNoOtherFileIsWritten() throws IOException {
+        ManifestEntry shard = entry("imagenet/train/shard-0.bin");
+        List<String> readyWith = new ArrayList<>();
+        List<String> fetchedWhenReady = new ArrayList<>();
+        List<String> otherFilesWhenReady = new ArrayList<>();
+        AtomicReference<byte[]> shardWhenReady = new AtomicReference<>();
+
+        new SnapshotRestorer(store, 4).restore(new SnapshotRestorer.Request("r-1", manifest, target,
+                List.of("imagenet/train")), new RestoreListener() {
+                    @Override
+                    public void priorityPathsReady(List<String> priorityPaths) {
+                        readyWith.addAll(priorityPaths);
+                        fetchedWhenReady.addAll(store.gets);
+                        try {
+                            shardWhenReady.set(Files.readAllBytes(target.resolve(shard.path())));
+                            try (var files = Files.walk(target)) {
+                                files.filter(Files::isRegularFile).map(f -> target.relativize(f).toString())
+                                        .filter(f -> !f.equals(shard.path())).forEach(otherFilesWhenReady::add);
+                            }
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                });
+
+        assertEquals(List.of("imagenet/train"), readyWith, "called once, with the request's priority paths");
+        assertArrayEquals(Files.readAllBytes(source.resolve(shard.path())), shardWhenReady.get(),
+                "the priority file is complete when the paths are said to be ready");
+        assertEquals(List.of(), otherFilesWhenReady, "no other file (nor a temporary of one) is written yet");
+        assertEquals(Set.copyOf(shard.chunks()), Set.copyOf(fetchedWhenReady),
+                "only the priority file's chunks are fetched by then");
+        assertEquals("hello", Files.readString(target.resolve("README.md")), "the rest follows");
+    }
+
+    @Test
+    void doesNotTellPriorityPathsAreReadyWhenThereAreNone() {
+        List<List<String>> calls = new ArrayList<>();
+
+        restorer.restore(new SnapshotRestorer.Request("r-1", manifest, target, List.of()), new RestoreListener() {
+            @Override
+            public void priorityPathsReady(List<String> priorityPaths) {
+                calls.add(priorityPaths);
+            }
+        });
+
+        assertEquals(List.of(), calls);
+    }
+
+    @Test
+    void reportsProgressThatNeverGoesDownAndEndsAtTheWholeSnapshotCountingFilesInPlaceAsDone() throws IOException {
+        Files.createDirectories(target);
+        Files.writeString(target.resolve("README.md"), "hello", StandardCharsets.UTF_8);
+        List<Progress> reports = Collections.synchronizedList(new ArrayList<>());
+
+        new SnapshotRestorer(store, 4).restore(new SnapshotRestorer.Request("r-1", manifest, target, List.of()),
+                new RestoreListener() {
+                    @Override
+                    public void progress(Progress progress) {
+                        reports.add(progress);
+                    }
+                });
+
+        ProgressAssertions.assertNeverGoesDown(reports);
+        for (Progress progress : reports) {
+            assertEquals(4, progress.filesTotal(), "the totals are the whole snapshot's from the start");
+            assertEquals(manifest.bytes(), progress.bytesTotal());
+        }
+        assertEquals(new Progress(4, 4, manifest.bytes(), manifest.bytes()), reports.get(reports.size() - 1));
+        assertTrue(reports.size() > 4, "reported per chunk, not only per file: " + reports.size());
     }
 
     @Test

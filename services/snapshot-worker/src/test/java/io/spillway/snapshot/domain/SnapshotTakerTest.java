@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -167,6 +168,21 @@ class SnapshotTakerTest {
 
         assertEquals(Reason.FILESYSTEM_NOT_FOUND, error.reason());
         assertTrue(store.writes.isEmpty(), "nothing is written for a snapshot that fails");
+    }
+
+    @Test
+    void reportsProgressPerChunkThatNeverGoesDownAndEndsAtEveryFileFound() {
+        List<Progress> reports = new ArrayList<>();
+
+        SnapshotResult result = taker.take(new SnapshotTaker.Request("snap-1", "onprem", "datasets", null,
+                filesystem), null, reports::add);
+
+        ProgressAssertions.assertNeverGoesDown(reports);
+        long bytes = big.length + 5;
+        assertEquals(bytes, result.manifest().bytes());
+        assertEquals(new Progress(3, 3, bytes, bytes), reports.get(reports.size() - 1));
+        assertTrue(reports.stream().anyMatch(p -> p.bytesDone() > 0 && p.bytesDone() < big.length
+                && p.filesDone() < 3), "the big file's chunks are reported as they are read: " + reports);
     }
 
     private SnapshotResult take(String snapshotId) {
