@@ -8,20 +8,22 @@ import picocli.CommandLine.Command;
 /**
  * The {@code spillway} command line: the local stack ({@code up}, {@code down}) and the researcher's commands on the
  * job-intake API ({@code submit}, {@code list}, {@code describe}, {@code logs}, {@code delete}, {@code status},
- * {@code projects}, {@code tokens}, {@code whoami}).
+ * {@code snapshot}, {@code projects}, {@code tokens}, {@code whoami}).
  *
  * <p>
- * Exit codes scripts can trust: 0 ok; 1 the job ended unsuccessfully ({@code submit --wait}; also an unexpected error
+ * Exit codes scripts can trust: 0 ok; 1 the job, snapshot or restore ended unsuccessfully ({@code --wait}; also an unexpected
+ * error
  * inside the CLI); 2 usage error (unknown flag, invalid value such as {@code --gpu abc}, ambiguous job reference);
  * 3 the server refused the request (validation, conflict); 4 not found; 5 not authorized (401/403, or no token);
  * 6 cannot reach the server (connection refused, timeout); 7 server error (5xx).
  */
 @Command(name = "spillway", mixinStandardHelpOptions = true, version = "spillway 0.1.0-SNAPSHOT", description = "Spillway: GPU jobs, fair share, snapshots and cloud bursting.", subcommands = {
         UpCommand.class, DownCommand.class, SubmitCommand.class, ListCommand.class, DescribeCommand.class,
-        LogsCommand.class, DeleteCommand.class, StatusCommand.class, ProjectsCommand.class, TokensCommand.class,
+        LogsCommand.class, DeleteCommand.class, StatusCommand.class, SnapshotCommand.class, ProjectsCommand.class,
+        TokensCommand.class,
         WhoamiCommand.class }, exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
                 "0:ok",
-                "1:the job ended unsuccessfully (submit --wait)",
+                "1:the job, snapshot or restore ended unsuccessfully (--wait)",
                 "2:usage error (bad flag or value, ambiguous job)",
                 "3:the server refused the request (validation, conflict)",
                 "4:not found",

@@ -2,10 +2,12 @@ package io.spillway.system;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +23,7 @@ import io.spillway.cli.SpillwayCli;
 import picocli.CommandLine;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +36,7 @@ class CliIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SUBMITTED = Pattern.compile("job (\\S+) submitted");
+    private static final Pattern SNAPSHOT_REQUESTED = Pattern.compile("snapshot (\\S+) requested");
 
     private static SystemStack stack;
     private static Path credentialsFile;
@@ -164,6 +168,79 @@ class CliIT {
 
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().lines().anyMatch(line -> line.startsWith("onprem ")), run.toString());
+    }
+
+    @Test
+    void snapshotCreateWaitUploadsAFilesystemAndRestoreWaitBringsItsFilesToTheCloudSite() throws Exception {
+        String filesystem = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+        Path onprem = Files.createDirectories(stack.state().resolve("sites/onprem/filesystems").resolve(filesystem));
+        byte[] weights = new byte[2 * 1024 * 1024];
+        new Random(11).nextBytes(weights);
+        Files.write(Files.createDirectories(onprem.resolve("models")).resolve("weights.bin"), weights);
+        Files.writeString(onprem.resolve("labels.txt"), "cat\ndog\n");
+        Files.writeString(onprem.resolve("models/README"), "resnet\n");
+
+        Run created = cli("snapshot", "create", filesystem, "--site", "onprem", "--wait");
+
+        assertEquals(0, created.exitCode(), created.toString());
+        Matcher matcher = SNAPSHOT_REQUESTED.matcher(created.out());
+        assertTrue(matcher.find(), created.toString());
+        String snapshotId = matcher.group(1);
+        assertTrue(created.out().contains("snapshot " + snapshotId + " UPLOADED: 3 files"), created.toString());
+        assertTrue(created.out().contains("chunks ") && created.out().contains(" reused")
+                && created.out().contains("scanned 2.0 MiB"), "the figures of the upload: " + created);
+        assertTrue(created.out().contains("locator: snapshots/" + filesystem + "/"), created.toString());
+        JsonNode snapshot = JSON.readTree(cli("snapshot", "describe", snapshotId.substring(0, 8), "-o", "json").out());
+        assertEquals("UPLOADED", snapshot.path("state").asText(), snapshot.toString());
+        assertEquals(weights.length + "cat\ndog\n".length() + "resnet\n".length(), snapshot.path("bytes").asLong());
+
+        Run restored = cli("snapshot", "restore", snapshotId.substring(0, 8), "--site", "cloud", "--priority",
+                "models", "--wait");
+
+        assertEquals(0, restored.exitCode(), restored.toString());
+        assertTrue(restored.out().contains("RESTORED: 3 files"), restored.toString());
+        Path cloud = stack.state().resolve("sites/cloud/filesystems").resolve(filesystem);
+        assertArrayEquals(weights, Files.readAllBytes(cloud.resolve("models/weights.bin")));
+        assertEquals("cat\ndog\n", Files.readString(cloud.resolve("labels.txt")));
+        assertEquals("resnet\n", Files.readString(cloud.resolve("models/README")));
+
+        Run snapshots = cli("snapshot", "list", "--filesystem", filesystem);
+        assertEquals(0, snapshots.exitCode(), snapshots.toString());
+        assertTrue(snapshots.out().contains(snapshotId.substring(0, 8)) && snapshots.out().contains("UPLOADED"),
+                snapshots.toString());
+        Run restores = cli("snapshot", "restores", "--filesystem", filesystem, "-o", "json");
+        assertEquals(0, restores.exitCode(), restores.toString());
+        JsonNode restore = JSON.readTree(restores.out()).path("items").path(0);
+        assertEquals("RESTORED", restore.path("state").asText(), restores.toString());
+        assertEquals(snapshotId, restore.path("snapshotId").asText(), restores.toString());
+        assertEquals("cloud", restore.path("site").asText(), restores.toString());
+    }
+
+    @Test
+    void snapshotOfAFilesystemThatDoesNotExistFailsTheWaitWithTheWorkersReason() {
+        Run run = cli("snapshot", "create", "cli-missing-" + UUID.randomUUID().toString().substring(0, 8), "--wait");
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("FAILED") && run.out().contains("does not exist"), run.toString());
+    }
+
+    @Test
+    void snapshotDeleteAsksForTheDeletionOfAnUploadedSnapshotAndRefusesOneThatIsNot() throws Exception {
+        String filesystem = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+        Files.writeString(Files.createDirectories(stack.state().resolve("sites/onprem/filesystems")
+                .resolve(filesystem)).resolve("a.txt"), "a\n");
+        Run created = cli("snapshot", "create", filesystem, "--wait", "-o", "json");
+        assertEquals(0, created.exitCode(), created.toString());
+        String snapshotId = JSON.readTree(created.out()).path("id").asText();
+
+        Run deleted = cli("snapshot", "delete", snapshotId);
+
+        assertEquals(0, deleted.exitCode(), deleted.toString());
+        assertTrue(deleted.out().contains("snapshot " + snapshotId + " delete requested"), deleted.toString());
+        Run unknown = cli("snapshot", "delete", UUID.randomUUID().toString());
+        assertEquals(4, unknown.exitCode(), unknown.toString());
+        Run byProject = cli("snapshot", "delete", snapshotId, "--token", stack.credentials().token());
+        assertEquals(5, byProject.exitCode(), "a project token may not delete snapshots: " + byProject);
     }
 
     private static String state(String id) throws Exception {

@@ -22,6 +22,9 @@ public class IntakeTestResource extends PlatformTestResource {
         Map<String, String> config = new HashMap<>(super.start());
         config.put("spillway.intake.bootstrap.admin-token-sha256", Tokens.sha256Hex(ADMIN_TOKEN));
         config.put("spillway.intake.bootstrap.project-token-sha256", Tokens.sha256Hex(DEFAULT_PROJECT_TOKEN));
+        // The two sites of the local stack; no scheduler listens there, so logs and capacity answer "unreachable".
+        config.put("spillway.intake.sites.onprem.scheduler-url", "http://127.0.0.1:9");
+        config.put("spillway.intake.sites.cloud.scheduler-url", "http://127.0.0.1:9");
         return config;
     }
 }

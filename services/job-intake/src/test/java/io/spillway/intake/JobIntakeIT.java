@@ -2,24 +2,15 @@ package io.spillway.intake;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,13 +22,17 @@ import io.restassured.specification.RequestSpecification;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.CloudEventDeserializer;
 import io.spillway.schemas.CloudEventHeaders;
-import io.spillway.schemas.CloudEventSerializer;
 import io.spillway.schemas.EventCodec;
 import io.spillway.schemas.JobEvent;
 import io.spillway.schemas.JobSpec;
 import io.spillway.schemas.Placement;
 import io.spillway.schemas.Topics;
 
+import static io.spillway.intake.TestTopics.awaitRecord;
+import static io.spillway.intake.TestTopics.countRecords;
+import static io.spillway.intake.TestTopics.header;
+import static io.spillway.intake.TestTopics.producerConfig;
+import static io.spillway.intake.TestTopics.publish;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
@@ -260,76 +255,5 @@ class JobIntakeIT {
     void isReadyWhenKafkaAndTheDatabaseAnswer() {
         admin().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         admin().get("/q/openapi").then().statusCode(200);
-    }
-
-    private static void publish(CloudEvent event) {
-        try (KafkaProducer<String, CloudEvent> producer = new KafkaProducer<>(producerConfig(),
-                new StringSerializer(), new CloudEventSerializer())) {
-            producer.send(new ProducerRecord<>(event.topic(), event.subject(), event));
-        }
-    }
-
-    /** The first record on {@code topic} with key {@code key} (and, when given, that ce_type). */
-    private static ConsumerRecord<String, byte[]> awaitRecord(String topic, String key, String ceType) {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (key.equals(record.key()) && (ceType == null || ceType.equals(header(record,
-                            CloudEventHeaders.TYPE)))) {
-                        found.add(record);
-                    }
-                }
-                return !found.isEmpty();
-            });
-        }
-        return found.get(0);
-    }
-
-    /** How many records with key {@code key} are on {@code topic} now. */
-    private static int countRecords(String topic, String key) {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            int count = 0;
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (key.equals(record.key())) {
-                        count++;
-                    }
-                }
-            }
-            return count;
-        }
-    }
-
-    private static Properties producerConfig() {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        return config;
-    }
-
-    private static String bootstrap() {
-        return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }
