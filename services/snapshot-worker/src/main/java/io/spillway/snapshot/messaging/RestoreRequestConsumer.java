@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -31,6 +32,7 @@ import io.spillway.snapshot.domain.SnapshotException.Reason;
 import io.spillway.snapshot.domain.SnapshotLayout;
 import io.spillway.snapshot.domain.SnapshotRestorer;
 import io.spillway.snapshot.persistence.SnapshotCatalogue;
+import io.spillway.snapshot.retention.StoreLeases;
 import io.spillway.snapshot.s3.S3SnapshotStore;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -59,6 +61,9 @@ public class RestoreRequestConsumer {
     private final PgPool pool;
     private final Inbox inbox;
     private final Outbox outbox;
+    /** Field-injected, so the constructor other changes touch stays as it is. */
+    @Inject
+    StoreLeases leases;
 
     public RestoreRequestConsumer(SiteRoots roots, SnapshotRestorer restorer, S3SnapshotStore manifests,
             SnapshotCatalogue catalogue, PgPool pool, Inbox inbox, Outbox outbox) {
@@ -108,8 +113,9 @@ public class RestoreRequestConsumer {
 
     private Uni<Void> restore(Received received, RestoreRequested request) {
         // Fetching and writing a filesystem is blocking I/O that may take minutes: never on the event loop.
-        return Uni.createFrom().item(() -> run(request))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        // Under a shared store lease naming the manifest: retention keeps it and garbage collection waits.
+        return leases.withShared("restore " + request.restoreId(), request.locator(),
+                () -> Uni.createFrom().item(() -> run(request)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .onItemOrFailure().transformToUni((restored, failure) -> {
                     if (failure instanceof SnapshotException e) {
                         return failed(received, request, e);
