@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -39,7 +40,7 @@ public class RetentionPolicies {
         return policies;
     }
 
-    static List<Scoped> validate(Map<String, SnapshotWorkerConfig.Policy> configured, java.util.Set<String> sites) {
+    static List<Scoped> validate(Map<String, SnapshotWorkerConfig.Policy> configured, Set<String> sites) {
         List<String> problems = new ArrayList<>();
         List<Scoped> policies = new ArrayList<>();
         new TreeMap<>(configured).forEach((name, policy) -> {

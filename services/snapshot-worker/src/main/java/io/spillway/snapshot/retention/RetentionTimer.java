@@ -54,6 +54,7 @@ public class RetentionTimer {
     private final Clock clock = Clock.systemUTC();
     /** Keeps this replica's rounds from overlapping; correctness across replicas is the database's. */
     private final AtomicBoolean running = new AtomicBoolean();
+    private volatile boolean stopped;
     private long timerId = -1;
 
     public RetentionTimer(RetentionPolicies policies, SnapshotCatalogue catalogue, SnapshotLeases leases,
@@ -80,6 +81,7 @@ public class RetentionTimer {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        stopped = true;
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
         }
@@ -90,7 +92,10 @@ public class RetentionTimer {
         return Multi.createFrom().iterable(policies.all())
                 .onItem().transformToUniAndConcatenate(policy -> forget(policy).chain(() -> schedule(policy))
                         .onFailure().recoverWithUni(failure -> {
-                            LOG.errorf("Policy %s: %s", policy.name(), failure.getMessage());
+                            if (!stopped) {
+                                // The next tick tries again: forgetting and scheduling are both idempotent.
+                                LOG.errorf("Policy %s: %s", policy.name(), failure.getMessage());
+                            }
                             return Uni.createFrom().voidItem();
                         }))
                 .collect().last()
