@@ -252,6 +252,29 @@ class RetentionIT {
                 SnapshotDeleted.class, e -> e.filesystem().equals(filesystem)).size() == 1);
     }
 
+    @Test
+    void deadLettersADeleteRequestNamingAnotherFilesystemOrAnUnusableIdAndKeepsTheSnapshot() throws Exception {
+        String filesystem = "misdirected-" + UUID.randomUUID().toString().substring(0, 8);
+        Files.writeString(filesystem(filesystem).resolve("notes.txt"), "still here " + filesystem);
+        String snapshotId = snapshot(filesystem);
+        String unusableId = "../" + snapshotId;
+        ConsumerTask<String, CloudEvent> deadLetters = events.watch("spillway.dlq.snapshot-worker");
+        try {
+            events.send(TestEvents.cloudEvent(new SnapshotDeleteRequested(snapshotId, "another-filesystem", "typo")));
+            events.send(TestEvents.cloudEvent(new SnapshotDeleteRequested(unusableId, filesystem, "escape")));
+
+            await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.seen(deadLetters,
+                    SnapshotDeleteRequested.class,
+                    e -> e.snapshotId().equals(snapshotId) || e.snapshotId().equals(unusableId)).size() == 2);
+            assertTrue(store.get("snapshots/" + filesystem + "/" + snapshotId + ".json").isPresent());
+            assertEquals("UPLOADED", catalogue.findState(snapshotId).await().indefinitely().orElseThrow());
+            assertTrue(TestEvents.seen(snapshots, SnapshotDeleted.class, e -> e.filesystem().equals(filesystem))
+                    .isEmpty());
+        } finally {
+            deadLetters.close();
+        }
+    }
+
     private String snapshot(String filesystem) {
         String snapshotId = UUID.randomUUID().toString();
         events.send(TestEvents.cloudEvent(new SnapshotRequested(snapshotId, "onprem", filesystem, null, null)));
