@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -50,6 +51,15 @@ public interface SnapshotWorkerConfig {
          */
         @WithDefault("2s")
         Duration progressInterval();
+
+        /**
+         * Periodic snapshots and retention, one policy per name: {@code spillway.snapshot.policies.<name>.*}. The name
+         * is part of the ids of the policy's periodic snapshots. None by default.
+         */
+        Map<String, Policy> policies();
+
+        /** How retention, leases and garbage collection run: {@code spillway.snapshot.retention.*}. */
+        Retention retention();
     }
 
     /** The repository key: AES-256-GCM, so data leaves the site encrypted. */
@@ -60,6 +70,66 @@ public interface SnapshotWorkerConfig {
 
         /** A file holding the key in base64, e.g. a Kubernetes secret mounted as a volume. */
         Optional<Path> keyFile();
+    }
+
+    /** A policy for one path of one filesystem at one site; checked at start-up (see RetentionPolicies). */
+    interface Policy {
+
+        /** The site, one of {@code spillway.snapshot.sites}. */
+        String site();
+
+        /** The filesystem, a name under the site's root. */
+        String filesystem();
+
+        /** A path inside the filesystem; absent: all of it. The policy governs only snapshots of this path. */
+        Optional<String> path();
+
+        /** Take a snapshot when the latest one of this path is older than this (the RPO); absent: none periodic. */
+        Optional<Duration> every();
+
+        /** Keep the newest N snapshots (at least 1); absent: no such rule. */
+        OptionalInt keepLast();
+
+        /** Keep the newest snapshot of each of the last D days (UTC) that have one (at least 1); absent: no rule. */
+        OptionalInt keepDaily();
+    }
+
+    /** Retention, leases and garbage collection. */
+    interface Retention {
+
+        /** How often policies are applied: periodic snapshots requested, snapshots forgotten, due collections run. */
+        @WithDefault("1m")
+        Duration tick();
+
+        /**
+         * A snapshot younger than this is never forgotten, whatever the policy says: a burst may be about to restore
+         * the snapshot it just took.
+         */
+        @WithDefault("1h")
+        Duration minAge();
+
+        /** A periodic snapshot requested this long ago without an answer no longer holds back the next one. */
+        @WithDefault("1h")
+        Duration pendingTimeout();
+
+        /** Garbage collection runs this long after the last deletion (deletions in a row share one collection). */
+        @WithDefault("5m")
+        Duration gcDebounce();
+
+        /**
+         * A chunk stored less than this before a collection starts is kept by it, a second guard beside the lease
+         * for a snapshot that runs without one (lease expired); it also absorbs clock skew with the store.
+         */
+        @WithDefault("15m")
+        Duration gcGrace();
+
+        /** A lease not renewed for this long is void: a crashed worker blocks collections at most this long. */
+        @WithDefault("2m")
+        Duration leaseTtl();
+
+        /** How long a snapshot or restore waits for a running collection before it fails. */
+        @WithDefault("30m")
+        Duration leaseWait();
     }
 
     /** The chunker. */

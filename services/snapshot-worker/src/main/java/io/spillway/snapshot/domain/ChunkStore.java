@@ -1,9 +1,11 @@
 package io.spillway.snapshot.domain;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where chunks live, addressed by the SHA-256 of their content, so a chunk is stored once however many files and
@@ -53,4 +55,13 @@ public interface ChunkStore {
         }
         return found;
     }
+
+    /**
+     * Deletes every stored chunk that is not in {@code referenced} and was stored before {@code storedBefore}, and
+     * keeps every other. The caller builds {@code referenced} from every manifest and holds the exclusive lease, so
+     * no snapshot names a chunk meanwhile; {@code storedBefore} keeps a chunk just uploaded by a snapshot that runs
+     * anyway (its lease expired) until the next collection. A store that packs chunks must keep a pack while any chunk
+     * in it is referenced or recent, and may rewrite it without the others.
+     */
+    GcResult collectGarbage(Set<String> referenced, Instant storedBefore);
 }

@@ -1,5 +1,6 @@
 package io.spillway.snapshot.domain;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,4 +23,13 @@ public interface ManifestStore {
      * @return empty when no manifest is stored under the locator (retention deleted it)
      */
     Optional<Manifest> get(String locator);
+
+    /** The locators of every stored manifest, of every filesystem: what garbage collection must keep the chunks of. */
+    List<String> list();
+
+    /**
+     * Deletes the manifest at a locator, which forgets the snapshot: its chunks stay until garbage collection finds
+     * no other manifest naming them. Deleting a manifest that is not stored does nothing.
+     */
+    void delete(String locator);
 }

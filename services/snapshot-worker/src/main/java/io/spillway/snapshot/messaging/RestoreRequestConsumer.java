@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -40,6 +41,7 @@ import io.spillway.snapshot.domain.SnapshotException.Reason;
 import io.spillway.snapshot.domain.SnapshotLayout;
 import io.spillway.snapshot.domain.SnapshotRestorer;
 import io.spillway.snapshot.persistence.SnapshotCatalogue;
+import io.spillway.snapshot.retention.StoreLeases;
 import io.spillway.snapshot.s3.S3SnapshotStore;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -76,6 +78,9 @@ public class RestoreRequestConsumer {
     private final ImmediateEvents immediateEvents;
     private final SnapshotMetrics metrics;
     private final Duration progressInterval;
+    /** Field-injected, so the constructor other changes touch stays as it is. */
+    @Inject
+    StoreLeases leases;
 
     public RestoreRequestConsumer(SiteRoots roots, SnapshotRestorer restorer, S3SnapshotStore manifests,
             SnapshotCatalogue catalogue, PgPool pool, Inbox inbox, Outbox outbox, ImmediateEvents immediateEvents,
@@ -135,15 +140,16 @@ public class RestoreRequestConsumer {
     private Uni<Void> restore(Received received, RestoreRequested request) {
         long started = System.nanoTime();
         // Fetching and writing a filesystem is blocking I/O that may take minutes: never on the event loop.
-        return Uni.createFrom().item(() -> {
-            metrics.restoreStarted();
-            try {
-                return run(received, request);
-            } finally {
-                metrics.restoreEnded();
-            }
-        })
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        // Under a shared store lease naming the manifest: retention keeps it and garbage collection waits.
+        return leases.withShared("restore " + request.restoreId(), request.locator(),
+                () -> Uni.createFrom().item(() -> {
+                    metrics.restoreStarted();
+                    try {
+                        return run(received, request);
+                    } finally {
+                        metrics.restoreEnded();
+                    }
+                }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .onItemOrFailure().transformToUni((restored, failure) -> {
                     if (failure != null) {
                         metrics.restoreFailed(Duration.ofNanos(System.nanoTime() - started));

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -38,6 +39,7 @@ import io.spillway.snapshot.domain.SnapshotResult;
 import io.spillway.snapshot.domain.SnapshotTaker;
 import io.spillway.snapshot.persistence.SnapshotCatalogue;
 import io.spillway.snapshot.persistence.SnapshotCatalogue.Uploaded;
+import io.spillway.snapshot.retention.StoreLeases;
 import io.spillway.snapshot.s3.S3SnapshotStore;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -65,6 +67,9 @@ public class SnapshotRequestConsumer {
     private final ImmediateEvents immediateEvents;
     private final SnapshotMetrics metrics;
     private final Duration progressInterval;
+    /** Field-injected, so the constructor other changes touch stays as it is. */
+    @Inject
+    StoreLeases leases;
 
     public SnapshotRequestConsumer(SiteRoots roots, SnapshotTaker taker, S3SnapshotStore manifests,
             SnapshotCatalogue catalogue, PgPool pool, Inbox inbox, Outbox outbox, ImmediateEvents immediateEvents,
@@ -117,8 +122,10 @@ public class SnapshotRequestConsumer {
         long started = System.nanoTime();
         // Walking and uploading is blocking I/O that may take minutes: never on the event loop.
         return catalogue.findLatestUploaded(request.site(), request.filesystem(), request.path())
-                .chain(parent -> Uni.createFrom().item(() -> take(received, request, work, parent))
-                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                // Under a shared store lease: garbage collection does not delete a chunk this snapshot names.
+                .chain(parent -> leases.withShared("snapshot " + request.snapshotId(), null,
+                        () -> Uni.createFrom().item(() -> take(received, request, work, parent))
+                                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())))
                 .onItemOrFailure().transformToUni((result, failure) -> {
                     if (failure != null) {
                         metrics.snapshotFailed(Duration.ofNanos(System.nanoTime() - started));

@@ -1,5 +1,9 @@
 package io.spillway.snapshot.persistence;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -91,6 +95,74 @@ public class SnapshotCatalogue {
                 .replaceWithVoid();
     }
 
+    /** The state of a snapshot id ({@code UPLOADED}, {@code FAILED}, {@code DELETED}), empty when never recorded. */
+    public Uni<Optional<String>> findState(String snapshotId) {
+        return pool.preparedQuery("SELECT state FROM snapshots WHERE snapshot_id = $1").execute(Tuple.of(snapshotId))
+                .map(rows -> rows.size() == 0 ? Optional.empty()
+                        : Optional.of(rows.iterator().next().getString("state")));
+    }
+
+    /** Every uploaded snapshot of this path of a filesystem at a site, with when it was recorded: what a policy rules. */
+    public Uni<List<Recorded>> listUploaded(String site, String filesystem, String path) {
+        String samePath = path == null || path.isEmpty() ? "(path IS NULL OR path = '')" : "path = $3";
+        Tuple arguments = path == null || path.isEmpty() ? Tuple.of(site, filesystem) : Tuple.of(site, filesystem, path);
+        return pool.preparedQuery("SELECT * FROM snapshots WHERE site = $1 AND filesystem = $2 AND " + samePath
+                + " AND state = 'UPLOADED' ORDER BY created_at DESC, snapshot_id DESC")
+                .execute(arguments)
+                .map(rows -> {
+                    List<Recorded> recorded = new ArrayList<>();
+                    for (Row row : rows) {
+                        recorded.add(new Recorded(uploaded(row), row.getOffsetDateTime("created_at").toInstant()));
+                    }
+                    return recorded;
+                });
+    }
+
+    /**
+     * Marks an uploaded snapshot deleted, keeping its row as history.
+     *
+     * @return false when it was not uploaded (deleted already by a concurrent request): nothing to announce
+     */
+    public Uni<Boolean> markDeleted(SqlClient tx, String snapshotId, String reason) {
+        return tx.preparedQuery("UPDATE snapshots SET state = 'DELETED', deleted_at = now(), delete_reason = $2,"
+                + " updated_at = now() WHERE snapshot_id = $1 AND state = 'UPLOADED'")
+                .execute(Tuple.of(snapshotId, reason)).map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * Decides, for one policy, whether a periodic snapshot is to be requested: serialized per policy across replicas
+     * by a transaction-scoped advisory lock.
+     *
+     * @return when the latest uploaded snapshot of the path was recorded (empty: none), and whether a periodic
+     *         snapshot of the policy requested within {@code pendingTimeout} has no outcome yet
+     */
+    public Uni<ScheduleState> lockScheduleState(SqlClient tx, String policy, String site, String filesystem,
+            String path, Duration pendingTimeout) {
+        String samePath = path == null || path.isEmpty() ? "(path IS NULL OR path = '')" : "path = $3";
+        Tuple arguments = path == null || path.isEmpty() ? Tuple.of(site, filesystem) : Tuple.of(site, filesystem, path);
+        return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))").execute(Tuple.of("schedule " + policy))
+                .chain(() -> tx.preparedQuery("SELECT max(created_at) AS latest FROM snapshots WHERE site = $1 AND"
+                        + " filesystem = $2 AND " + samePath + " AND state = 'UPLOADED'")
+                        .execute(arguments))
+                .chain(latestRows -> {
+                    var latest = latestRows.iterator().next().getOffsetDateTime("latest");
+                    return tx.preparedQuery("SELECT 1 FROM scheduled_snapshots s WHERE s.policy = $1"
+                            + " AND s.requested_at > now() - make_interval(secs => $2) AND NOT EXISTS"
+                            + " (SELECT 1 FROM snapshots WHERE snapshot_id = s.snapshot_id)")
+                            .execute(Tuple.of(policy, pendingTimeout.toMillis() / 1000.0))
+                            .map(pending -> new ScheduleState(
+                                    latest == null ? Optional.empty() : Optional.of(latest.toInstant()),
+                                    pending.size() > 0));
+                });
+    }
+
+    /** Records a periodic snapshot as requested; false when this id was requested already (another replica). */
+    public Uni<Boolean> recordScheduled(SqlClient tx, String policy, String snapshotId) {
+        return tx.preparedQuery("INSERT INTO scheduled_snapshots (snapshot_id, policy) VALUES ($1, $2)"
+                + " ON CONFLICT (snapshot_id) DO NOTHING").execute(Tuple.of(snapshotId, policy))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
     private static Uploaded uploaded(Row row) {
         return new Uploaded(row.getString("snapshot_id"), row.getString("site"), row.getString("filesystem"),
                 row.getString("locator"), row.getLong("files"), row.getLong("bytes"), row.getLong("bytes_scanned"),
@@ -101,5 +173,13 @@ public class SnapshotCatalogue {
     /** An uploaded snapshot as recorded. */
     public record Uploaded(String snapshotId, String site, String filesystem, String locator, long files, long bytes,
             long bytesScanned, long bytesUploaded, long chunksNew, long chunksReused, long durationMs) {
+    }
+
+    /** An uploaded snapshot and when the catalogue recorded it. */
+    public record Recorded(Uploaded snapshot, Instant createdAt) {
+    }
+
+    /** What a policy's periodic schedule depends on. */
+    public record ScheduleState(Optional<Instant> latest, boolean pending) {
     }
 }

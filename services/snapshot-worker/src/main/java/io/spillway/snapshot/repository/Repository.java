@@ -118,29 +118,40 @@ public class Repository implements ChunkStore, ManifestStore {
 
     @Override
     public void prepare() {
+        load(false);
+    }
+
+    /**
+     * Loads the indexes this worker has not seen. When one it loaded is gone, garbage collection replaced them (and
+     * maybe deleted or moved chunks): everything is read again. The new view replaces the old in one step, so a
+     * concurrent {@link #contains} never sees an empty index in between.
+     */
+    private void load(boolean everything) {
         checkConfig();
         Set<String> listed = new HashSet<>();
         for (ObjectStore.StoredObject object : objects.list(SnapshotLayout.INDEX_PREFIX)) {
             listed.add(object.key());
         }
+        Set<String> known;
         synchronized (lock) {
-            if (!listed.containsAll(loadedIndexes)) {
-                // Garbage collection replaced indexes (and maybe deleted or moved chunks): start from what is there.
+            everything = everything || !listed.containsAll(loadedIndexes);
+            known = everything ? Set.of() : new HashSet<>(loadedIndexes);
+        }
+        Map<String, BlobLocation> blobs = new HashMap<>();
+        Set<String> read = new HashSet<>();
+        for (String key : listed) {
+            if (!known.contains(key)) {
+                readIndex(key).ifPresent(blobs::putAll);
+                read.add(key);
+            }
+        }
+        synchronized (lock) {
+            if (everything) {
                 indexed.clear();
                 loadedIndexes.clear();
             }
-        }
-        for (String key : listed) {
-            synchronized (lock) {
-                if (loadedIndexes.contains(key)) {
-                    continue;
-                }
-            }
-            Optional<Map<String, BlobLocation>> blobs = readIndex(key);
-            synchronized (lock) {
-                blobs.ifPresent(indexed::putAll);
-                loadedIndexes.add(key);
-            }
+            indexed.putAll(blobs);
+            loadedIndexes.addAll(read);
         }
     }
 
@@ -380,7 +391,7 @@ public class Repository implements ChunkStore, ManifestStore {
         }
     }
 
-    /** The locators of every stored manifest. */
+    @Override
     public List<String> list() {
         checkConfig();
         List<String> locators = new ArrayList<>();
@@ -392,7 +403,7 @@ public class Repository implements ChunkStore, ManifestStore {
         return locators;
     }
 
-    /** Deletes a manifest; its chunks stay until garbage collection finds no other manifest naming them. */
+    @Override
     public void delete(String locator) {
         checkConfig();
         objects.delete(List.of(locator));
@@ -409,6 +420,7 @@ public class Repository implements ChunkStore, ManifestStore {
      * alone: they may belong to a snapshot still running. The caller holds the exclusive lease, so no snapshot of a
      * cooperating worker names a chunk meanwhile.
      */
+    @Override
     public GcResult collectGarbage(Set<String> referenced, java.time.Instant storedBefore) {
         checkConfig();
         flush();
@@ -478,11 +490,7 @@ public class Repository implements ChunkStore, ManifestStore {
             objects.delete(oldIndexes);
         }
         objects.delete(doomedPacks);
-        synchronized (lock) {
-            indexed.clear();
-            loadedIndexes.clear();
-        }
-        prepare();
+        load(true);
         return new GcResult(live, canonical.size() - live, bytesFreed);
     }
 

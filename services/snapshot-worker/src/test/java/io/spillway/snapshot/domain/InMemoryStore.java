@@ -1,11 +1,13 @@
 package io.spillway.snapshot.domain;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** A chunk and manifest store in memory that remembers the order of writes. */
 final class InMemoryStore implements ChunkStore, ManifestStore {
@@ -16,6 +18,9 @@ final class InMemoryStore implements ChunkStore, ManifestStore {
     /** Chunks fetched, in order; shared with a restore's threads. */
     final List<String> gets = java.util.Collections.synchronizedList(new ArrayList<>());
     int heads;
+    /** When each chunk was stored, by the clock in {@link #now}. */
+    final Map<String, Instant> storedAt = new LinkedHashMap<>();
+    Instant now = Instant.EPOCH;
 
     @Override
     public Optional<byte[]> fetch(String sha256) {
@@ -32,6 +37,7 @@ final class InMemoryStore implements ChunkStore, ManifestStore {
     @Override
     public void put(String sha256, byte[] data, int length) {
         chunks.put(sha256, Arrays.copyOf(data, length));
+        storedAt.put(sha256, now);
         writes.add("chunk:" + sha256);
     }
 
@@ -47,5 +53,32 @@ final class InMemoryStore implements ChunkStore, ManifestStore {
     public Optional<Manifest> get(String locator) {
         return manifests.stream()
                 .filter(m -> SnapshotLayout.manifestKey(m.filesystem(), m.snapshotId()).equals(locator)).findFirst();
+    }
+
+    @Override
+    public List<String> list() {
+        return manifests.stream().map(m -> SnapshotLayout.manifestKey(m.filesystem(), m.snapshotId())).toList();
+    }
+
+    @Override
+    public void delete(String locator) {
+        manifests.removeIf(m -> SnapshotLayout.manifestKey(m.filesystem(), m.snapshotId()).equals(locator));
+    }
+
+    @Override
+    public GcResult collectGarbage(Set<String> referenced, Instant storedBefore) {
+        long kept = 0;
+        long deleted = 0;
+        long bytes = 0;
+        for (String hash : List.copyOf(chunks.keySet())) {
+            if (referenced.contains(hash) || !storedAt.get(hash).isBefore(storedBefore)) {
+                kept++;
+            } else {
+                bytes += chunks.remove(hash).length;
+                storedAt.remove(hash);
+                deleted++;
+            }
+        }
+        return new GcResult(kept, deleted, bytes);
     }
 }

@@ -111,6 +111,11 @@ class TornReadTest {
             return store.fetch(sha256);
         }
 
+        @Override
+        public GcResult collectGarbage(java.util.Set<String> referenced, Instant storedBefore) {
+            return store.collectGarbage(referenced, storedBefore);
+        }
+
         private void rewrite() {
             try {
                 byte[] next = content != null ? content : FixedSizeChunkerTest.random((int) Files.size(file) + 1);

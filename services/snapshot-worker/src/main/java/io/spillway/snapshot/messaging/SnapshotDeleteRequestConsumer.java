@@ -1,0 +1,83 @@
+package io.spillway.snapshot.messaging;
+
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.spillway.kit.Inbox;
+import io.spillway.kit.IncomingEvents;
+import io.spillway.kit.IncomingEvents.Received;
+import io.spillway.kit.IncomingEvents.RejectedEvent;
+import io.spillway.schemas.EventType;
+import io.spillway.schemas.StorageEvent.SnapshotDeleteRequested;
+import io.spillway.snapshot.domain.SnapshotException;
+import io.spillway.snapshot.domain.SnapshotLayout;
+import io.spillway.snapshot.persistence.SnapshotCatalogue;
+import io.spillway.snapshot.retention.SnapshotDeleter;
+import io.vertx.mutiny.pgclient.PgPool;
+
+/**
+ * Deletes the snapshots asked for by {@code SnapshotDeleteRequested} and answers {@code SnapshotDeleted}. A request
+ * for an id this worker never uploaded, or deleted already, is a valid request for a state that holds already: it is
+ * logged and claimed, and nothing is emitted (idempotent, like deleting a missing S3 key). An id that cannot name a
+ * snapshot, or a filesystem that is not the snapshot's, is dead-lettered.
+ */
+@ApplicationScoped
+public class SnapshotDeleteRequestConsumer {
+
+    private static final Logger LOG = Logger.getLogger(SnapshotDeleteRequestConsumer.class);
+
+    private final SnapshotCatalogue catalogue;
+    private final SnapshotDeleter deleter;
+    private final PgPool pool;
+    private final Inbox inbox;
+
+    public SnapshotDeleteRequestConsumer(SnapshotCatalogue catalogue, SnapshotDeleter deleter, PgPool pool,
+            Inbox inbox) {
+        this.catalogue = catalogue;
+        this.deleter = deleter;
+        this.pool = pool;
+        this.inbox = inbox;
+    }
+
+    @Incoming("deletes")
+    public Uni<Void> consume(Message<byte[]> message) {
+        return IncomingEvents.handle(message, Set.of(EventType.SNAPSHOT_DELETE_REQUESTED), this::apply);
+    }
+
+    private Uni<Void> apply(Received received) {
+        SnapshotDeleteRequested request = received.data();
+        try {
+            SnapshotLayout.requireSafeId(request.snapshotId());
+        } catch (SnapshotException e) {
+            throw new RejectedEvent(e.reason() + ": snapshotId: " + e.getMessage());
+        }
+        String reason = request.reason() == null || request.reason().isBlank() ? "requested" : request.reason();
+        return catalogue.alreadyApplied(received.event().id()).chain(applied -> applied ? Uni.createFrom().voidItem()
+                : catalogue.findUploaded(request.snapshotId()).chain(uploaded -> {
+                    if (uploaded.isEmpty()) {
+                        return nothingToDelete(received, request);
+                    }
+                    if (request.filesystem() != null && !request.filesystem().equals(uploaded.get().filesystem())) {
+                        throw new RejectedEvent("INVALID_REQUEST: filesystem: '" + request.filesystem()
+                                + "' is not the filesystem of snapshot " + request.snapshotId() + " ('"
+                                + uploaded.get().filesystem() + "')");
+                    }
+                    return deleter.delete(uploaded.get(), reason, received.traceparent(), received.event())
+                            .replaceWithVoid();
+                }));
+    }
+
+    private Uni<Void> nothingToDelete(Received received, SnapshotDeleteRequested request) {
+        return catalogue.findState(request.snapshotId()).chain(state -> {
+            LOG.infof("Delete of snapshot %s (%s) asked: %s; nothing to do", request.snapshotId(),
+                    request.filesystem(), state.map(s -> "it is " + s).orElse("no such snapshot was uploaded here"));
+            return pool.withTransaction(tx -> inbox.firstDelivery(tx, received.event()).replaceWithVoid());
+        });
+    }
+}
