@@ -82,6 +82,8 @@ public class SchedulerLoop {
     private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
     /** Between tries to release a mount while the storage-agent does not answer. */
     private static final Duration MOUNT_RELEASE_RETRY = Duration.ofSeconds(5);
+    /** How long a job whose mount the storage-agent could not grant (it did not answer) sits out of the passes. */
+    static final Duration STORAGE_RETRY = Duration.ofSeconds(5);
     /**
      * The oldest waiting jobs that may burst, at most this many per signal: more than a burst site takes at once, and
      * few enough that the event stays far below Kafka's 1 MB message limit.
@@ -108,6 +110,11 @@ public class SchedulerLoop {
     private final Map<String, GangRun> launched = new HashMap<>();
     /** Whether the queue overflows; read back from the database at the first pass. Only on the loop thread. */
     private QueueSignal queueSignal;
+    /**
+     * Jobs that wait for the storage-agent, until when: left out of the passes meanwhile, so a storage-agent that is
+     * down does not make them take and give back GPUs every pass. Only on the loop thread.
+     */
+    private final Map<String, StorageWait> waitingForStorage = new HashMap<>();
     /** Whether orphans of a previous process were dealt with; touched only on the loop thread. */
     private boolean recovered;
 
@@ -276,8 +283,13 @@ public class SchedulerLoop {
         }
         List<PendingJob> pending = new ArrayList<>();
         Map<StoredJob, String> unplaceable = new LinkedHashMap<>();
+        Instant now = Instant.now();
         for (StoredJob job : queue) {
             byId.put(job.jobId(), job);
+            StorageWait storageWait = waitingForStorage.get(job.jobId());
+            if (storageWait != null && storageWait.until().isAfter(now)) {
+                continue; // keeps its reason; placed again once its wait is over
+            }
             if (job.spec() == null) {
                 unplaceable.put(job, UNREADABLE_SPEC);
                 continue;
@@ -404,9 +416,14 @@ public class SchedulerLoop {
     }
 
     private void requeue(String jobId, String why, String traceparent) {
+        requeue(jobId, why, traceparent, true);
+    }
+
+    private void requeue(String jobId, String why, String traceparent, boolean announce) {
         String reason = "queued again: " + why;
         inTransaction(tx -> store.requeue(tx, jobId, reason)
-                .call(requeued -> requeued ? outbox.append(tx, new JobPending(jobId, site, reason), traceparent)
+                .call(requeued -> requeued && announce
+                        ? outbox.append(tx, new JobPending(jobId, site, reason), traceparent)
                         : Uni.createFrom().voidItem()));
         LOG.infof("Job %s is back in the queue: %s", jobId, reason);
     }
@@ -422,11 +439,16 @@ public class SchedulerLoop {
             if (!launched.containsKey(job.jobId())) {
                 JobMounts.Acquired acquired = mounts.acquire(job.jobId(), volumesOf(job));
                 if (acquired instanceof JobMounts.Acquired.Unavailable unavailable) {
-                    // Not the job's fault: it gives its GPUs back and is placed, and asks, again in a later pass.
+                    // Not the job's fault: it gives its GPUs back, and is placed and asks again after a while.
                     LOG.warnf("Job %s waits: %s", job.jobId(), unavailable.reason());
-                    requeue(job.jobId(), unavailable.reason(), job.traceparent());
+                    StorageWait before = waitingForStorage.put(job.jobId(),
+                            new StorageWait(Instant.now().plus(STORAGE_RETRY), unavailable.reason()));
+                    // Said once: the same reason at every try would only fill the job's history.
+                    requeue(job.jobId(), unavailable.reason(), job.traceparent(),
+                            before == null || !before.reason().equals(unavailable.reason()));
                     continue;
                 }
+                waitingForStorage.remove(job.jobId());
                 if (acquired instanceof JobMounts.Acquired.Refused refused) {
                     LOG.warnf("Job %s cannot start: %s", job.jobId(), refused.reason());
                     failBeforeStart(job, refused.reason());
@@ -477,6 +499,7 @@ public class SchedulerLoop {
      * the job has started again meanwhile (its new mounts are the same rows, and must stay).
      */
     private void releaseMounts(String jobId, List<VolumeMount> volumes) {
+        waitingForStorage.remove(jobId);
         if (launched.containsKey(jobId)) {
             return;
         }
@@ -555,6 +578,10 @@ public class SchedulerLoop {
             placements.add(new Placement(worker, allocation.node(), allocation.gpuIds(), allocation.fraction()));
         }
         return placements;
+    }
+
+    /** A job that waits for the storage-agent until {@code until}, and what it was told. */
+    private record StorageWait(Instant until, String reason) {
     }
 
     /** The workers of one launched job and how they ended; only on the loop thread. */

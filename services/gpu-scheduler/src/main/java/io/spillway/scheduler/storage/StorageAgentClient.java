@@ -107,8 +107,12 @@ public class StorageAgentClient {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /** The innermost cause's words ("Connection refused: /127.0.0.1:8083"), not the wrappers around them. */
     private static String describe(RuntimeException e) {
-        Throwable cause = e.getCause() != null && e.getMessage() == null ? e.getCause() : e;
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
         return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 
