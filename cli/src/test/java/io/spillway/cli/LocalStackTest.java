@@ -33,6 +33,11 @@ class LocalStackTest {
         assertEquals(byName.get("storage-agent-cloud").config().get("spillway.storage.root"),
                 byName.get("snapshot-worker").config().get("spillway.snapshot.sites.cloud.root"),
                 "the snapshot-worker reads and writes the filesystems the storage-agent of each site manages");
+        for (String site : List.of("onprem", "cloud")) {
+            assertEquals(byName.get("storage-agent-" + site).url(),
+                    byName.get("gpu-scheduler-" + site).config().get("spillway.scheduler.storage-url"),
+                    "each site's scheduler gets its jobs' mounts from that site's storage-agent");
+        }
         services.forEach(service -> {
             assertEquals("127.0.0.1:1", service.config().get("kafka.bootstrap.servers"));
             assertEquals("http://127.0.0.1:4318", service.config().get("quarkus.otel.exporter.otlp.traces.endpoint"));

@@ -55,13 +55,16 @@ public final class LocalStack {
                 "spillway.site", "onprem",
                 "spillway.scheduler.nodes.onprem-0.gpus", String.valueOf(ONPREM_GPUS),
                 "spillway.scheduler.work-dir", stateDir.resolve("sites/onprem/jobs").toAbsolutePath().toString(),
-                "spillway.scheduler.filesystem-root", onpremRoot.toString())));
+                "spillway.scheduler.filesystem-root", onpremRoot.toString(),
+                // Jobs' volumes are mounts the site's own storage-agent grants and records.
+                "spillway.scheduler.storage-url", "http://127.0.0.1:" + ports.get(3))));
         services.add(service("gpu-scheduler", "gpu-scheduler-cloud", ports.get(2), common, Map.of(
                 "spillway.site", "cloud",
                 "spillway.scheduler.nodes.cloud-0.gpus", String.valueOf(CLOUD_GPUS / 2),
                 "spillway.scheduler.nodes.cloud-1.gpus", String.valueOf(CLOUD_GPUS / 2),
                 "spillway.scheduler.work-dir", stateDir.resolve("sites/cloud/jobs").toAbsolutePath().toString(),
-                "spillway.scheduler.filesystem-root", cloudRoot.toString())));
+                "spillway.scheduler.filesystem-root", cloudRoot.toString(),
+                "spillway.scheduler.storage-url", "http://127.0.0.1:" + ports.get(4))));
         services.add(service("storage-agent", "storage-agent-onprem", ports.get(3), common, Map.of(
                 "spillway.site", "onprem", "spillway.storage.root", onpremRoot.toString())));
         services.add(service("storage-agent", "storage-agent-cloud", ports.get(4), common, Map.of(

@@ -44,6 +44,18 @@ public interface SchedulerConfig {
      */
     Optional<Path> filesystemRoot();
 
+    /**
+     * The base URL of this site's storage-agent ({@code http://host:port}). When set, a job's volumes are mounts
+     * that the storage-agent grants before the job starts (a host path for the local executor, a claim for the
+     * Kubernetes executor) and that are released when it ends; absent, volumes come from {@link #filesystemRoot()}
+     * and {@code kubernetes.claim-prefix}, and no filesystem knows it is in use.
+     */
+    Optional<java.net.URI> storageUrl();
+
+    /** How long one call to the storage-agent may take before it counts as unreachable. */
+    @WithDefault("5s")
+    Duration storageTimeout();
+
     /** How long a cancelled job has between SIGTERM and SIGKILL. */
     @WithDefault("10s")
     Duration cancelGracePeriod();

@@ -34,8 +34,9 @@ import io.spillway.schemas.VolumeMount;
  * then the job's {@code env}, then the Spillway variables, which the job cannot override.
  *
  * <p>
- * Volumes: with a filesystem root configured, each volume {@code fs[/subpath]:/mnt} appears in the working directory
- * as {@code mnt}, a link to {@code <root>/fs/subpath}, and in {@code SPILLWAY_VOLUMES}. A local process cannot be
+ * Volumes: each volume {@code fs[/subpath]:/mnt} appears in the working directory as {@code mnt}, a link to the
+ * directory the storage-agent granted (or, without a storage-agent, to {@code <filesystem-root>/fs/subpath}), and in
+ * {@code SPILLWAY_VOLUMES}. A local process cannot be
  * given a real mount without privileges, so {@code :ro} is not enforced here; the Kubernetes executor mounts.
  */
 // Typed to its class only: the loop's JobExecutor is chosen by ExecutorProducer, not by which beans exist.
@@ -90,7 +91,7 @@ public class LocalExecutor implements JobExecutor {
         Process process;
         try {
             Files.createDirectories(dir);
-            List<String> volumes = linkVolumes(dir, launch.volumes());
+            List<String> volumes = linkVolumes(dir, launch);
             requireRunnable(launch.command().get(0));
             Files.deleteIfExists(exitFile(dir, launch.worker()));
             List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER,
@@ -211,26 +212,17 @@ public class LocalExecutor implements JobExecutor {
         throw new ExecutorException("cannot start " + program + ": No such file or directory");
     }
 
-    /** Links each volume into the working directory; the {@code mountPath=hostPath} pairs for the job's env. */
-    private List<String> linkVolumes(Path dir, List<VolumeMount> volumes) throws ExecutorException, IOException {
+    /**
+     * Links each volume into the working directory: to the directory the storage-agent granted, or, without one, to
+     * {@code <filesystem-root>/<fs>/<subpath>}; returns the {@code mountPath=hostPath} pairs for the job's env.
+     */
+    private List<String> linkVolumes(Path dir, Launch launch) throws ExecutorException, IOException {
         List<String> pairs = new ArrayList<>();
-        if (volumes.isEmpty()) {
-            return pairs;
-        }
-        if (filesystemRoot.isEmpty()) {
-            throw new ExecutorException("the job mounts volumes, and this scheduler has no filesystem root"
-                    + " (spillway.scheduler.filesystem-root)");
-        }
-        for (VolumeMount volume : volumes) {
-            Path filesystem = filesystemRoot.get().resolve(volume.filesystem()).normalize();
-            Path target = volume.subPath() == null ? filesystem : filesystem.resolve(volume.subPath()).normalize();
-            if (!Files.isDirectory(filesystem)) {
-                throw new ExecutorException("filesystem " + volume.filesystem() + " does not exist at this site");
-            }
-            if (!target.startsWith(filesystem)) {
-                throw new ExecutorException("volume " + volume.filesystem() + "/" + volume.subPath()
-                        + " leaves its filesystem");
-            }
+        List<VolumeMount> volumes = launch.volumes();
+        for (int index = 0; index < volumes.size(); index++) {
+            VolumeMount volume = volumes.get(index);
+            Optional<MountedVolume> granted = launch.grantOf(index);
+            Path target = granted.isPresent() ? Path.of(granted.get().hostPath()) : underFilesystemRoot(volume);
             Files.createDirectories(target);
             Path link = dir.resolve(volume.mountPath().replaceFirst("^/+", "")).normalize();
             if (!link.startsWith(dir)) {
@@ -242,6 +234,23 @@ public class LocalExecutor implements JobExecutor {
             pairs.add(volume.mountPath() + "=" + target);
         }
         return pairs;
+    }
+
+    private Path underFilesystemRoot(VolumeMount volume) throws ExecutorException {
+        if (filesystemRoot.isEmpty()) {
+            throw new ExecutorException("the job mounts volumes, and this scheduler has neither a storage-agent"
+                    + " (spillway.scheduler.storage-url) nor a filesystem root (spillway.scheduler.filesystem-root)");
+        }
+        Path filesystem = filesystemRoot.get().resolve(volume.filesystem()).normalize();
+        Path target = volume.subPath() == null ? filesystem : filesystem.resolve(volume.subPath()).normalize();
+        if (!Files.isDirectory(filesystem)) {
+            throw new ExecutorException("filesystem " + volume.filesystem() + " does not exist at this site");
+        }
+        if (!target.startsWith(filesystem)) {
+            throw new ExecutorException("volume " + volume.filesystem() + "/" + volume.subPath()
+                    + " leaves its filesystem");
+        }
+        return target;
     }
 
     @Override

@@ -47,6 +47,7 @@ import io.spillway.scheduler.domain.Wait;
 import io.spillway.scheduler.executor.ExecutorException;
 import io.spillway.scheduler.executor.JobExecutor;
 import io.spillway.scheduler.executor.Launch;
+import io.spillway.scheduler.executor.MountedVolume;
 import io.spillway.scheduler.executor.ProcessExit;
 import io.spillway.scheduler.inventory.SiteInventory;
 import io.spillway.scheduler.persistence.JobStore;
@@ -79,6 +80,10 @@ public class SchedulerLoop {
     static final String UNREADABLE_SPEC = "the scheduler cannot read the job's stored spec";
     private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+    /** Between tries to release a mount while the storage-agent does not answer. */
+    private static final Duration MOUNT_RELEASE_RETRY = Duration.ofSeconds(5);
+    /** How long a job whose mount the storage-agent could not grant (it did not answer) sits out of the passes. */
+    static final Duration STORAGE_RETRY = Duration.ofSeconds(5);
     /**
      * The oldest waiting jobs that may burst, at most this many per signal: more than a burst site takes at once, and
      * few enough that the event stays far below Kafka's 1 MB message limit.
@@ -91,6 +96,7 @@ public class SchedulerLoop {
     private final Outbox outbox;
     private final SiteInventory inventory;
     private final JobExecutor executor;
+    private final JobMounts mounts;
     private final SchedulerConfig config;
     private final String site;
     private final Scheduler scheduler;
@@ -104,17 +110,23 @@ public class SchedulerLoop {
     private final Map<String, GangRun> launched = new HashMap<>();
     /** Whether the queue overflows; read back from the database at the first pass. Only on the loop thread. */
     private QueueSignal queueSignal;
+    /**
+     * Jobs that wait for the storage-agent, until when: left out of the passes meanwhile, so a storage-agent that is
+     * down does not make them take and give back GPUs every pass. Only on the loop thread.
+     */
+    private final Map<String, StorageWait> waitingForStorage = new HashMap<>();
     /** Whether orphans of a previous process were dealt with; touched only on the loop thread. */
     private boolean recovered;
 
     public SchedulerLoop(PgPool pool, JobStore store, ProjectStore projects, Outbox outbox, SiteInventory inventory,
-            JobExecutor executor, SchedulerConfig config, ServiceIdentity identity) {
+            JobExecutor executor, JobMounts mounts, SchedulerConfig config, ServiceIdentity identity) {
         this.pool = pool;
         this.store = store;
         this.projects = projects;
         this.outbox = outbox;
         this.inventory = inventory;
         this.executor = executor;
+        this.mounts = mounts;
         this.config = config;
         this.site = identity.site();
         this.scheduler = new Scheduler(config.maxJobsPerGpu());
@@ -217,6 +229,8 @@ public class SchedulerLoop {
             } else {
                 requeue(job.jobId(), RESTARTED_WHILE_RUNNING, job.traceparent());
             }
+            // The previous process held its mounts; the job asks again when it is placed again.
+            releaseMounts(job.jobId(), volumesOf(job));
         }
         recovered = true;
         if (!notAdopted.isEmpty()) {
@@ -269,8 +283,13 @@ public class SchedulerLoop {
         }
         List<PendingJob> pending = new ArrayList<>();
         Map<StoredJob, String> unplaceable = new LinkedHashMap<>();
+        Instant now = Instant.now();
         for (StoredJob job : queue) {
             byId.put(job.jobId(), job);
+            StorageWait storageWait = waitingForStorage.get(job.jobId());
+            if (storageWait != null && storageWait.until().isAfter(now)) {
+                continue; // keeps its reason; placed again once its wait is over
+            }
             if (job.spec() == null) {
                 unplaceable.put(job, UNREADABLE_SPEC);
                 continue;
@@ -378,6 +397,7 @@ public class SchedulerLoop {
             // Nothing to emit: job-intake marks the job cancelled from the JobCancelled event itself.
             if (inTransaction(tx -> store.finish(tx, job.jobId(), JobState.CANCELLED, null, "cancelled"))) {
                 LOG.infof("Cancelled %s while %s", job.jobId(), job.state());
+                releaseMounts(job.jobId(), volumesOf(job));
             }
         }
     }
@@ -390,14 +410,20 @@ public class SchedulerLoop {
             }
             if (!launched.containsKey(job.jobId())) {
                 requeue(job.jobId(), "preempted, " + job.preemptReason(), job.traceparent());
+                releaseMounts(job.jobId(), volumesOf(job));
             }
         }
     }
 
     private void requeue(String jobId, String why, String traceparent) {
+        requeue(jobId, why, traceparent, true);
+    }
+
+    private void requeue(String jobId, String why, String traceparent, boolean announce) {
         String reason = "queued again: " + why;
         inTransaction(tx -> store.requeue(tx, jobId, reason)
-                .call(requeued -> requeued ? outbox.append(tx, new JobPending(jobId, site, reason), traceparent)
+                .call(requeued -> requeued && announce
+                        ? outbox.append(tx, new JobPending(jobId, site, reason), traceparent)
                         : Uni.createFrom().voidItem()));
         LOG.infof("Job %s is back in the queue: %s", jobId, reason);
     }
@@ -411,11 +437,30 @@ public class SchedulerLoop {
         for (StoredJob job : allocated) {
             List<Allocation> workers = held.getOrDefault(job.jobId(), List.of());
             if (!launched.containsKey(job.jobId())) {
+                JobMounts.Acquired acquired = mounts.acquire(job.jobId(), volumesOf(job));
+                if (acquired instanceof JobMounts.Acquired.Unavailable unavailable) {
+                    // Not the job's fault: it gives its GPUs back, and is placed and asks again after a while.
+                    LOG.warnf("Job %s waits: %s", job.jobId(), unavailable.reason());
+                    StorageWait before = waitingForStorage.put(job.jobId(),
+                            new StorageWait(Instant.now().plus(STORAGE_RETRY), unavailable.reason()));
+                    // Said once: the same reason at every try would only fill the job's history.
+                    requeue(job.jobId(), unavailable.reason(), job.traceparent(),
+                            before == null || !before.reason().equals(unavailable.reason()));
+                    continue;
+                }
+                waitingForStorage.remove(job.jobId());
+                if (acquired instanceof JobMounts.Acquired.Refused refused) {
+                    LOG.warnf("Job %s cannot start: %s", job.jobId(), refused.reason());
+                    failBeforeStart(job, refused.reason());
+                    continue;
+                }
+                List<MountedVolume> granted = ((JobMounts.Acquired.Granted) acquired).mounts();
                 GangRun run = new GangRun(workers.size());
                 launched.put(job.jobId(), run);
                 try {
                     for (int worker = 0; worker < workers.size(); worker++) {
-                        executor.start(launch(job, worker, workers), exit -> submit(() -> recordExit(job, exit)));
+                        executor.start(launch(job, worker, workers, granted),
+                                exit -> submit(() -> recordExit(job, exit)));
                         run.started++;
                     }
                 } catch (ExecutorException e) {
@@ -428,11 +473,7 @@ public class SchedulerLoop {
                         continue;
                     }
                     launched.remove(job.jobId());
-                    String reason = e.getMessage();
-                    inTransaction(tx -> store.finish(tx, job.jobId(), JobState.FAILED, null, reason)
-                            .call(ended -> ended ? outbox.append(tx, new JobFailed(job.jobId(), site, null, reason, 0),
-                                    job.traceparent()) : Uni.createFrom().voidItem()));
-                    requestPass();
+                    failBeforeStart(job, e.getMessage());
                     continue;
                 }
             }
@@ -442,6 +483,34 @@ public class SchedulerLoop {
                     .call(started -> started ? outbox.append(tx, new JobStarted(job.jobId(), site, executor.name(),
                             nodes), job.traceparent()) : Uni.createFrom().voidItem()));
         }
+    }
+
+    /** Fails a job none of whose workers started, and gives back what it held: GPUs and mounts. */
+    private void failBeforeStart(StoredJob job, String reason) {
+        inTransaction(tx -> store.finish(tx, job.jobId(), JobState.FAILED, null, reason)
+                .call(ended -> ended ? outbox.append(tx, new JobFailed(job.jobId(), site, null, reason, 0),
+                        job.traceparent()) : Uni.createFrom().voidItem()));
+        releaseMounts(job.jobId(), volumesOf(job));
+        requestPass();
+    }
+
+    /**
+     * Releases the job's mounts at the storage-agent; what cannot be released now is tried again until it is, unless
+     * the job has started again meanwhile (its new mounts are the same rows, and must stay).
+     */
+    private void releaseMounts(String jobId, List<VolumeMount> volumes) {
+        waitingForStorage.remove(jobId);
+        if (launched.containsKey(jobId)) {
+            return;
+        }
+        List<VolumeMount> left = mounts.release(jobId, volumes);
+        if (!left.isEmpty()) {
+            schedule(() -> releaseMounts(jobId, left), MOUNT_RELEASE_RETRY);
+        }
+    }
+
+    private static List<VolumeMount> volumesOf(StoredJob job) {
+        return job.spec() == null ? List.of() : job.spec().volumes();
     }
 
     /**
@@ -484,6 +553,8 @@ public class SchedulerLoop {
                                 run.durationMs), job.traceparent()) : Uni.createFrom().voidItem()));
             }
             launched.remove(job.jobId());
+            // Every end (done, failed, cancelled, preempted) gives the job's filesystems back.
+            releaseMounts(job.jobId(), volumesOf(job));
             LOG.infof("Job %s ended after %d ms%s", job.jobId(), run.durationMs,
                     run.failure == null ? "" : ": " + run.failure);
             pass();
@@ -493,11 +564,11 @@ public class SchedulerLoop {
         }
     }
 
-    private Launch launch(StoredJob job, int worker, List<Allocation> workers) {
+    private Launch launch(StoredJob job, int worker, List<Allocation> workers, List<MountedVolume> granted) {
         Allocation allocation = workers.get(worker);
         return new Launch(job.jobId(), worker, workers.size(), site, allocation.node(), job.spec().image(),
                 job.spec().command(), job.spec().env(), allocation.gpuIds(), allocation.fraction(),
-                job.spec().gpuMemoryMiB(), job.spec().volumes());
+                job.spec().gpuMemoryMiB(), job.spec().volumes(), granted);
     }
 
     private static List<Placement> placements(List<Allocation> workers) {
@@ -507,6 +578,10 @@ public class SchedulerLoop {
             placements.add(new Placement(worker, allocation.node(), allocation.gpuIds(), allocation.fraction()));
         }
         return placements;
+    }
+
+    /** A job that waits for the storage-agent until {@code until}, and what it was told. */
+    private record StorageWait(Instant until, String reason) {
     }
 
     /** The workers of one launched job and how they ended; only on the loop thread. */

@@ -6,11 +6,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.spillway.schemas.VolumeMount;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -104,6 +107,41 @@ class LocalExecutorTest {
         assertTrue(ended.cancelled());
         assertEquals(137, ended.exitCode(), "killed by SIGKILL");
         assertFalse(executor.isRunning("job-4"));
+    }
+
+    @Test
+    void linksEachVolumeToTheDirectoryTheStorageAgentGrantedRatherThanUnderTheFilesystemRoot(@TempDir Path sites)
+            throws Exception {
+        Path root = Files.createDirectories(sites.resolve("root/datasets"));
+        Path granted = Files.createDirectories(sites.resolve("elsewhere/datasets/imagenet"));
+        Files.writeString(granted.resolve("labels.txt"), "cat\n");
+        executor = new LocalExecutor(workDir, Optional.of(root.getParent()));
+        CompletableFuture<ProcessExit> exit = new CompletableFuture<>();
+        VolumeMount volume = new VolumeMount("datasets", "imagenet", "/data", true);
+
+        executor.start(new Launch("job-6", 0, 1, "onprem", "local-0", null,
+                List.of("sh", "-c", "cat data/labels.txt; echo \"volumes=$SPILLWAY_VOLUMES\""), Map.of(), List.of("0"),
+                1.0, null, List.of(volume), List.of(new MountedVolume(volume, granted.toString(), "spillway-fs-x"))),
+                exit::complete);
+
+        assertEquals(0, exit.get().exitCode());
+        String log = Files.readString(executor.jobDir("job-6").resolve(LocalExecutor.OUTPUT_LOG));
+        assertTrue(log.contains("cat\nvolumes=/data=" + granted), log);
+        assertEquals(granted, Files.readSymbolicLink(executor.jobDir("job-6").resolve("data")));
+        assertFalse(Files.exists(root.resolve("imagenet")), "nothing is made under the filesystem root");
+    }
+
+    @Test
+    void refusesAJobWithVolumesWhenItHasNeitherAStorageAgentNorAFilesystemRoot() {
+        executor = new LocalExecutor(workDir);
+
+        ExecutorException error = assertThrows(ExecutorException.class,
+                () -> executor.start(new Launch("job-7", 0, 1, "onprem", "local-0", null, List.of("true"), Map.of(),
+                        List.of("0"), 1.0, null, List.of(new VolumeMount("datasets", null, "/data", false))),
+                        exit -> {
+                        }));
+
+        assertTrue(error.getMessage().contains("spillway.scheduler.storage-url"), error.getMessage());
     }
 
     @Test

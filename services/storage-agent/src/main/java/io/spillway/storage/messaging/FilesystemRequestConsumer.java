@@ -20,6 +20,7 @@ import io.spillway.kit.Outbox;
 import io.spillway.schemas.EventType;
 import io.spillway.schemas.StorageEvent.FilesystemReady;
 import io.spillway.schemas.StorageEvent.FilesystemRequested;
+import io.spillway.schemas.StorageEvent.SnapshotRestored;
 import io.spillway.storage.domain.FilesystemException;
 import io.spillway.storage.domain.FilesystemPlanner;
 import io.spillway.storage.domain.FilesystemPlanner.Decision;
@@ -27,7 +28,11 @@ import io.spillway.storage.persistence.FilesystemCatalogue;
 import io.spillway.storage.storage.PosixFilesystems;
 import io.vertx.mutiny.pgclient.PgPool;
 
-/** Answers {@code FilesystemRequested} for this site: the directory exists, it is catalogued, it is ready. */
+/**
+ * Answers {@code FilesystemRequested} for this site: the directory exists, it is catalogued, it is ready. Also
+ * catalogues a filesystem that snapshot-worker restored at this site ({@code SnapshotRestored}), so jobs rerouted here
+ * can mount it like any other.
+ */
 @ApplicationScoped
 public class FilesystemRequestConsumer {
 
@@ -52,7 +57,33 @@ public class FilesystemRequestConsumer {
 
     @Incoming("snapshots")
     public Uni<Void> consume(Message<byte[]> message) {
-        return IncomingEvents.handle(message, Set.of(EventType.FILESYSTEM_REQUESTED), this::apply);
+        return IncomingEvents.handle(message, Set.of(EventType.FILESYSTEM_REQUESTED, EventType.SNAPSHOT_RESTORED),
+                received -> received.event().data() instanceof SnapshotRestored ? catalogueRestored(received)
+                        : apply(received));
+    }
+
+    /** A restore wrote the filesystem's directory already; it only needs to be known here. Nothing is emitted. */
+    private Uni<Void> catalogueRestored(Received received) {
+        SnapshotRestored restored = received.data();
+        Decision decision;
+        try {
+            decision = planner.plan(restored.site(), restored.filesystem());
+        } catch (FilesystemException e) {
+            throw new RejectedEvent(e.reason() + ": " + e.getMessage());
+        }
+        if (decision instanceof Decision.NotThisSite) {
+            return Uni.createFrom().voidItem();
+        }
+        Decision.Provide provide = (Decision.Provide) decision;
+        return Uni.createFrom().item(() -> filesystems.ensureDirectory(provide.directory()))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(directory -> pool.withTransaction(tx -> inbox.firstDelivery(tx, received.event())
+                        .chain(first -> first
+                                ? catalogue.record(tx, provide.name().value(), directory,
+                                        "restore-" + restored.restoreId())
+                                        .invoke(() -> LOG.infof("Filesystem %s restored at %s (restore %s)",
+                                                provide.name(), directory, restored.restoreId()))
+                                : Uni.createFrom().voidItem())));
     }
 
     private Uni<Void> apply(Received received) {

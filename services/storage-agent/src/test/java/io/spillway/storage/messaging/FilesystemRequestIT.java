@@ -27,6 +27,7 @@ import io.spillway.schemas.CloudEventHeaders;
 import io.spillway.schemas.EventType;
 import io.spillway.schemas.StorageEvent.FilesystemReady;
 import io.spillway.schemas.StorageEvent.FilesystemRequested;
+import io.spillway.schemas.StorageEvent.SnapshotRestored;
 import io.spillway.schemas.Topics;
 import io.spillway.storage.config.StorageAgentConfig;
 import io.spillway.testing.PlatformTestResource;
@@ -133,6 +134,29 @@ class FilesystemRequestIT {
         assertTrue(TestEvents.seen(snapshots, FilesystemReady.class,
                 r -> r.requestId().equals(otherSiteRequest)).isEmpty(), "another site's request is not answered here");
         assertFalse(Files.exists(config.root().resolve(elsewhere)), "no directory for another site's filesystem");
+    }
+
+    @Test
+    void cataloguesAFilesystemRestoredAtThisSiteSoJobsCanMountIt() throws IOException {
+        String restored = unique("restored");
+        String elsewhere = unique("restored-elsewhere");
+        Path directory = Files.createDirectories(config.root().toAbsolutePath().normalize().resolve(restored));
+        Files.writeString(directory.resolve("train.bin"), "data", StandardCharsets.UTF_8);
+        String key = "ordering-" + UUID.randomUUID();
+        events.send(TestEvents.cloudEvent(new SnapshotRestored(UUID.randomUUID().toString(), "snapshots/x.json",
+                "cloud", elsewhere, 1, 4, 10, null)), key);
+        events.send(TestEvents.cloudEvent(new SnapshotRestored(UUID.randomUUID().toString(), "snapshots/y.json",
+                "onprem", restored, 1, 4, 10, null)), key);
+
+        await().atMost(TestEvents.TIMEOUT).untilAsserted(() -> given().get("/api/v1/filesystems/" + restored)
+                .then().statusCode(200)
+                .body("path", equalTo(directory.toString()))
+                .body("files", equalTo(1)));
+        given().contentType("application/json").body("{\"jobId\":\"job-after-restore\"}")
+                .post("/api/v1/filesystems/" + restored + "/mounts")
+                .then().statusCode(201).body("hostPath", equalTo(directory.toRealPath().toString()));
+        // Same partition, sent first: consumed by now, and not this site's.
+        given().get("/api/v1/filesystems/" + elsewhere).then().statusCode(404);
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.spillway.scheduler.executor.ExecutorException;
 import io.spillway.scheduler.executor.Launch;
+import io.spillway.scheduler.executor.MountedVolume;
 import io.spillway.scheduler.executor.SpillwayEnvironment;
 import io.spillway.schemas.VolumeMount;
 
@@ -63,11 +64,15 @@ final class WorkerPods {
         labels.put(WORKER, String.valueOf(launch.worker()));
         Map<String, Volume> volumes = new LinkedHashMap<>();
         List<io.fabric8.kubernetes.api.model.VolumeMount> mounts = new ArrayList<>();
-        for (VolumeMount mount : launch.volumes()) {
+        for (int index = 0; index < launch.volumes().size(); index++) {
+            VolumeMount mount = launch.volumes().get(index);
+            // The storage-agent's claim when it granted the mount; the site's naming rule otherwise.
+            String claim = launch.grantOf(index).map(MountedVolume::claimName)
+                    .orElse(claimPrefix + mount.filesystem());
             // One pod volume per filesystem, however many of its subpaths the job mounts.
             Volume volume = volumes.computeIfAbsent(mount.filesystem(), filesystem -> new VolumeBuilder()
                     .withName(PodNames.volume(filesystem))
-                    .withNewPersistentVolumeClaim().withClaimName(claimPrefix + filesystem).endPersistentVolumeClaim()
+                    .withNewPersistentVolumeClaim().withClaimName(claim).endPersistentVolumeClaim()
                     .build());
             mounts.add(new VolumeMountBuilder()
                     .withName(volume.getName())

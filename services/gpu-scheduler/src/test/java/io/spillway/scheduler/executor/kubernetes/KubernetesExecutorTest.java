@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.spillway.scheduler.executor.ExecutorException;
 import io.spillway.scheduler.executor.Launch;
+import io.spillway.scheduler.executor.MountedVolume;
 import io.spillway.scheduler.executor.ProcessExit;
 import io.spillway.schemas.VolumeMount;
 
@@ -90,6 +91,25 @@ class KubernetesExecutorTest {
                 "fs-home null /home/alice rw"),
                 container.getVolumeMounts().stream().map(mount -> mount.getName() + " " + mount.getSubPath() + " "
                         + mount.getMountPath() + " " + (mount.getReadOnly() ? "ro" : "rw")).toList());
+    }
+
+    @Test
+    void mountsTheClaimTheStorageAgentGrantedInsteadOfTheClaimPrefixRule() throws Exception {
+        VolumeMount data = new VolumeMount("datasets", "imagenet", "/data", true);
+        Launch launch = new Launch("job-granted", 0, 1, "onprem", "gpu-node-1", "img", List.of("run"), Map.of(),
+                List.of("0"), 1.0, null, List.of(data),
+                List.of(new MountedVolume(data, "/srv/fs/datasets/imagenet", "lustre-datasets")));
+
+        executor.start(launch, exit -> {
+        });
+
+        Pod pod = client.pods().inNamespace(NAMESPACE).withName("spillway-job-granted-0").get();
+        assertEquals(Map.of("fs-datasets", "lustre-datasets"), pod.getSpec().getVolumes().stream()
+                .collect(Collectors.toMap(Volume::getName, volume -> volume.getPersistentVolumeClaim().getClaimName())));
+        io.fabric8.kubernetes.api.model.VolumeMount mounted = pod.getSpec().getContainers().get(0).getVolumeMounts()
+                .get(0);
+        assertEquals("imagenet", mounted.getSubPath());
+        assertTrue(mounted.getReadOnly());
     }
 
     @Test
