@@ -46,7 +46,17 @@ class RepositoryTest {
     private final List<Repository> opened = new ArrayList<>();
 
     @TempDir
-    Path dir;
+    Path scratch;
+    /** What is snapshotted. */
+    private Path dir;
+    /** Where restores go: beside {@link #dir}, inside the scratch directory JUnit deletes. */
+    private Path restored;
+
+    @org.junit.jupiter.api.BeforeEach
+    void directories() throws IOException {
+        dir = Files.createDirectories(scratch.resolve("source"));
+        restored = scratch.resolve("restored");
+    }
 
     @AfterEach
     void close() {
@@ -118,7 +128,7 @@ class RepositoryTest {
         assertEquals(result.bytesScanned(), result.bytesUploaded(), "orphaned chunks are not trusted: stored again");
 
         Repository elsewhere = open(Sealer.none());
-        Path target = dir.resolveSibling(dir.getFileName() + "-restored");
+        Path target = restored;
         new SnapshotRestorer(elsewhere).restore(new SnapshotRestorer.Request("r1",
                 elsewhere.get(result.locator()).orElseThrow(), target, List.of()));
         assertArrayEquals(Files.readAllBytes(dir.resolve("b.bin")), Files.readAllBytes(target.resolve("b.bin")));
@@ -155,7 +165,7 @@ class RepositoryTest {
         }
 
         Repository elsewhere = open(Sealer.aes256Gcm(KEY));
-        Path target = dir.resolveSibling(dir.getFileName() + "-restored");
+        Path target = restored;
         new SnapshotRestorer(elsewhere).restore(new SnapshotRestorer.Request("r1",
                 elsewhere.get(result.locator()).orElseThrow(), target, List.of()));
         assertEquals(secret, Files.readString(target.resolve("secret-name.txt")));
@@ -188,7 +198,7 @@ class RepositoryTest {
         Repository elsewhere = open(Sealer.aes256Gcm(KEY));
         SnapshotException failure = assertThrows(SnapshotException.class,
                 () -> new SnapshotRestorer(elsewhere).restore(new SnapshotRestorer.Request("r1",
-                        elsewhere.get(result.locator()).orElseThrow(), dir.resolveSibling("t"), List.of())));
+                        elsewhere.get(result.locator()).orElseThrow(), restored, List.of())));
         assertEquals(Reason.CHUNK_CORRUPT, failure.reason());
         assertTrue(failure.getMessage().contains("weights.bin"), failure.getMessage());
     }
@@ -220,7 +230,7 @@ class RepositoryTest {
         assertTrue(result.bytesDeleted() >= 600_000, "its bytes are freed: " + result);
         assertTrue(storedBytes() <= before - 600_000, "the bucket shrinks by at least only-a.bin");
         Repository elsewhere = open(Sealer.none());
-        Path target = dir.resolveSibling(dir.getFileName() + "-gc");
+        Path target = restored;
         new SnapshotRestorer(elsewhere).restore(new SnapshotRestorer.Request("r1",
                 elsewhere.get(second.locator()).orElseThrow(), target, List.of()));
         assertArrayEquals(Files.readAllBytes(a.resolve("shared.bin")), Files.readAllBytes(target.resolve("shared.bin")));

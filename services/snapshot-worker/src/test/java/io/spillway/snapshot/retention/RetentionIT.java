@@ -177,7 +177,7 @@ class RetentionIT {
         await().atMost(TestEvents.TIMEOUT).until(() -> onlyFirst.stream().noneMatch(this::chunkStored));
         assertTrue(remainingChunks.stream().allMatch(this::chunkStored), "chunks the remaining snapshots name stay");
         for (String snapshotId : List.of(second, third)) {
-            Path target = Files.createTempDirectory("restore-" + snapshotId);
+            Path target = Files.createDirectories(Path.of("target", "retention-restores", snapshotId));
             Manifest manifest = store.get("snapshots/" + filesystem + "/" + snapshotId + ".json").orElseThrow();
             restorer.restore(new SnapshotRestorer.Request("it-" + snapshotId, manifest, target, List.of()));
             for (ManifestEntry entry : manifest.entries()) {
