@@ -1,0 +1,367 @@
+package io.spillway.bench.snapshot;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import io.spillway.snapshot.domain.SnapshotLayout;
+import io.spillway.testing.S3Proxy;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Snap-to-object against restic and rclone, in one run, on the same generated dataset and the same s3proxy: each
+ * tool's full snapshot, its incremental after a 1% change, and a full restore of the latest snapshot, every one a
+ * child process timed by GNU time. A restore that differs from the source is reported as wrong, not timed.
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar io.spillway.bench.snapshot.SnapshotVsRestic [--scale 1] [--seed 42]
+ *     [--work DIR] [--out FILE]
+ * </pre>
+ *
+ * See bench/README.md; bench/snapshot-vs-restic.sh checks the tools and builds first.
+ */
+public final class SnapshotVsRestic {
+
+    /** Marks a work directory as this benchmark's, so a later run may empty it. */
+    static final String MARKER = ".snapshot-vs-restic";
+    static final String RESTIC_PASSWORD = "spillway-bench";
+
+    enum Operation {
+        FULL("full"),
+        INCREMENTAL("incremental (1% changed)"),
+        RESTORE("restore");
+
+        final String label;
+
+        Operation(String label) {
+            this.label = label;
+        }
+    }
+
+    /** One tool's measurement of one operation. */
+    record Outcome(TimedProcess.Result run, long bytesUploaded, List<String> restoreDifferences) {
+
+        boolean wrong() {
+            return !run.succeeded() || !restoreDifferences.isEmpty();
+        }
+    }
+
+    /** How one tool is driven. */
+    interface Tool {
+
+        String name();
+
+        String bucket();
+
+        /** Before the first operation, untimed (restic's repository); null when there is nothing to do. */
+        List<String> init();
+
+        List<String> command(Operation operation, Path restoreTarget);
+
+        Map<String, String> environment();
+
+        /** Where the restored dataset is inside the restore target. */
+        default Path restoredRoot(Path restoreTarget) {
+            return restoreTarget;
+        }
+    }
+
+    private final Path work;
+    private final Path dataset;
+    private final Path logs;
+
+    private SnapshotVsRestic(Path work) {
+        this.work = work;
+        this.dataset = work.resolve("dataset");
+        this.logs = work.resolve("logs");
+    }
+
+    public static void main(String[] args) throws IOException {
+        Map<String, String> options = options(args);
+        double scale = Double.parseDouble(options.getOrDefault("scale", "1"));
+        long seed = Long.parseLong(options.getOrDefault("seed", "42"));
+        Path work = Path.of(options.getOrDefault("work",
+                Path.of(System.getProperty("java.io.tmpdir"), "spillway-snapshot-vs-restic").toString()))
+                .toAbsolutePath();
+        Path out = Path.of(options.getOrDefault("out", work.resolve("results.md").toString())).toAbsolutePath();
+        List<String> missing = missingTools();
+        if (!missing.isEmpty()) {
+            System.err.println("Missing: " + String.join(", ", missing) + ". Install them (Debian: sudo apt-get "
+                    + "install restic rclone time) and run again.");
+            System.exit(3);
+        }
+        prepare(work);
+        String table = new SnapshotVsRestic(work).run(scale, seed, String.join(" ", args));
+        System.out.println(table);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, table);
+        System.out.println("Written to " + out + "; logs of every command under " + work.resolve("logs"));
+    }
+
+    private String run(double scale, long seed, String arguments) throws IOException {
+        log("Generating the dataset (scale %s, seed %d) in %s", scale, seed, dataset);
+        SnapshotDataset data = SnapshotDataset.generate(dataset, scale, seed);
+        log("Dataset: %d files, %s", data.files(), mib(data.totalBytes()));
+        Map<Tool, Map<Operation, Outcome>> outcomes = new LinkedHashMap<>();
+        SnapshotDataset.Change change;
+        try (S3Proxy proxy = S3Proxy.start(work.resolve("s3proxy"), 0, false)) {
+            List<Tool> tools = List.of(restic(proxy), spillway(proxy), rclone(proxy));
+            Map<Tool, BucketMeter> meters = new LinkedHashMap<>();
+            try (S3Client s3 = proxy.client()) {
+                for (Tool tool : tools) {
+                    s3.createBucket(request -> request.bucket(tool.bucket()));
+                    meters.put(tool, new BucketMeter(work.resolve("s3proxy/data").resolve(tool.bucket())));
+                    outcomes.put(tool, new EnumMap<>(Operation.class));
+                }
+            }
+            for (Tool tool : tools) {
+                if (tool.init() != null) {
+                    TimedProcess.Result init = TimedProcess.run(tool.init(), dataset, tool.environment(),
+                            logs.resolve(tool.name() + "-init.log"));
+                    if (!init.succeeded()) {
+                        throw new IllegalStateException(tool.name() + " init failed:\n" + init.logTail());
+                    }
+                    meters.get(tool).bytesWrittenSinceLastLook();
+                }
+                measure(tool, Operation.FULL, meters.get(tool), outcomes, null);
+            }
+            change = data.change(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+            log("Changed %d files, %s (%.2f%%)", change.files(), mib(change.bytes()),
+                    100.0 * change.bytes() / data.totalBytes());
+            for (Tool tool : tools) {
+                measure(tool, Operation.INCREMENTAL, meters.get(tool), outcomes, null);
+            }
+            log("Hashing the changed source to check the restores");
+            TreeDigest expected = TreeDigest.of(dataset);
+            for (Tool tool : tools) {
+                measure(tool, Operation.RESTORE, meters.get(tool), outcomes, expected);
+            }
+        }
+        return Report.markdown(outcomes, data, change, scale, seed, arguments);
+    }
+
+    private void measure(Tool tool, Operation operation, BucketMeter meter, Map<Tool, Map<Operation, Outcome>> all,
+            TreeDigest expected) throws IOException {
+        Path target = work.resolve("restore-" + tool.name());
+        log("%s: %s", tool.name(), operation.label);
+        TimedProcess.Result run = TimedProcess.run(tool.command(operation, target), dataset, tool.environment(),
+                logs.resolve(tool.name() + "-" + operation.name().toLowerCase(Locale.ROOT) + ".log"));
+        long uploaded = meter.bytesWrittenSinceLastLook();
+        List<String> differences = List.of();
+        if (!run.succeeded()) {
+            log("  FAILED (exit %d), last lines of %s:%n%s", run.exitCode(), run.log(), run.logTail());
+        } else if (expected != null) {
+            Path restored = tool.restoredRoot(target);
+            differences = Files.isDirectory(restored) ? expected.differences(TreeDigest.of(restored))
+                    : List.of("nothing restored at " + restored);
+            deleteTree(target);
+        }
+        log("  %.1f s, %s uploaded, peak RSS %d MiB%s", run.wallSeconds(), mib(uploaded), run.peakRssKiB() / 1024,
+                differences.isEmpty() ? "" : ", WRONG: " + differences);
+        all.get(tool).put(operation, new Outcome(run, uploaded, differences));
+    }
+
+    private Tool restic(S3Proxy proxy) {
+        String repository = "s3:" + proxy.endpoint() + "/restic-bench";
+        Path cache = work.resolve("restic-cache");
+        return new Tool() {
+            @Override
+            public String name() {
+                return "restic";
+            }
+
+            @Override
+            public String bucket() {
+                return "restic-bench";
+            }
+
+            @Override
+            public List<String> init() {
+                return List.of("restic", "-r", repository, "--cache-dir", cache.toString(), "init");
+            }
+
+            @Override
+            public List<String> command(Operation operation, Path restoreTarget) {
+                return switch (operation) {
+                    // Run in the dataset, on ".", so the snapshot (and the restore) holds the dataset at its root.
+                    case FULL, INCREMENTAL -> List.of("restic", "-r", repository, "--cache-dir", cache.toString(),
+                            "backup", "--host", "bench", ".");
+                    case RESTORE -> List.of("restic", "-r", repository, "--cache-dir", cache.toString(), "restore",
+                            "latest", "--host", "bench", "--target", restoreTarget.toString());
+                };
+            }
+
+            @Override
+            public Map<String, String> environment() {
+                return Map.of("RESTIC_PASSWORD", RESTIC_PASSWORD, "AWS_ACCESS_KEY_ID", proxy.accessKey(),
+                        "AWS_SECRET_ACCESS_KEY", proxy.secretKey());
+            }
+        };
+    }
+
+    private Tool spillway(S3Proxy proxy) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // Absolute: the tools run in the dataset directory.
+        String classpath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
+        return new Tool() {
+            @Override
+            public String name() {
+                return "spillway";
+            }
+
+            @Override
+            public String bucket() {
+                return "spillway-bench";
+            }
+
+            @Override
+            public List<String> init() {
+                return null;
+            }
+
+            @Override
+            public List<String> command(Operation operation, Path restoreTarget) {
+                List<String> command = new ArrayList<>(List.of(java, "-cp", classpath,
+                        SpillwaySnapshotTool.class.getName(), operation == Operation.RESTORE ? "restore" : "snapshot",
+                        "--endpoint", proxy.endpoint(), "--bucket", bucket(), "--access-key", proxy.accessKey(),
+                        "--secret-key", proxy.secretKey()));
+                String full = SnapshotLayout.manifestKey(SpillwaySnapshotTool.FILESYSTEM, "full");
+                switch (operation) {
+                    case FULL -> command.addAll(List.of("--source", dataset.toString(), "--id", "full"));
+                    case INCREMENTAL -> command.addAll(List.of("--source", dataset.toString(), "--id",
+                            "incremental", "--parent", full));
+                    case RESTORE -> command.addAll(List.of("--locator",
+                            SnapshotLayout.manifestKey(SpillwaySnapshotTool.FILESYSTEM, "incremental"), "--target",
+                            restoreTarget.toString()));
+                }
+                return command;
+            }
+
+            @Override
+            public Map<String, String> environment() {
+                return Map.of();
+            }
+        };
+    }
+
+    private Tool rclone(S3Proxy proxy) {
+        String remote = "bench:rclone-bench/dataset";
+        return new Tool() {
+            @Override
+            public String name() {
+                return "rclone";
+            }
+
+            @Override
+            public String bucket() {
+                return "rclone-bench";
+            }
+
+            @Override
+            public List<String> init() {
+                return null;
+            }
+
+            @Override
+            public List<String> command(Operation operation, Path restoreTarget) {
+                return switch (operation) {
+                    case FULL, INCREMENTAL -> List.of("rclone", "copy", dataset.toString(), remote);
+                    case RESTORE -> List.of("rclone", "copy", remote, restoreTarget.toString());
+                };
+            }
+
+            @Override
+            public Map<String, String> environment() {
+                // The remote lives in the environment; an empty config file keeps the user's own out of it.
+                return Map.of("RCLONE_CONFIG", work.resolve("rclone.conf").toString(),
+                        "RCLONE_CONFIG_BENCH_TYPE", "s3",
+                        "RCLONE_CONFIG_BENCH_PROVIDER", "Other",
+                        "RCLONE_CONFIG_BENCH_ENDPOINT", proxy.endpoint(),
+                        "RCLONE_CONFIG_BENCH_REGION", proxy.region(),
+                        "RCLONE_CONFIG_BENCH_ACCESS_KEY_ID", proxy.accessKey(),
+                        "RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY", proxy.secretKey());
+            }
+        };
+    }
+
+    static List<String> missingTools() {
+        List<String> missing = new ArrayList<>();
+        if (!Files.isExecutable(TimedProcess.GNU_TIME)) {
+            missing.add("GNU time (" + TimedProcess.GNU_TIME + ", package time)");
+        }
+        for (String tool : List.of("restic", "rclone")) {
+            boolean found = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                    .anyMatch(directory -> !directory.isEmpty() && Files.isExecutable(Path.of(directory, tool)));
+            if (!found) {
+                missing.add(tool);
+            }
+        }
+        return missing;
+    }
+
+    /** Empties the work directory, refusing one that this benchmark did not make. */
+    private static void prepare(Path work) throws IOException {
+        if (Files.isDirectory(work)) {
+            try (Stream<Path> entries = Files.list(work)) {
+                if (entries.findAny().isPresent() && !Files.exists(work.resolve(MARKER))) {
+                    throw new IllegalArgumentException("--work " + work + " is not empty and not an earlier run's "
+                            + "work directory (no " + MARKER + "); give an empty or new directory");
+                }
+            }
+            deleteTree(work);
+        }
+        Files.createDirectories(work);
+        Files.writeString(work.resolve(MARKER), "Work directory of SnapshotVsRestic; emptied by its next run.\n");
+        Files.writeString(work.resolve("rclone.conf"), "");
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path path : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length
+                    || !List.of("--scale", "--seed", "--work", "--out").contains(args[i])) {
+                System.err.println("usage: SnapshotVsRestic [--scale 1] [--seed 42] [--work DIR] [--out FILE]");
+                System.exit(2);
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        return options;
+    }
+
+    static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "[%s] %s%n", Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                String.format(Locale.ROOT, format, args));
+    }
+}

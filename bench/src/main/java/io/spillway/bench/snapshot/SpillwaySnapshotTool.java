@@ -1,0 +1,175 @@
+package io.spillway.bench.snapshot;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.spillway.snapshot.config.SnapshotWorkerConfig;
+import io.spillway.snapshot.domain.FastCdcChunker;
+import io.spillway.snapshot.domain.Manifest;
+import io.spillway.snapshot.domain.RestoreResult;
+import io.spillway.snapshot.domain.SnapshotLayout;
+import io.spillway.snapshot.domain.SnapshotRestorer;
+import io.spillway.snapshot.domain.SnapshotResult;
+import io.spillway.snapshot.domain.SnapshotTaker;
+import io.spillway.snapshot.s3.S3SnapshotStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * snapshot-worker's snapshot and restore as a command, so the benchmark can time it and measure its memory as one
+ * process, the way it does restic and rclone. It uses the worker's own core (SnapshotTaker with the default
+ * FastCdcChunker, SnapshotRestorer with its default threads) and its S3 store, without the service around them
+ * (no Kafka, no catalogue).
+ *
+ * <pre>
+ * SpillwaySnapshotTool snapshot --endpoint URL --bucket B --access-key K --secret-key S --source DIR --id ID [--parent LOCATOR]
+ * SpillwaySnapshotTool restore  --endpoint URL --bucket B --access-key K --secret-key S --locator LOCATOR --target DIR
+ * </pre>
+ */
+public final class SpillwaySnapshotTool {
+
+    static final String SITE = "bench";
+    static final String FILESYSTEM = "dataset";
+
+    private SpillwaySnapshotTool() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length == 0 || !List.of("snapshot", "restore").contains(args[0])) {
+            usage("first argument: snapshot or restore");
+        }
+        Map<String, String> options = options(args);
+        try (S3Client s3 = s3Client(options)) {
+            S3SnapshotStore store = store(s3, required(options, "bucket"));
+            if (args[0].equals("snapshot")) {
+                snapshot(store, options);
+            } else {
+                restore(store, options);
+            }
+        }
+    }
+
+    private static void snapshot(S3SnapshotStore store, Map<String, String> options) {
+        Manifest parent = null;
+        String parentLocator = options.get("parent");
+        if (parentLocator != null) {
+            parent = store.get(parentLocator).orElseThrow(
+                    () -> new IllegalArgumentException("--parent: no manifest at " + parentLocator));
+        }
+        SnapshotTaker taker = new SnapshotTaker(new FastCdcChunker(), store, store, Clock.systemUTC());
+        SnapshotResult result = taker.take(new SnapshotTaker.Request(SnapshotLayout.requireSafeId(
+                required(options, "id")), SITE, FILESYSTEM, null, Path.of(required(options, "source"))), parent);
+        System.out.printf("locator=%s filesRead=%d filesSkipped=%d bytesScanned=%d bytesUploaded=%d chunksNew=%d "
+                + "chunksReused=%d durationMs=%d%n", result.locator(), result.filesRead(), result.filesSkipped(),
+                result.bytesScanned(), result.bytesUploaded(), result.chunksNew(), result.chunksReused(),
+                result.durationMs());
+    }
+
+    private static void restore(S3SnapshotStore store, Map<String, String> options) {
+        String locator = required(options, "locator");
+        Manifest manifest = store.get(locator)
+                .orElseThrow(() -> new IllegalArgumentException("--locator: no manifest at " + locator));
+        RestoreResult result = new SnapshotRestorer(store).restore(new SnapshotRestorer.Request("bench-restore",
+                manifest, Path.of(required(options, "target")), List.of()));
+        System.out.printf("files=%d bytesWritten=%d chunksFetched=%d durationMs=%d%n", result.files(),
+                result.bytesWritten(), result.chunksFetched(), result.durationMs());
+    }
+
+    /**
+     * The one place that builds the store, because snapshot-worker's store is being reworked (packs, an index,
+     * parallel uploads): when its constructor changes, only this method does.
+     */
+    static S3SnapshotStore store(S3Client s3, String bucket) {
+        return new S3SnapshotStore(s3, new SnapshotWorkerConfig.S3() {
+            @Override
+            public Optional<String> endpoint() {
+                return Optional.empty();
+            }
+
+            @Override
+            public String region() {
+                return "us-east-1";
+            }
+
+            @Override
+            public Optional<String> accessKey() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> secretKey() {
+                return Optional.empty();
+            }
+
+            @Override
+            public String bucket() {
+                return bucket;
+            }
+
+            @Override
+            public boolean pathStyleAccess() {
+                return true;
+            }
+
+            @Override
+            public boolean createBucket() {
+                return true;
+            }
+        });
+    }
+
+    /** The client snapshot-worker's S3ClientProducer builds for an S3-compatible store. */
+    private static S3Client s3Client(Map<String, String> options) {
+        return S3Client.builder()
+                .endpointOverride(URI.create(required(options, "endpoint")))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        required(options, "access-key"), required(options, "secret-key"))))
+                .forcePathStyle(true)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(10))
+                        .socketTimeout(Duration.ofSeconds(120)))
+                .build();
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i < args.length; i += 2) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                usage("expected --name value, got " + args[i]);
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        return options;
+    }
+
+    private static String required(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null) {
+            usage("--" + name + " is required");
+        }
+        return value;
+    }
+
+    private static void usage(String problem) {
+        System.err.println("SpillwaySnapshotTool: " + problem + "\n"
+                + "usage: snapshot --endpoint URL --bucket B --access-key K --secret-key S --source DIR --id ID"
+                + " [--parent LOCATOR]\n"
+                + "       restore --endpoint URL --bucket B --access-key K --secret-key S --locator LOCATOR"
+                + " --target DIR");
+        System.exit(2);
+    }
+}
