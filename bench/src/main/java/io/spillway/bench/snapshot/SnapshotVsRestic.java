@@ -212,6 +212,9 @@ public final class SnapshotVsRestic {
         };
     }
 
+    /** Spillway encrypts too (restic always does): a fixed AES-256 key, base64. */
+    private static final String SPILLWAY_KEY = "c3BpbGx3YXktYmVuY2gta2V5LTMyLWJ5dGVzLWxvbmc=";
+
     private Tool spillway(S3Proxy proxy) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Absolute: the tools run in the dataset directory.
@@ -236,10 +239,12 @@ public final class SnapshotVsRestic {
 
             @Override
             public List<String> command(Operation operation, Path restoreTarget) {
-                List<String> command = new ArrayList<>(List.of(java, "-cp", classpath,
+                // A 1 GiB heap bound: the default (a quarter of the machine) lets the JVM grow instead of collect,
+                // which measures the JVM's appetite rather than the worker's needs.
+                List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", classpath,
                         SpillwaySnapshotTool.class.getName(), operation == Operation.RESTORE ? "restore" : "snapshot",
                         "--endpoint", proxy.endpoint(), "--bucket", bucket(), "--access-key", proxy.accessKey(),
-                        "--secret-key", proxy.secretKey()));
+                        "--secret-key", proxy.secretKey(), "--key", SPILLWAY_KEY));
                 String full = SnapshotLayout.manifestKey(SpillwaySnapshotTool.FILESYSTEM, "full");
                 switch (operation) {
                     case FULL -> command.addAll(List.of("--source", dataset.toString(), "--id", "full"));

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +18,9 @@ import io.spillway.snapshot.domain.SnapshotLayout;
 import io.spillway.snapshot.domain.SnapshotRestorer;
 import io.spillway.snapshot.domain.SnapshotResult;
 import io.spillway.snapshot.domain.SnapshotTaker;
-import io.spillway.snapshot.s3.S3SnapshotStore;
+import io.spillway.snapshot.repository.Repository;
+import io.spillway.snapshot.repository.Sealer;
+import io.spillway.snapshot.s3.S3ObjectStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -51,16 +54,20 @@ public final class SpillwaySnapshotTool {
         }
         Map<String, String> options = options(args);
         try (S3Client s3 = s3Client(options)) {
-            S3SnapshotStore store = store(s3, required(options, "bucket"));
-            if (args[0].equals("snapshot")) {
-                snapshot(store, options);
-            } else {
-                restore(store, options);
+            Repository store = store(s3, required(options, "bucket"), options.get("key"));
+            try {
+                if (args[0].equals("snapshot")) {
+                    snapshot(store, options);
+                } else {
+                    restore(store, options);
+                }
+            } finally {
+                store.close();
             }
         }
     }
 
-    private static void snapshot(S3SnapshotStore store, Map<String, String> options) {
+    private static void snapshot(Repository store, Map<String, String> options) {
         Manifest parent = null;
         String parentLocator = options.get("parent");
         if (parentLocator != null) {
@@ -76,7 +83,7 @@ public final class SpillwaySnapshotTool {
                 result.durationMs());
     }
 
-    private static void restore(S3SnapshotStore store, Map<String, String> options) {
+    private static void restore(Repository store, Map<String, String> options) {
         String locator = required(options, "locator");
         Manifest manifest = store.get(locator)
                 .orElseThrow(() -> new IllegalArgumentException("--locator: no manifest at " + locator));
@@ -87,46 +94,12 @@ public final class SpillwaySnapshotTool {
     }
 
     /**
-     * The one place that builds the store, because snapshot-worker's store is being reworked (packs, an index,
-     * parallel uploads): when its constructor changes, only this method does.
+     * The repository snapshot-worker runs on: packs, index and manifests in the bucket, sealed with AES-256-GCM when
+     * a key is given (restic always encrypts, so the comparison runs with a key).
      */
-    static S3SnapshotStore store(S3Client s3, String bucket) {
-        return new S3SnapshotStore(s3, new SnapshotWorkerConfig.S3() {
-            @Override
-            public Optional<String> endpoint() {
-                return Optional.empty();
-            }
-
-            @Override
-            public String region() {
-                return "us-east-1";
-            }
-
-            @Override
-            public Optional<String> accessKey() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<String> secretKey() {
-                return Optional.empty();
-            }
-
-            @Override
-            public String bucket() {
-                return bucket;
-            }
-
-            @Override
-            public boolean pathStyleAccess() {
-                return true;
-            }
-
-            @Override
-            public boolean createBucket() {
-                return true;
-            }
-        });
+    static Repository store(S3Client s3, String bucket, String base64Key) {
+        Sealer sealer = base64Key == null ? Sealer.none() : Sealer.aes256Gcm(Base64.getDecoder().decode(base64Key));
+        return new Repository(new S3ObjectStore(s3, bucket, true), sealer);
     }
 
     /** The client snapshot-worker's S3ClientProducer builds for an S3-compatible store. */
