@@ -1,5 +1,6 @@
 package io.spillway.burst.saga;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import io.spillway.burst.saga.SagaCommand.Reroute;
 import static io.spillway.burst.saga.Scenario.job;
 import static io.spillway.burst.saga.Scenario.readOnly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * A step that fails or runs out of time ends the burst before any job moves, and the jobs stay queued at home; a job
@@ -160,5 +162,20 @@ class TimeoutsAndCompensationTest {
 
         assertEquals(List.of(), late.commands());
         assertEquals(failed, late.state());
+    }
+
+    @Test
+    void timeoutsInReasonsReadAsAPersonWritesThem() {
+        assertEquals("1h30m", BurstSaga.human(Duration.ofMinutes(90)));
+        assertEquals("45s", BurstSaga.human(Duration.ofSeconds(45)));
+        assertEquals("2m5s", BurstSaga.human(Duration.ofSeconds(125)));
+        assertEquals("250ms", BurstSaga.human(Duration.ofMillis(250)));
+    }
+
+    @Test
+    void refusesTimeoutsThatAreNotPositive() {
+        assertThrows(IllegalArgumentException.class, () -> new SagaTimeouts(Duration.ZERO, Duration.ofMinutes(1)));
+        assertThrows(IllegalArgumentException.class,
+                () -> new SagaTimeouts(Duration.ofMinutes(1), Duration.ofMinutes(-1)));
     }
 }
