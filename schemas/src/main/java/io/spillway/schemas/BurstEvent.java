@@ -23,12 +23,24 @@ public sealed interface BurstEvent extends SpillwayEvent {
         }
     }
 
-    /** The burst is over, with its totals; {@code phaseDurationsMs} maps each phase to how long it took. */
+    /**
+     * The burst is over, with its totals; {@code phaseDurationsMs} maps each phase to how long it took, and
+     * {@code resultsNotHome} names each job whose results could not be brought home, with the reason.
+     */
     record ClusterBurstReleased(String burstId, String homeSite, String burstSite, int jobsRun, long bytesToBurstSite,
-            long bytesToHomeSite, Map<String, Long> phaseDurationsMs) implements BurstEvent {
+            long bytesToHomeSite, Map<String, Long> phaseDurationsMs, List<String> resultsNotHome)
+            implements
+                BurstEvent {
 
         public ClusterBurstReleased {
             phaseDurationsMs = phaseDurationsMs == null ? Map.of() : Map.copyOf(phaseDurationsMs);
+            resultsNotHome = resultsNotHome == null ? List.of() : List.copyOf(resultsNotHome);
+        }
+
+        /** A release whose every job's results came home. */
+        public ClusterBurstReleased(String burstId, String homeSite, String burstSite, int jobsRun,
+                long bytesToBurstSite, long bytesToHomeSite, Map<String, Long> phaseDurationsMs) {
+            this(burstId, homeSite, burstSite, jobsRun, bytesToBurstSite, bytesToHomeSite, phaseDurationsMs, List.of());
         }
     }
 

@@ -63,17 +63,30 @@ public sealed interface StorageEvent extends SpillwayEvent {
                 StorageEvent {
     }
 
-    /** Rebuild {@code filesystem} at {@code site} from the snapshot at {@code locator}, {@code priorityPaths} first. */
+    /**
+     * Rebuild {@code filesystem} at {@code site} from the snapshot at {@code locator}, {@code priorityPaths} first.
+     *
+     * @param targetPath a directory inside the filesystem to restore into instead of its root, e.g.
+     *        {@code .spillway-bursts/<burstId>/<jobId>} for a burst job's results, so they never overwrite what is
+     *        there; {@code null} for the root
+     */
     record RestoreRequested(
             String restoreId,
             String locator,
             String site,
             String filesystem,
             List<String> priorityPaths,
-            String burstId) implements StorageEvent {
+            String burstId,
+            String targetPath) implements StorageEvent {
 
         public RestoreRequested {
             priorityPaths = priorityPaths == null ? List.of() : List.copyOf(priorityPaths);
+        }
+
+        /** A restore into the filesystem's root. */
+        public RestoreRequested(String restoreId, String locator, String site, String filesystem,
+                List<String> priorityPaths, String burstId) {
+            this(restoreId, locator, site, filesystem, priorityPaths, burstId, null);
         }
     }
 

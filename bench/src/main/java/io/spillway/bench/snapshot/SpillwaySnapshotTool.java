@@ -4,13 +4,11 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
-import io.spillway.snapshot.config.SnapshotWorkerConfig;
 import io.spillway.snapshot.domain.FastCdcChunker;
 import io.spillway.snapshot.domain.Manifest;
 import io.spillway.snapshot.domain.RestoreResult;

@@ -106,8 +106,9 @@ public class RestoreRequestConsumer {
         RestoreRequested request = received.data();
         try {
             validate(request);
-            // Fails fast on an unknown site or a filesystem that is not a name, before anything is fetched.
-            roots.resolve(request.site(), request.filesystem(), null);
+            // Fails fast on an unknown site, a filesystem that is not a name or a target path that leaves it, before
+            // anything is fetched.
+            roots.resolve(request.site(), request.filesystem(), request.targetPath());
         } catch (SnapshotException e) {
             if (e.reason() == Reason.INVALID_REQUEST) {
                 throw new RejectedEvent(e.reason() + ": " + e.getMessage());
@@ -166,12 +167,21 @@ public class RestoreRequestConsumer {
                 });
     }
 
+    private static String joined(String targetPath, String path) {
+        if (targetPath == null || targetPath.isBlank()) {
+            return path;
+        }
+        return path == null || path.isBlank() ? targetPath : targetPath + "/" + path;
+    }
+
     /** The manifest and the restore of it. Blocking: called on the worker thread. */
     private Restored run(Received received, RestoreRequested request) {
         Manifest manifest = manifests.get(request.locator()).orElseThrow(() -> new SnapshotException(
                 Reason.SNAPSHOT_NOT_FOUND, "No snapshot manifest is stored at locator '" + request.locator() + "'"));
-        // A snapshot of a path inside the filesystem names its entries relative to that path.
-        Path target = roots.resolve(request.site(), request.filesystem(), manifest.path());
+        // A snapshot of a path inside the filesystem names its entries relative to that path; a target path (a burst
+        // job's results coming home) puts the whole tree under a directory of its own.
+        Path target = roots.resolve(request.site(), request.filesystem(), joined(request.targetPath(),
+                manifest.path()));
         RestoreResult result = restorer.restore(new SnapshotRestorer.Request(request.restoreId(), manifest, target,
                 relativeTo(manifest.path(), request.priorityPaths())), listener(received, request));
         return new Restored(manifest, result);

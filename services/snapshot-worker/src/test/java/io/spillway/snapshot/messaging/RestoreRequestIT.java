@@ -238,6 +238,51 @@ class RestoreRequestIT {
         assertEquals(List.of(), ((FilesystemReady) readyEvents(restoreId).get(0).value().data()).paths());
     }
 
+    @Test
+    void restoresIntoATargetPathWithoutTouchingWhatTheFilesystemHolds() throws IOException {
+        String filesystem = "results-" + UUID.randomUUID().toString().substring(0, 8);
+        Path source = root("onprem").resolve(filesystem);
+        Files.createDirectories(source.resolve("out"));
+        Files.writeString(source.resolve("out/metrics.json"), "{\"loss\": 0.1}");
+        SnapshotUploaded uploaded = snapshot(filesystem);
+        Path home = root("cloud").resolve(filesystem);
+        Files.createDirectories(home.resolve("out"));
+        Files.writeString(home.resolve("out/metrics.json"), "home's own");
+
+        String restoreId = "restore-" + UUID.randomUUID();
+        String targetPath = ".spillway-bursts/burst-9/job-3";
+        events.send(TestEvents.cloudEvent(new RestoreRequested(restoreId, uploaded.locator(), "cloud", filesystem,
+                List.of(), "burst-9", targetPath)));
+        await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(snapshots, SnapshotRestored.class,
+                e -> e.restoreId().equals(restoreId)), Optional::isPresent);
+
+        assertEquals("{\"loss\": 0.1}", Files.readString(home.resolve(targetPath).resolve("out/metrics.json")));
+        assertEquals("home's own", Files.readString(home.resolve("out/metrics.json")), "home data is untouched");
+        assertFalse(Files.exists(home.resolve(".spillway-conflicts")), "nothing was moved aside");
+    }
+
+    @Test
+    void deadLettersATargetPathThatLeavesTheFilesystem() throws IOException {
+        String filesystem = "escape-" + UUID.randomUUID().toString().substring(0, 8);
+        Files.createDirectories(root("onprem").resolve(filesystem));
+        Files.writeString(root("onprem").resolve(filesystem).resolve("a.txt"), "a");
+        SnapshotUploaded uploaded = snapshot(filesystem);
+        String restoreId = "restore-" + UUID.randomUUID();
+        var deadLetters = events.watch("spillway.dlq.snapshot-worker");
+        try {
+            events.send(TestEvents.cloudEvent(new RestoreRequested(restoreId, uploaded.locator(), "cloud", filesystem,
+                    List.of(), null, "../elsewhere")));
+
+            await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(deadLetters, RestoreRequested.class,
+                    e -> e.restoreId().equals(restoreId)), Optional::isPresent);
+        } finally {
+            deadLetters.close();
+        }
+        assertFalse(Files.exists(root("cloud").resolve("elsewhere")), "nothing is written outside the filesystem");
+        assertFalse(TestEvents.first(snapshots, SnapshotRestored.class, e -> e.restoreId().equals(restoreId))
+                .isPresent());
+    }
+
     private SnapshotUploaded snapshot(String filesystem) {
         String snapshotId = UUID.randomUUID().toString();
         events.send(TestEvents.cloudEvent(new SnapshotRequested(snapshotId, "onprem", filesystem, null, null)));
