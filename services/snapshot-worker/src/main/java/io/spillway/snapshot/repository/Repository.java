@@ -1,10 +1,10 @@
 package io.spillway.snapshot.repository;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
@@ -179,13 +179,13 @@ public class Repository implements ChunkStore, ManifestStore {
     @Override
     public void put(String sha256, byte[] data, int length) {
         checkConfig();
-        byte[] sealed = sealer.seal(data, 0, length, sha256);
         PackBuilder full = null;
         synchronized (lock) {
             if (indexed.containsKey(sha256) || unindexed.containsKey(sha256) || !pending.add(sha256)) {
                 return;
             }
-            open.add(sha256, sealed, length);
+            // Sealed later, on the upload thread: the caller's thread is busy enough chunking and hashing.
+            open.addPlain(sha256, Arrays.copyOf(data, length));
             if (open.size() >= packSize) {
                 full = open;
                 open = new PackBuilder(packSize);
@@ -333,10 +333,9 @@ public class Repository implements ChunkStore, ManifestStore {
         try {
             uploads.execute(() -> {
                 try {
-                    String key = SnapshotLayout.packKey(UUID.randomUUID().toString().replace("-", ""));
-                    objects.put(key, pack.bytes(), 0, pack.size());
+                    Map<String, BlobLocation> stored = store(pack);
                     synchronized (lock) {
-                        pack.locations(key).forEach(unindexed::put);
+                        unindexed.putAll(stored);
                         pending.removeAll(pack.hashes());
                         uploading--;
                         lock.notifyAll();
@@ -466,7 +465,7 @@ public class Repository implements ChunkStore, ManifestStore {
                     BlobLocation location = chunk.getValue();
                     byte[] sealed = java.util.Arrays.copyOfRange(bytes, (int) location.offset(),
                             (int) location.offset() + location.length());
-                    repack.add(chunk.getKey(), sealed, location.plainLength());
+                    repack.addSealed(chunk.getKey(), sealed, location.plainLength());
                     if (repack.size() >= packSize) {
                         newIndex.putAll(store(repack));
                         repack = new PackBuilder(packSize);
@@ -494,10 +493,21 @@ public class Repository implements ChunkStore, ManifestStore {
         return new GcResult(live, canonical.size() - live, bytesFreed);
     }
 
+    /** Seals what the pack holds unsealed, uploads it, and says where each chunk is. */
     private Map<String, BlobLocation> store(PackBuilder pack) {
         String key = SnapshotLayout.packKey(UUID.randomUUID().toString().replace("-", ""));
-        objects.put(key, pack.bytes(), 0, pack.size());
-        return pack.locations(key);
+        byte[] bytes = new byte[pack.size()];
+        Map<String, BlobLocation> located = new LinkedHashMap<>();
+        int offset = 0;
+        for (PackBuilder.Slice slice : pack.slices) {
+            byte[] sealed = slice.sealed() ? slice.bytes()
+                    : sealer.seal(slice.bytes(), 0, slice.bytes().length, slice.hash());
+            System.arraycopy(sealed, 0, bytes, offset, sealed.length);
+            located.put(slice.hash(), new BlobLocation(key, offset, sealed.length, slice.plainLength()));
+            offset += sealed.length;
+        }
+        objects.put(key, bytes, 0, offset);
+        return located;
     }
 
     // ---- config -----------------------------------------------------------------------------------------------
@@ -578,61 +588,37 @@ public class Repository implements ChunkStore, ManifestStore {
         return sealer.open(sealed, 0, sealed.length, kind);
     }
 
-    /** A byte buffer that lends its array. */
-    private static final class Buffer extends ByteArrayOutputStream {
-        private final int capacity;
-
-        Buffer(int capacity) {
-            super(0);
-            this.capacity = capacity;
-        }
-
-        @Override
-        public void writeBytes(byte[] data) {
-            if (buf.length == 0) {
-                buf = new byte[Math.max(capacity + capacity / 4, data.length)];
-            }
-            super.writeBytes(data);
-        }
-
-        byte[] array() {
-            return buf;
-        }
-    }
-
-    /** A pack being filled: sealed chunks back to back, and where each one starts. */
-    private static final class PackBuilder {
-        private final Buffer bytes;
-        private final Map<String, BlobLocation> slices = new LinkedHashMap<>();
+    /** A pack being filled: its chunks in order, plain until it is stored, or sealed already (repacking). */
+    private final class PackBuilder {
+        private final List<Slice> slices = new ArrayList<>();
+        private final Set<String> hashes = new HashSet<>();
+        private long size;
 
         PackBuilder(int packSize) {
-            // Sized for a full pack up front (allocated on first use), so filling it never copies.
-            this.bytes = new Buffer(packSize);
         }
 
-        void add(String hash, byte[] sealed, int plainLength) {
-            slices.put(hash, new BlobLocation(null, bytes.size(), sealed.length, plainLength));
-            bytes.writeBytes(sealed);
+        void addPlain(String hash, byte[] plain) {
+            slices.add(new Slice(hash, plain, plain.length, false));
+            hashes.add(hash);
+            size += plain.length + sealer.overhead();
         }
 
+        void addSealed(String hash, byte[] sealed, int plainLength) {
+            slices.add(new Slice(hash, sealed, plainLength, true));
+            hashes.add(hash);
+            size += sealed.length;
+        }
+
+        /** The pack's size once sealed. */
         int size() {
-            return bytes.size();
-        }
-
-        /** The backing array, valid up to {@link #size()}: no copy of a 16 MiB pack just to upload it. */
-        byte[] bytes() {
-            return bytes.array();
+            return (int) size;
         }
 
         Set<String> hashes() {
-            return slices.keySet();
+            return hashes;
         }
 
-        Map<String, BlobLocation> locations(String key) {
-            Map<String, BlobLocation> located = new LinkedHashMap<>();
-            slices.forEach((hash, slice) -> located.put(hash,
-                    new BlobLocation(key, slice.offset(), slice.length(), slice.plainLength())));
-            return located;
+        record Slice(String hash, byte[] bytes, int plainLength, boolean sealed) {
         }
     }
 }

@@ -76,11 +76,51 @@ public abstract sealed class Sealer {
         private static final int NONCE = 12;
         private static final int TAG_BITS = 128;
         private static final SecureRandom RANDOM = new SecureRandom();
+        private static final int WARM_UP_ROUNDS = 20_000;
 
         private final SecretKeySpec key;
+        /**
+         * One cipher per thread, kept: {@code Cipher.init} with the same key skips the AES key expansion, which
+         * otherwise costs more than sealing a small file's chunk.
+         */
+        private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(AesGcm::newCipher);
 
         AesGcm(byte[] key) {
             this.key = new SecretKeySpec(key.clone(), "AES");
+            warmUp(this.key);
+        }
+
+        /**
+         * The JDK's AES-GCM runs at about 80 MB/s until C2 compiles its callers with the GHASH and AES-CTR
+         * intrinsics (then 2 to 5 GB/s), and compilation counts calls, not bytes: sealing 16 MiB packs, a worker
+         * would chunk a gigabyte before encryption got fast, and a restore would decrypt its first gigabyte
+         * slowly. Sealing and opening a few thousand small blobs in the background gets there in about a second of
+         * one core, while the worker starts. Measured with JDK 17 on the CI machine (docs/benchmarks.md).
+         */
+        private static void warmUp(SecretKeySpec key) {
+            Thread warmUp = new Thread(() -> {
+                AesGcm sealer = new AesGcm(key, false);
+                byte[] blob = new byte[2048];
+                for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+                    byte[] sealed = sealer.seal(blob, 0, blob.length, "warm-up");
+                    sealer.open(sealed, 0, sealed.length, "warm-up");
+                }
+            }, "aes-gcm-warm-up");
+            warmUp.setDaemon(true);
+            warmUp.setPriority(Thread.MIN_PRIORITY);
+            warmUp.start();
+        }
+
+        private AesGcm(SecretKeySpec key, boolean warm) {
+            this.key = key;
+        }
+
+        private static Cipher newCipher() {
+            try {
+                return Cipher.getInstance("AES/GCM/NoPadding");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-GCM is part of every Java platform", e);
+            }
         }
 
         @Override
@@ -100,7 +140,7 @@ public abstract sealed class Sealer {
             RANDOM.nextBytes(nonce);
             System.arraycopy(nonce, 0, out, 0, NONCE);
             try {
-                Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+                Cipher cipher = ciphers.get();
                 cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
                 cipher.updateAAD(associated.getBytes(StandardCharsets.UTF_8));
                 cipher.doFinal(plain, offset, length, out, NONCE);
@@ -117,7 +157,7 @@ public abstract sealed class Sealer {
                         + length + " bytes, shorter than nonce and tag");
             }
             try {
-                Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+                Cipher cipher = ciphers.get();
                 cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, offset, NONCE));
                 cipher.updateAAD(associated.getBytes(StandardCharsets.UTF_8));
                 return cipher.doFinal(sealed, offset + NONCE, length - NONCE);

@@ -1,6 +1,8 @@
 package io.spillway.snapshot.s3;
 
-import java.nio.ByteBuffer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -11,12 +13,14 @@ import org.jboss.logging.Logger;
 import io.spillway.snapshot.domain.SnapshotException;
 import io.spillway.snapshot.domain.SnapshotException.Reason;
 import io.spillway.snapshot.repository.ObjectStore;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -49,8 +53,10 @@ public final class S3ObjectStore implements ObjectStore {
     public void put(String key, byte[] data, int offset, int length) {
         ensureBucket();
         try {
+            // A content provider, not fromByteBuffer: that copies the 16 MiB pack once more.
             s3.putObject(request -> request.bucket(bucket).key(key).contentType("application/octet-stream"),
-                    RequestBody.fromByteBuffer(ByteBuffer.wrap(data, offset, length)));
+                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, offset, length), length,
+                            "application/octet-stream"));
         } catch (SdkException e) {
             throw failure("PUT " + key, e);
         }
@@ -59,10 +65,13 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public Optional<byte[]> get(String key) {
         ensureBucket();
-        try {
-            return Optional.of(s3.getObjectAsBytes(request -> request.bucket(bucket).key(key)).asByteArray());
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request -> request.bucket(bucket).key(key))) {
+            return Optional.of(readFully(in, in.response().contentLength(), "GET " + key));
         } catch (SdkException e) {
             return absentOr(e, "GET " + key);
+        } catch (IOException e) {
+            throw new SnapshotException(Reason.OBJECT_STORE, "Object store GET " + key + " in bucket " + bucket
+                    + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -70,11 +79,14 @@ public final class S3ObjectStore implements ObjectStore {
     public Optional<byte[]> getRange(String key, long offset, int length) {
         ensureBucket();
         String range = "bytes=" + offset + "-" + (offset + length - 1);
-        try {
-            return Optional.of(s3.getObjectAsBytes(request -> request.bucket(bucket).key(key).range(range))
-                    .asByteArray());
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request -> request.bucket(bucket).key(key)
+                .range(range))) {
+            return Optional.of(readFully(in, in.response().contentLength(), "GET " + key + " " + range));
         } catch (SdkException e) {
             return absentOr(e, "GET " + key + " " + range);
+        } catch (IOException e) {
+            throw new SnapshotException(Reason.OBJECT_STORE, "Object store GET " + key + " " + range + " in bucket "
+                    + bucket + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -113,6 +125,19 @@ public final class S3ObjectStore implements ObjectStore {
                 throw failure("DELETE " + batch.size() + " objects", e);
             }
         }
+    }
+
+    /** Reads a body of known length straight into one array: no growing buffer, no second copy. */
+    private static byte[] readFully(InputStream in, Long contentLength, String operation) throws IOException {
+        if (contentLength == null || contentLength < 0 || contentLength > Integer.MAX_VALUE - 8) {
+            return in.readAllBytes();
+        }
+        byte[] bytes = new byte[contentLength.intValue()];
+        int read = in.readNBytes(bytes, 0, bytes.length);
+        if (read != bytes.length) {
+            throw new IOException(operation + " ended after " + read + " of " + bytes.length + " bytes");
+        }
+        return bytes;
     }
 
     private Optional<byte[]> absentOr(SdkException e, String operation) {
