@@ -66,6 +66,8 @@ public final class SpillwaySnapshotTool {
     }
 
     private static void snapshot(Repository store, Map<String, String> options) {
+        // What the service does per snapshot: read the parent manifest, then take the snapshot.
+        long started = System.nanoTime();
         Manifest parent = null;
         String parentLocator = options.get("parent");
         if (parentLocator != null) {
@@ -78,17 +80,19 @@ public final class SpillwaySnapshotTool {
         System.out.printf("locator=%s filesRead=%d filesSkipped=%d bytesScanned=%d bytesUploaded=%d chunksNew=%d "
                 + "chunksReused=%d durationMs=%d%n", result.locator(), result.filesRead(), result.filesSkipped(),
                 result.bytesScanned(), result.bytesUploaded(), result.chunksNew(), result.chunksReused(),
-                result.durationMs());
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     private static void restore(Repository store, Map<String, String> options) {
+        // What the service does per restore: read the manifest, then restore it.
+        long started = System.nanoTime();
         String locator = required(options, "locator");
         Manifest manifest = store.get(locator)
                 .orElseThrow(() -> new IllegalArgumentException("--locator: no manifest at " + locator));
         RestoreResult result = new SnapshotRestorer(store).restore(new SnapshotRestorer.Request("bench-restore",
                 manifest, Path.of(required(options, "target")), List.of()));
         System.out.printf("files=%d bytesWritten=%d chunksFetched=%d durationMs=%d%n", result.files(),
-                result.bytesWritten(), result.chunksFetched(), result.durationMs());
+                result.bytesWritten(), result.chunksFetched(), (System.nanoTime() - started) / 1_000_000);
     }
 
     /**
