@@ -158,6 +158,8 @@ public class BurstStore {
             stored = session.find(BurstEntity.class, after.burstId()).invoke(entity -> copy(after, entity, at))
                     .replaceWithVoid();
         }
+        // Native statements do not flush the session: the burst row must exist before the refs that point to it.
+        stored = stored.chain(session::flush);
         Set<Ref> newRefs = refs(after);
         if (before != null) {
             newRefs.removeAll(refs(before));
@@ -170,8 +172,7 @@ public class BurstStore {
                     .executeUpdate())
                     .replaceWithVoid();
         }
-        // The entity and the refs go to the database before the outbox rows that the relay may publish at once.
-        return stored.chain(session::flush);
+        return stored;
     }
 
     /** Appends an event to the outbox in the caller's transaction; call {@link #wakeRelay()} after the commit. */
