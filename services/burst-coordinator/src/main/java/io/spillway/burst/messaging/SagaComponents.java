@@ -1,13 +1,16 @@
 package io.spillway.burst.messaging;
 
-import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
 import io.spillway.burst.config.BurstCoordinatorConfig;
-import io.spillway.burst.domain.BurstSaga;
+import io.spillway.burst.saga.BurstSaga;
+import io.spillway.burst.saga.BurstSite;
+import io.spillway.burst.saga.SagaTimeouts;
 
 /** Wires the pure saga to its configuration. */
 @ApplicationScoped
@@ -16,6 +19,22 @@ public class SagaComponents {
     @Produces
     @ApplicationScoped
     BurstSaga burstSaga(BurstCoordinatorConfig config) {
-        return new BurstSaga(config.burstSite(), () -> UUID.randomUUID().toString(), Clock.systemUTC());
+        if (config.sites().isEmpty()) {
+            throw new IllegalStateException("no burst site configured: set spillway.burst.sites.<name>.gpus");
+        }
+        List<BurstSite> sites = config.sites().entrySet().stream()
+                // Configuration maps have no order: by name, so "the one configured first" is stable.
+                .sorted(Map.Entry.comparingByKey())
+                .map(site -> new BurstSite(site.getKey(), site.getValue().gpus()))
+                .filter(site -> config.burstSite().map(site.name()::equals).orElse(true))
+                .toList();
+        if (sites.isEmpty()) {
+            throw new IllegalStateException("spillway.burst.burst-site " + config.burstSite().orElse("")
+                    + " is not one of spillway.burst.sites " + config.sites().keySet());
+        }
+        return new BurstSaga(sites,
+                config.recentRestoreWindow(),
+                new SagaTimeouts(config.timeouts().snapshot(), config.timeouts().restore()),
+                () -> UUID.randomUUID().toString());
     }
 }
