@@ -216,6 +216,8 @@ public final class SnapshotRestorer {
         private final Path conflictsRoot;
         private final Optional<Chunker> chunker;
         private final List<String> conflicts = Collections.synchronizedList(new ArrayList<>());
+        /** Directories known to exist under the target; shared by the pool's threads. */
+        private final Set<Path> directories = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final List<String> skippedSymlinks = new ArrayList<>();
         private final AtomicLong bytesWritten = new AtomicLong();
         private final AtomicLong filesSkipped = new AtomicLong();
@@ -260,6 +262,19 @@ public final class SnapshotRestorer {
                 moveAside(entry.path(), dir);
             }
             Files.createDirectories(dir);
+            directories.add(dir);
+        }
+
+        /**
+         * Makes sure a file's directory exists: the directory pass made every one the manifest names, so this
+         * costs a set lookup, not a failed mkdir (and its exception) per file.
+         */
+        private void parentOf(Path file) throws IOException {
+            Path parent = file.getParent();
+            if (!directories.contains(parent)) {
+                Files.createDirectories(parent);
+                directories.add(parent);
+            }
         }
 
         void finishDirectory(ManifestEntry entry) throws IOException {
@@ -309,7 +324,7 @@ public final class SnapshotRestorer {
             List<BasicFileAttributes> existing = new ArrayList<>();
             for (ManifestEntry entry : batch) {
                 Path file = pathOf(entry);
-                Files.createDirectories(file.getParent());
+                parentOf(file);
                 BasicFileAttributes attributes = attributes(file);
                 if (attributes != null && attributes.isRegularFile() && attributes.size() == entry.size()
                         && sameContent(file, entry)) {
@@ -343,6 +358,7 @@ public final class SnapshotRestorer {
                 throws IOException {
             Path file = pathOf(entry);
             Path temporary = file.resolveSibling("." + file.getFileName() + ".spillway-" + request.restoreId());
+            boolean renamed = false;
             try {
                 write(temporary, entry, fetched);
                 setMode(temporary, entry.mode());
@@ -351,9 +367,12 @@ public final class SnapshotRestorer {
                     moveAside(entry.path(), file);
                 }
                 Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                renamed = true;
                 fileProgress.get(entry.path()).done();
             } finally {
-                Files.deleteIfExists(temporary);
+                if (!renamed) {
+                    Files.deleteIfExists(temporary);
+                }
             }
         }
 
