@@ -117,7 +117,7 @@ public final class BurstDemo {
     /** A burstable train job that checksums the dataset, trains a while, and writes its result. */
     private Map<String, Object> job(String name) {
         String script = "set -e; sum=$(cat data/* | cksum); sleep " + settings.jobSeconds() + "; "
-                + "echo \"job=$SPILLWAY_JOB_ID site=$SPILLWAY_SITE dataset-cksum=$sum\" > out/" + RESULT_FILE;
+                + "echo \"job=$SPILLWAY_JOB_ID site=$SPILLWAY_SITE dataset-cksum=$sum\" > results/" + RESULT_FILE;
         Map<String, Object> job = new LinkedHashMap<>();
         job.put("name", name);
         job.put("project", settings.project());
@@ -125,7 +125,7 @@ public final class BurstDemo {
         job.put("priority", "train");
         job.put("burstable", true);
         job.put("command", List.of("sh", "-c", script));
-        job.put("volumes", List.of(DATASETS + ":/data:ro", RESULTS + "/" + name + ":/out"));
+        job.put("volumes", List.of(DATASETS + ":/data:ro", RESULTS + "/" + name + ":/results"));
         return job;
     }
 

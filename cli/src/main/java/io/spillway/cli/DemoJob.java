@@ -12,9 +12,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * @param sites every site the job started at, in order; more than one, or a site twice, means it ran more than once
  * @param reroutes how many {@code JobRerouted} events its history holds (one per burst that moved it)
+ * @param failure the reason of its last {@code JobFailed}, or {@code null}
  */
 record DemoJob(String id, String name, String state, String site, String burstId, int reroutes, List<String> sites,
-        Instant submittedAt, Instant reroutedAt, Instant startedAt, Instant endedAt) {
+        Instant submittedAt, Instant reroutedAt, Instant startedAt, Instant endedAt, String failure) {
 
     DemoJob {
         sites = List.copyOf(sites);
@@ -27,6 +28,7 @@ record DemoJob(String id, String name, String state, String site, String burstId
         Instant started = null;
         Instant ended = null;
         String burstId = null;
+        String failure = null;
         int reroutes = 0;
         List<String> sites = new ArrayList<>();
         for (JsonNode entry : job.path("history")) {
@@ -43,13 +45,18 @@ record DemoJob(String id, String name, String state, String site, String burstId
                     started = time;
                     sites.add(data.path("site").asText("?"));
                 }
-                case "JobCompleted", "JobFailed" -> ended = time;
+                case "JobCompleted" -> ended = time;
+                case "JobFailed" -> {
+                    ended = time;
+                    failure = data.path("reason").asText(null);
+                }
                 default -> {
                 }
             }
         }
         return new DemoJob(job.path("id").asText(), job.path("name").asText(), job.path("state").asText(),
-                job.path("site").asText(null), burstId, reroutes, sites, submitted, rerouted, started, ended);
+                job.path("site").asText(null), burstId, reroutes, sites, submitted, rerouted, started, ended,
+                failure);
     }
 
     boolean rerouted() {

@@ -22,7 +22,8 @@ final class DemoVerdict {
         for (DemoJob job : jobs) {
             String who = job.name() + " (" + Jobs.shortId(job.id()) + ")";
             if (!job.succeeded()) {
-                problems.add(who + " is " + job.state() + ", not SUCCEEDED");
+                problems.add(who + " is " + job.state() + ", not SUCCEEDED"
+                        + (job.failure() == null ? "" : ": " + job.failure()));
             }
             if (job.sites().size() > 1) {
                 problems.add(who + " started " + job.sites().size() + " times " + job.sites() + ", not once");

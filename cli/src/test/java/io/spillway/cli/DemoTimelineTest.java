@@ -67,7 +67,7 @@ class DemoTimelineTest {
         boolean rerouted = burstId != null;
         return new DemoJob(id, "train-" + id, ended == null ? "RUNNING" : "SUCCEEDED", site, burstId,
                 rerouted ? 1 : 0, started == null ? List.of() : List.of(site), at(submitted),
-                rerouted ? at(8.5) : null, started == null ? null : at(started), ended == null ? null : at(ended));
+                rerouted ? at(8.5) : null, started == null ? null : at(started), ended == null ? null : at(ended), null);
     }
 
     static Instant at(double seconds) {

@@ -23,9 +23,9 @@ class DemoVerdictTest {
     @Test
     void namesEachJobThatFailedRanTwiceOrWhoseResultIsNotHome() {
         DemoJob failed = new DemoJob("f1234567-x", "train-f", "FAILED", "cloud", "burst-1", 1, List.of("cloud"),
-                at(0), at(8), at(9), at(10));
+                at(0), at(8), at(9), at(10), "exit code 1; see `spillway logs`");
         DemoJob twice = new DemoJob("t1234567-x", "train-t", "SUCCEEDED", "cloud", "burst-1", 2,
-                List.of("onprem", "cloud"), at(0), at(8), at(9), at(10));
+                List.of("onprem", "cloud"), at(0), at(8), at(9), at(10), null);
         DemoJob lost = job("lost", "cloud", "burst-1", 0, 9.0, 12.0);
         DemoJob homeLost = job("home", "onprem", null, 0, 1.0, 5.0);
 
@@ -33,7 +33,7 @@ class DemoVerdictTest {
                 job -> job == twice);
 
         assertEquals(List.of(
-                "train-f (f1234567) is FAILED, not SUCCEEDED",
+                "train-f (f1234567) is FAILED, not SUCCEEDED: exit code 1; see `spillway logs`",
                 "train-t (t1234567) started 2 times [onprem, cloud], not once",
                 "train-t (t1234567) was rerouted 2 times, not once",
                 "train-lost (lost): its result is not home in results/.spillway-bursts/burst-1/lost/",
