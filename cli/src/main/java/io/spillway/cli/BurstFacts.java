@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * and ended, and each transfer (the data going out, each job's results coming home) with its bytes and times.
  */
 record BurstFacts(String burstId, String phase, String homeSite, String burstSite, Instant openedAt, Instant endedAt,
-        int jobsChosen, List<Transfer> data, List<Transfer> results, String failure) {
+        int jobsChosen, int jobsRun, List<Transfer> data, List<Transfer> results, String failure) {
 
     BurstFacts {
         data = List.copyOf(data);
@@ -31,49 +31,39 @@ record BurstFacts(String burstId, String phase, String homeSite, String burstSit
         return "RELEASED".equals(phase) || "FAILED".equals(phase);
     }
 
+    /**
+     * Reads the coordinator's view: {@code transfers} are the data taken out, each job's {@code resultTransfers} its
+     * output coming home; {@code totals} what travelled.
+     */
     static BurstFacts from(JsonNode burst) {
         List<Transfer> data = new ArrayList<>();
-        List<Transfer> results = new ArrayList<>();
         for (JsonNode transfer : burst.path("transfers")) {
-            (transfer.hasNonNull("jobId") ? results : data).add(transfer(transfer));
+            data.add(transfer(transfer, null));
         }
-        // Results may also be listed under each job.
+        List<Transfer> results = new ArrayList<>();
         for (JsonNode job : burst.path("jobs")) {
-            for (JsonNode transfer : job.path("results")) {
-                if (transfer.isObject()) {
-                    Transfer read = transfer(transfer);
-                    results.add(read.jobId() != null ? read
-                            : new Transfer(read.filesystem(), job.path("jobId").asText(null), read.state(),
-                                    read.bytesUploaded(), read.snapshotRequestedAt(), read.uploadedAt(),
-                                    read.restoreRequestedAt(), read.restoredAt(), read.failure()));
-                }
+            for (JsonNode transfer : job.path("resultTransfers")) {
+                results.add(transfer(transfer, text(job, "jobId")));
             }
         }
-        return new BurstFacts(text(burst, "burstId", "id"), text(burst, "phase", "state"), text(burst, "homeSite"),
-                text(burst, "burstSite"), time(burst, "openedAt"), time(burst, "endedAt", "releasedAt", "closedAt"),
-                burst.path("jobs").size(), data, results, text(burst, "failureReason", "failure", "reason"));
+        JsonNode totals = burst.path("totals");
+        return new BurstFacts(text(burst, "burstId"), text(burst, "phase"), text(burst, "homeSite"),
+                text(burst, "burstSite"), time(burst, "openedAt"), time(burst, "endedAt"), burst.path("jobs").size(),
+                totals.path("jobsRun").asInt(0), data, results, text(burst, "failureReason"));
     }
 
-    private static Transfer transfer(JsonNode transfer) {
-        return new Transfer(text(transfer, "filesystem"), text(transfer, "jobId"), text(transfer, "state"),
-                transfer.path("bytesUploaded").asLong(0),
-                time(transfer, "snapshotRequestedAt", "requestedAt"),
-                time(transfer, "uploadedAt", "snapshotUploadedAt"),
-                time(transfer, "restoreRequestedAt"),
-                time(transfer, "restoredAt", "readyAt"),
-                text(transfer, "failure", "failureReason", "reason"));
+    private static Transfer transfer(JsonNode transfer, String jobId) {
+        return new Transfer(text(transfer, "filesystem"), jobId, text(transfer, "state"),
+                transfer.path("bytesUploaded").asLong(0), time(transfer, "snapshotRequestedAt"),
+                time(transfer, "snapshotUploadedAt"), time(transfer, "restoreRequestedAt"),
+                time(transfer, "restoreEndedAt"), text(transfer, "failure"));
     }
 
-    private static String text(JsonNode node, String... names) {
-        for (String name : names) {
-            if (node.hasNonNull(name)) {
-                return node.get(name).asText();
-            }
-        }
-        return null;
+    private static String text(JsonNode node, String name) {
+        return node.hasNonNull(name) ? node.get(name).asText() : null;
     }
 
-    private static Instant time(JsonNode node, String... names) {
-        return DemoJob.instant(text(node, names));
+    private static Instant time(JsonNode node, String name) {
+        return DemoJob.instant(text(node, name));
     }
 }

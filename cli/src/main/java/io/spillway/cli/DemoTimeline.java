@@ -61,7 +61,8 @@ final class DemoTimeline {
             }
             if (burst.over()) {
                 add(steps, burst.released() ? "release" : "burst failed", burst.endedAt(), burst.endedAt(), null,
-                        burst.released() ? "burst " + Jobs.shortId(burst.burstId()) + " released"
+                        burst.released() ? "burst " + Jobs.shortId(burst.burstId()) + " released: " + burst.jobsRun()
+                                + " jobs ran at " + burst.burstSite()
                                 : "burst " + Jobs.shortId(burst.burstId()) + " failed: " + burst.failure());
             }
         }

@@ -17,7 +17,7 @@ class DemoTimelineTest {
                 job("a", "onprem", null, 0.0, 0.5, 10.5),
                 job("b", "cloud", "burst-1234567890", 0.2, 9.0, 19.5),
                 job("c", "cloud", "burst-1234567890", 0.4, 9.1, 20.0));
-        BurstFacts burst = new BurstFacts("burst-1234567890", "RELEASED", "onprem", "cloud", at(3.0), at(26.0), 2,
+        BurstFacts burst = new BurstFacts("burst-1234567890", "RELEASED", "onprem", "cloud", at(3.0), at(26.0), 2, 2,
                 List.of(new BurstFacts.Transfer("datasets", null, "RESTORED", 64L * 1024 * 1024, at(3.1), at(5.6),
                         at(5.7), at(8.0), null)),
                 List.of(new BurstFacts.Transfer("results", "b", "RESTORED", 1024, at(19.6), at(20.0), at(20.1),
@@ -40,13 +40,13 @@ class DemoTimelineTest {
                 "  +9.0s     run at cloud         11.0s              2/2 succeeded there",
                 "  +19.6s    results home          2.4s     2.0 KiB  2/2 job outputs restored into"
                         + " .spillway-bursts/burst-1234567890",
-                "  +26.0s    release               0.0s              burst burst-12 released"), lines);
+                "  +26.0s    release               0.0s              burst burst-12 released: 2 jobs ran at cloud"), lines);
     }
 
     @Test
     void showsAPhaseThatHasNotEndedAsRunningAndLeavesOutWhatHasNotBegun() {
         List<DemoJob> jobs = List.of(job("a", "onprem", null, 0.0, 0.5, null));
-        BurstFacts burst = new BurstFacts("b1", "PREPARING", "onprem", "cloud", at(2.0), null, 1,
+        BurstFacts burst = new BurstFacts("b1", "PREPARING", "onprem", "cloud", at(2.0), null, 1, 0,
                 List.of(new BurstFacts.Transfer("datasets", null, "SNAPSHOTTING", 0, at(2.5), null, null, null, null)),
                 List.of(), null);
 
