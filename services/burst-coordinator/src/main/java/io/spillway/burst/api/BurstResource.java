@@ -1,28 +1,29 @@
 package io.spillway.burst.api;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
-import io.spillway.burst.domain.Burst;
-import io.spillway.burst.domain.BurstSnapshot;
-import io.spillway.burst.persistence.BurstRepository;
+import io.spillway.burst.persistence.BurstStore;
+import io.spillway.kit.api.ApiError;
+import io.spillway.kit.api.ApiErrors;
 
-/** The bursts, as operators and the CLI see them. */
+/** The bursts, as operators and the CLI see them: phase, sites, jobs, transfers and totals. */
 @Path("/api/v1/bursts")
 @Produces(MediaType.APPLICATION_JSON)
 public class BurstResource {
 
-    private final BurstRepository bursts;
+    private final BurstStore bursts;
 
-    public BurstResource(BurstRepository bursts) {
+    public BurstResource(BurstStore bursts) {
         this.bursts = bursts;
     }
 
@@ -33,24 +34,12 @@ public class BurstResource {
                 .map(all -> all.stream().map(BurstView::of).toList());
     }
 
-    /** One burst. */
-    public record BurstView(String burstId, String homeSite, String burstSite, String state, boolean open,
-            List<String> candidateJobIds, List<String> filesystems, int signals, Instant openedAt,
-            String failureReason, List<SnapshotView> snapshots) {
-
-        static BurstView of(Burst burst) {
-            return new BurstView(burst.burstId(), burst.homeSite(), burst.burstSite(), burst.state().name(),
-                    burst.open(), burst.candidateJobIds(), burst.filesystems(), burst.signals(), burst.openedAt(),
-                    burst.failureReason(), burst.snapshots().stream().map(SnapshotView::of).toList());
-        }
-    }
-
-    /** One snapshot of a burst. */
-    public record SnapshotView(String filesystem, String snapshotId, String state, String locator, String reason) {
-
-        static SnapshotView of(BurstSnapshot snapshot) {
-            return new SnapshotView(snapshot.filesystem(), snapshot.snapshotId(), snapshot.state().name(),
-                    snapshot.locator(), snapshot.reason());
-        }
+    /** One burst, or 404 naming the id. */
+    @GET
+    @Path("/{id}")
+    public Uni<Response> get(@PathParam("id") String burstId) {
+        return bursts.find(burstId).map(found -> found
+                .map(burst -> Response.ok(BurstView.of(burst)).build())
+                .orElseGet(() -> ApiErrors.json(404, ApiError.of(404, "no burst " + burstId))));
     }
 }

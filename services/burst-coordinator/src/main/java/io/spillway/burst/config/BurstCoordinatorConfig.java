@@ -1,5 +1,8 @@
 package io.spillway.burst.config;
 
+import java.time.Duration;
+import java.util.Map;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -7,7 +10,38 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "spillway.burst")
 public interface BurstCoordinatorConfig {
 
-    /** The site bursts go to: its storage-agent restores the data and its scheduler runs the jobs. */
-    @WithDefault("cloud")
-    String burstSite();
+    /**
+     * The sites bursts may go to, by name, with what each can give burst jobs; the order is the order of preference
+     * when everything else is equal. {@code application.properties} configures {@code cloud} with 8 GPUs.
+     */
+    Map<String, Site> sites();
+
+    Timeouts timeouts();
+
+    /** How old an earlier burst's restore may be and still make its site preferred: restoring there again is cheap. */
+    @WithDefault("24h")
+    Duration recentRestoreWindow();
+
+    /** How often every open burst is checked for overdue steps. */
+    @WithDefault("5s")
+    Duration tick();
+
+    /** One burst site. */
+    interface Site {
+
+        /** How many GPUs its scheduler can give burst jobs. */
+        int gpus();
+    }
+
+    /** How long each step may take before the burst gives up on it. */
+    interface Timeouts {
+
+        /** From asking for a snapshot to its upload. */
+        @WithDefault("10m")
+        Duration snapshot();
+
+        /** From asking for a restore to the data being usable for the jobs waiting on it. */
+        @WithDefault("20m")
+        Duration restore();
+    }
 }

@@ -1,5 +1,8 @@
 package io.spillway.burst.messaging;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,53 +11,71 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.smallrye.mutiny.Uni;
-import io.spillway.burst.domain.BurstSaga;
-import io.spillway.burst.domain.QueueSignal;
-import io.spillway.burst.persistence.BurstRepository;
-import io.spillway.kit.Inbox;
+import io.spillway.burst.config.BurstCoordinatorConfig;
+import io.spillway.burst.persistence.BurstStore;
+import io.spillway.burst.persistence.BurstStore.KnownJob;
+import io.spillway.burst.saga.BurstSaga;
+import io.spillway.burst.saga.BurstState;
+import io.spillway.burst.saga.Candidate;
+import io.spillway.burst.saga.QueueOverflow;
+import io.spillway.burst.saga.Volume;
 import io.spillway.kit.IncomingEvents;
 import io.spillway.kit.IncomingEvents.Received;
-import io.spillway.kit.Outbox;
+import io.spillway.schemas.BurstCandidate;
 import io.spillway.schemas.EventType;
+import io.spillway.schemas.QueueEvent.QueueDrained;
 import io.spillway.schemas.QueueEvent.QueueThresholdExceeded;
-import io.vertx.mutiny.pgclient.PgPool;
 
-/** Opens bursts on {@code QueueThresholdExceeded}; one open burst per home site at a time. */
+/** Queue signals: a threshold exceeded opens a burst for its site or extends the open one; a drain may release it. */
 @ApplicationScoped
 public class QueueSignalConsumer {
 
     private final BurstSaga saga;
-    private final BurstRepository bursts;
-    private final PgPool pool;
-    private final Inbox inbox;
-    private final Outbox outbox;
+    private final BurstStore store;
+    private final SagaRunner runner;
+    private final BurstCoordinatorConfig config;
 
-    public QueueSignalConsumer(BurstSaga saga, BurstRepository bursts, PgPool pool, Inbox inbox, Outbox outbox) {
+    public QueueSignalConsumer(BurstSaga saga, BurstStore store, SagaRunner runner, BurstCoordinatorConfig config) {
         this.saga = saga;
-        this.bursts = bursts;
-        this.pool = pool;
-        this.inbox = inbox;
-        this.outbox = outbox;
+        this.store = store;
+        this.runner = runner;
+        this.config = config;
     }
 
     @Incoming("queues")
     public Uni<Void> consume(Message<byte[]> message) {
-        return IncomingEvents.handle(message, Set.of(EventType.QUEUE_THRESHOLD_EXCEEDED), this::apply);
+        return IncomingEvents.handle(message,
+                Set.of(EventType.QUEUE_THRESHOLD_EXCEEDED, EventType.QUEUE_DRAINED), this::apply);
     }
 
     private Uni<Void> apply(Received received) {
-        QueueThresholdExceeded event = received.data();
-        QueueSignal signal = new QueueSignal(event.site(), event.waiting(), event.threshold(),
-                event.candidates().stream()
-                        .map(candidate -> new QueueSignal.Candidate(candidate.jobId(), candidate.filesystems()))
-                        .toList());
-        return pool.withTransaction(tx -> inbox.firstDelivery(tx, received.event()).chain(first -> {
-            if (!first) {
-                return Uni.createFrom().voidItem();
-            }
-            return bursts.findOpenForUpdate(tx, signal.site())
-                    .chain(open -> SagaStep.apply(tx, bursts, outbox, received,
-                            saga.onThresholdExceeded(open, signal)));
-        }));
+        if (received.event().data() instanceof QueueDrained drained) {
+            return runner.apply(received, session -> store.findOpenForUpdate(session, drained.site()),
+                    (session, burst, now) -> Uni.createFrom().item(saga.onQueueDrained(burst.get(), now)), false);
+        }
+        QueueThresholdExceeded signal = received.data();
+        return runner.apply(received, session -> store.findOpenForUpdate(session, signal.site()),
+                (session, burst, now) -> store.knownJobs(session,
+                        signal.candidates().stream().map(BurstCandidate::jobId).toList())
+                        .chain(known -> store.usage(session, burst.map(BurstState::burstId).orElse(null), now,
+                                config.recentRestoreWindow())
+                                .map(usage -> saga.onQueueOverflow(burst,
+                                        new QueueOverflow(signal.site(), received.traceparent(),
+                                                candidates(signal.candidates(), known)),
+                                        usage, now))),
+                true);
+    }
+
+    /**
+     * The signal names each candidate's filesystems only; the volumes JobSubmitted listed say which subpaths it
+     * mounts and which are read-only. A job this coordinator did not see submitted mounts each filesystem whole and
+     * writable: everything of it is moved out and everything comes home.
+     */
+    static List<Candidate> candidates(List<BurstCandidate> candidates, Map<String, KnownJob> known) {
+        return candidates.stream().map(candidate -> new Candidate(candidate.jobId(), candidate.project(),
+                candidate.gpus(), Optional.ofNullable(known.get(candidate.jobId())).map(KnownJob::volumes)
+                        .filter(volumes -> !volumes.isEmpty())
+                        .orElseGet(() -> candidate.filesystems().stream().map(Volume::whole).toList())))
+                .toList();
     }
 }

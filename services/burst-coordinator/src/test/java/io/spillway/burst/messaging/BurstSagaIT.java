@@ -1,10 +1,8 @@
 package io.spillway.burst.messaging;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
@@ -15,29 +13,52 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kafka.InjectKafkaCompanion;
-import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.spillway.schemas.BurstCandidate;
+import io.spillway.schemas.BurstEvent.BurstFailed;
+import io.spillway.schemas.BurstEvent.ClusterBurstReady;
+import io.spillway.schemas.BurstEvent.ClusterBurstReleased;
 import io.spillway.schemas.CloudEvent;
-import io.spillway.schemas.QueueEvent.QueueThresholdExceeded;
+import io.spillway.schemas.JobEvent.JobCompleted;
+import io.spillway.schemas.JobEvent.JobRerouted;
+import io.spillway.schemas.JobEvent.JobStarted;
+import io.spillway.schemas.QueueEvent.QueueDrained;
+import io.spillway.schemas.StorageEvent.RestoreRequested;
 import io.spillway.schemas.StorageEvent.SnapshotFailed;
 import io.spillway.schemas.StorageEvent.SnapshotRequested;
-import io.spillway.schemas.StorageEvent.SnapshotUploaded;
-import io.spillway.schemas.Topics;
+import io.spillway.schemas.VolumeMount;
 import io.spillway.testing.PlatformTestResource;
 import io.spillway.testing.TestEvents;
 import io.vertx.mutiny.pgclient.PgPool;
 
-import static io.restassured.RestAssured.given;
+import static io.spillway.burst.messaging.SagaHarness.burst;
+import static io.spillway.burst.messaging.SagaHarness.candidate;
+import static io.spillway.burst.messaging.SagaHarness.cloudEvents;
+import static io.spillway.burst.messaging.SagaHarness.job;
+import static io.spillway.burst.messaging.SagaHarness.onlyBurstOf;
+import static io.spillway.burst.messaging.SagaHarness.restored;
+import static io.spillway.burst.messaging.SagaHarness.signal;
+import static io.spillway.burst.messaging.SagaHarness.submitted;
+import static io.spillway.burst.messaging.SagaHarness.traceId;
+import static io.spillway.burst.messaging.SagaHarness.traced;
+import static io.spillway.burst.messaging.SagaHarness.uniqueSite;
+import static io.spillway.burst.messaging.SagaHarness.uploaded;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/**
+ * The whole saga against the real broker and database, the coordinator's neighbours played by the test: it sends
+ * what storage agents, snapshot workers, schedulers and executors would, and checks what the coordinator publishes
+ * and stores. A coordinator restart cannot be staged inside one Quarkus test; instead each step checks the stored
+ * row, which is all a restarted coordinator loads.
+ */
 @QuarkusTest
 @WithTestResource(PlatformTestResource.class)
 class BurstSagaIT {
+
+    private static final Duration QUIET = Duration.ofSeconds(3);
 
     @InjectKafkaCompanion
     KafkaCompanion kafka;
@@ -45,159 +66,254 @@ class BurstSagaIT {
     @Inject
     PgPool pool;
 
-    private TestEvents events;
-    private ConsumerTask<String, CloudEvent> snapshots;
+    private SagaHarness harness;
 
     @BeforeEach
-    void watchRequests() {
-        events = new TestEvents(kafka);
-        snapshots = events.watch(Topics.SNAPSHOTS);
+    void watch() {
+        harness = new SagaHarness(kafka, pool);
     }
 
     @AfterEach
     void stopWatching() {
-        snapshots.close();
+        harness.close();
     }
 
     @Test
-    void opensABurstThatRequestsOneSnapshotPerDistinctFilesystem() {
+    void runsTheWholeBurstFromSignalToRelease() {
         String site = uniqueSite();
+        String jobId = site + "-train";
+        harness.events.send(TestEvents.cloudEvent(submitted(jobId, site,
+                new VolumeMount("datasets", "imagenet", "/data", true),
+                new VolumeMount("scratch", null, "/scratch", false))));
+        await().atMost(TestEvents.TIMEOUT).until(() -> harness.knows(jobId));
 
-        events.send(TestEvents.cloudEvent(signal(site, candidate("job-1", "datasets"),
-                candidate("job-2", "datasets", "results"), candidate("job-3", "results"))));
+        harness.send(signal(site, new BurstCandidate(jobId, "vision", 2.0, List.of("datasets", "scratch"))));
 
-        List<SnapshotRequested> requests = awaitRequests(site, 2);
-        BurstView burst = onlyBurstOf(site);
-        assertEquals("SNAPSHOTTING", burst.state());
-        assertEquals("cloud", burst.burstSite());
-        assertEquals(List.of("job-1", "job-2", "job-3"), burst.candidateJobIds());
-        assertEquals(List.of("datasets", "results"), burst.filesystems());
-        assertEquals(Set.of("datasets", "results"),
-                requests.stream().map(SnapshotRequested::filesystem).collect(Collectors.toSet()));
-        for (SnapshotRequested request : requests) {
-            assertEquals(burst.burstId(), request.burstId());
-            assertNull(request.path(), "the whole filesystem");
+        // Home: one snapshot per filesystem the job mounts.
+        List<SnapshotRequested> snapshots = harness.await(harness.snapshots, SnapshotRequested.class, 2,
+                request -> request.site().equals(site));
+        String burstId = snapshots.get(0).burstId();
+        Map<String, Object> preparing = onlyBurstOf(site);
+        assertEquals(burstId, preparing.get("burstId"));
+        assertEquals("PREPARING", preparing.get("phase"));
+        assertEquals("cloud", preparing.get("burstSite"));
+        assertEquals("CHOSEN", job(preparing, jobId).get("state"));
+        assertEquals("PREPARING", harness.stored(burstId).statePhase());
+
+        // Uploaded: restore at the burst site, the job's subpath of datasets first.
+        for (SnapshotRequested snapshot : snapshots) {
+            harness.send(uploaded(snapshot, snapshot.filesystem().equals("datasets") ? 100 : 50));
         }
-        assertEquals(2, requests.stream().map(SnapshotRequested::snapshotId).distinct().count());
+        List<RestoreRequested> restores = harness.await(harness.snapshots, RestoreRequested.class, 2,
+                restore -> burstId.equals(restore.burstId()));
+        for (RestoreRequested restore : restores) {
+            assertEquals("cloud", restore.site());
+            assertNull(restore.targetPath(), "the data goes to the filesystem's own place");
+            assertEquals(restore.filesystem().equals("datasets") ? List.of("imagenet") : List.of(),
+                    restore.priorityPaths());
+        }
 
-        awaitEverythingPublished();
-        assertEquals(2, requestsFor(site).size(), "exactly one request per filesystem");
+        // Restored: ready, and the job is rerouted.
+        restores.forEach(restore -> harness.send(restored(restore)));
+        ClusterBurstReady ready = harness.await(harness.bursts, ClusterBurstReady.class, 1,
+                event -> burstId.equals(event.burstId())).get(0);
+        assertEquals(List.of(jobId), ready.jobIds());
+        assertEquals(site, ready.homeSite());
+        JobRerouted rerouted = harness.await(harness.jobs, JobRerouted.class, 1,
+                event -> burstId.equals(event.burstId())).get(0);
+        assertEquals(new JobRerouted(jobId, site, "cloud", burstId), rerouted);
+        assertEquals("RUNNING", harness.stored(burstId).statePhase());
+        assertEquals("REROUTED", job(burst(burstId), jobId).get("state"));
+
+        // The job runs at cloud; its writable mount comes home, the read-only one does not.
+        harness.send(new JobStarted(jobId, "cloud", "executor-cloud", "node-1"));
+        harness.send(new JobCompleted(jobId, "cloud", 0, 60_000));
+        SnapshotRequested results = harness.await(harness.snapshots, SnapshotRequested.class, 1,
+                request -> burstId.equals(request.burstId()) && request.site().equals("cloud")).get(0);
+        assertEquals("scratch", results.filesystem());
+        assertEquals("SUCCEEDED", job(burst(burstId), jobId).get("state"));
+
+        harness.send(uploaded(results, 7));
+        RestoreRequested home = harness.await(harness.snapshots, RestoreRequested.class, 1,
+                restore -> burstId.equals(restore.burstId()) && restore.site().equals(site)).get(0);
+        assertEquals("scratch", home.filesystem());
+        assertEquals(".spillway-bursts/" + burstId + "/" + jobId, home.targetPath());
+        assertEquals(results.snapshotId(), snapshotOf(home.locator()));
+
+        // Results home and queue drained: released with the totals.
+        harness.send(restored(home));
+        harness.send(new QueueDrained(site, 1, 2));
+        ClusterBurstReleased released = harness.await(harness.bursts, ClusterBurstReleased.class, 1,
+                event -> burstId.equals(event.burstId())).get(0);
+        assertEquals(1, released.jobsRun());
+        assertEquals(150, released.bytesToBurstSite());
+        assertEquals(7, released.bytesToHomeSite());
+        assertEquals(List.of(), released.resultsNotHome());
+        assertTrue(released.phaseDurationsMs().keySet().containsAll(List.of("snapshot", "restore", "run",
+                "results")), released.phaseDurationsMs().toString());
+
+        SagaHarness.StoredRow stored = harness.stored(burstId);
+        assertEquals("RELEASED", stored.phase());
+        assertEquals("RELEASED", stored.statePhase());
+        assertTrue(!stored.open());
+        Map<String, Object> view = burst(burstId);
+        assertEquals("HOME", job(view, jobId).get("results"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> totals = (Map<String, Object>) view.get("totals");
+        assertEquals(150, ((Number) totals.get("bytesToBurstSite")).intValue());
+        assertEquals(7, ((Number) totals.get("bytesToHomeSite")).intValue());
     }
 
     @Test
-    void aSecondSignalForTheSameSiteOpensNoSecondBurstAndARedeliveryChangesNothing() {
+    void aFailedSnapshotFailsTheBurstAndNoJobEverMoves() {
         String site = uniqueSite();
-        CloudEvent first = TestEvents.cloudEvent(signal(site, candidate("job-1", "datasets"),
-                candidate("job-2", "results")));
-        events.send(first);
-        awaitRequests(site, 2);
+        String jobId = site + "-job";
+        harness.send(signal(site, candidate(jobId, "datasets", "scratch")));
+        List<SnapshotRequested> snapshots = harness.await(harness.snapshots, SnapshotRequested.class, 2,
+                request -> request.site().equals(site));
+        String burstId = snapshots.get(0).burstId();
 
-        events.send(first);
-        events.send(TestEvents.cloudEvent(signal(site, candidate("job-2", "results"), candidate("job-5", "datasets"))));
+        SnapshotRequested failing = snapshots.get(0);
+        harness.send(new SnapshotFailed(failing.snapshotId(), site, failing.filesystem(), "FILESYSTEM_NOT_FOUND: gone",
+                burstId));
+        BurstFailed failed = harness.await(harness.bursts, BurstFailed.class, 1,
+                event -> burstId.equals(event.burstId())).get(0);
+        assertEquals("snapshot", failed.step());
+        assertTrue(failed.reason().contains("FILESYSTEM_NOT_FOUND"), failed.reason());
 
-        // Keyed by site, so in order: once job-5 is noted, the redelivery before it has been handled too.
-        await().atMost(TestEvents.TIMEOUT).until(() -> onlyBurstOf(site).candidateJobIds().contains("job-5"));
-        BurstView burst = onlyBurstOf(site);
-        assertEquals(2, burst.signals(), "the redelivered signal is not counted again");
-        assertEquals(List.of("job-1", "job-2", "job-5"), burst.candidateJobIds());
-        awaitEverythingPublished();
-        assertEquals(2, requestsFor(site).size(), "no snapshot requested again");
+        // The other snapshot succeeding late changes nothing: no restore, no reroute.
+        harness.send(uploaded(snapshots.get(1), 10));
+        await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> cloudEvents(harness.jobs, JobRerouted.class,
+                event -> burstId.equals(event.burstId())).isEmpty()
+                && cloudEvents(harness.snapshots, RestoreRequested.class, event -> burstId.equals(event.burstId()))
+                        .isEmpty());
+        assertEquals("FAILED", harness.stored(burstId).statePhase());
+        assertEquals("FAILED", onlyBurstOf(site).get("phase"));
     }
 
     @Test
-    void recordsUploadedSnapshotsAgainstTheBurstUntilAllAreUploaded() {
+    void aJobThatStartedAtHomeBeforeTheDataWasReadyIsNotRerouted() {
         String site = uniqueSite();
-        events.send(TestEvents.cloudEvent(signal(site, candidate("job-1", "datasets", "results"))));
-        List<SnapshotRequested> requests = awaitRequests(site, 2);
+        String early = site + "-early";
+        String waiting = site + "-waiting";
+        harness.send(signal(site, candidate(early, "datasets"), candidate(waiting, "datasets")));
+        SnapshotRequested snapshot = harness.await(harness.snapshots, SnapshotRequested.class, 1,
+                request -> request.site().equals(site)).get(0);
+        String burstId = snapshot.burstId();
 
-        for (SnapshotRequested request : requests) {
-            events.send(TestEvents.cloudEvent(uploaded(request)));
-        }
+        harness.send(new JobStarted(early, site, "executor-" + site, "node-1"));
+        await().atMost(TestEvents.TIMEOUT).until(() -> "STAYED_HOME".equals(job(burst(burstId), early).get("state")));
 
-        await().atMost(TestEvents.TIMEOUT).until(() -> onlyBurstOf(site).state().equals("SNAPSHOTTED"));
-        BurstView burst = onlyBurstOf(site);
-        assertEquals(2, burst.snapshots().size());
-        for (Map<String, Object> snapshot : burst.snapshots()) {
-            assertEquals("UPLOADED", snapshot.get("state"));
-            assertEquals("snapshots/" + snapshot.get("filesystem") + "/" + snapshot.get("snapshotId") + ".json",
-                    snapshot.get("locator"));
-        }
+        harness.send(uploaded(snapshot, 10));
+        RestoreRequested restore = harness.await(harness.snapshots, RestoreRequested.class, 1,
+                event -> burstId.equals(event.burstId())).get(0);
+        harness.send(restored(restore));
+        JobRerouted rerouted = harness.await(harness.jobs, JobRerouted.class, 1,
+                event -> burstId.equals(event.burstId())).get(0);
+        assertEquals(waiting, rerouted.jobId());
+        await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> cloudEvents(harness.jobs, JobRerouted.class,
+                event -> early.equals(event.jobId())).isEmpty());
+        assertEquals(List.of(waiting), harness.await(harness.bursts, ClusterBurstReady.class, 1,
+                event -> burstId.equals(event.burstId())).get(0).jobIds());
     }
 
     @Test
-    void failsTheBurstWhenASnapshotFailsAndOpensANewOneOnTheNextSignal() {
+    void everyEventDeliveredTwiceSendsNothingTwice() {
         String site = uniqueSite();
-        events.send(TestEvents.cloudEvent(signal(site, candidate("job-1", "datasets"))));
-        SnapshotRequested request = awaitRequests(site, 1).get(0);
+        String jobId = site + "-job";
+        CloudEvent signal = TestEvents.cloudEvent(signal(site, candidate(jobId, "datasets")));
+        harness.events.send(signal);
+        harness.events.send(signal);
+        SnapshotRequested snapshot = harness.await(harness.snapshots, SnapshotRequested.class, 1,
+                request -> request.site().equals(site)).get(0);
+        String burstId = snapshot.burstId();
 
-        events.send(TestEvents.cloudEvent(new SnapshotFailed(request.snapshotId(), site, request.filesystem(),
-                "FILESYSTEM_NOT_FOUND: gone", request.burstId())));
-        await().atMost(TestEvents.TIMEOUT).until(() -> onlyBurstOf(site).state().equals("FAILED"));
-        assertTrue(onlyBurstOf(site).failureReason().contains("FILESYSTEM_NOT_FOUND"));
+        CloudEvent upload = TestEvents.cloudEvent(uploaded(snapshot, 10));
+        harness.events.send(upload);
+        harness.events.send(upload);
+        RestoreRequested restore = harness.await(harness.snapshots, RestoreRequested.class, 1,
+                event -> burstId.equals(event.burstId())).get(0);
+        CloudEvent done = TestEvents.cloudEvent(restored(restore));
+        harness.events.send(done);
+        harness.events.send(done);
+        harness.await(harness.jobs, JobRerouted.class, 1, event -> burstId.equals(event.burstId()));
+        CloudEvent started = TestEvents.cloudEvent(new JobStarted(jobId, "cloud", "executor-cloud", "node-1"));
+        harness.events.send(started);
+        harness.events.send(started);
+        await().atMost(TestEvents.TIMEOUT).until(() -> "RUNNING".equals(job(burst(burstId), jobId).get("state")));
 
-        events.send(TestEvents.cloudEvent(signal(site, candidate("job-1", "datasets"))));
-        List<SnapshotRequested> again = awaitRequests(site, 2);
-        assertEquals(2, bursts(site).size());
-        assertNotNull(again.get(1).burstId());
-        assertTrue(!again.get(1).burstId().equals(request.burstId()), "a new burst");
+        harness.awaitEverythingPublished();
+        assertEquals(1, cloudEvents(harness.snapshots, SnapshotRequested.class,
+                event -> burstId.equals(event.burstId())).size());
+        assertEquals(1, cloudEvents(harness.snapshots, RestoreRequested.class,
+                event -> burstId.equals(event.burstId())).size());
+        assertEquals(1, cloudEvents(harness.bursts, ClusterBurstReady.class,
+                event -> burstId.equals(event.burstId())).size());
+        assertEquals(1, cloudEvents(harness.jobs, JobRerouted.class, event -> burstId.equals(event.burstId()))
+                .size());
+        assertEquals(1, ((Number) burst(burstId).get("signals")).intValue(), "the redelivered signal is not counted");
     }
 
-    private List<SnapshotRequested> awaitRequests(String site, int count) {
-        return await().atMost(TestEvents.TIMEOUT).until(() -> requestsFor(site), found -> found.size() >= count);
+    @Test
+    void aSecondSignalExtendsTheOpenBurst() {
+        String site = uniqueSite();
+        harness.send(signal(site, candidate(site + "-first", "datasets")));
+        SnapshotRequested snapshot = harness.await(harness.snapshots, SnapshotRequested.class, 1,
+                request -> request.site().equals(site)).get(0);
+
+        harness.send(signal(site, candidate(site + "-first", "datasets"), candidate(site + "-second", "datasets")));
+        await().atMost(TestEvents.TIMEOUT).until(() -> ((Number) onlyBurstOf(site).get("signals")).intValue() == 2);
+        Map<String, Object> extended = onlyBurstOf(site);
+        assertEquals(snapshot.burstId(), extended.get("burstId"));
+        assertEquals("CHOSEN", job(extended, site + "-second").get("state"));
+        assertEquals(2, harness.stored(snapshot.burstId()).jobs());
+
+        harness.awaitEverythingPublished();
+        assertEquals(1, cloudEvents(harness.snapshots, SnapshotRequested.class,
+                request -> request.site().equals(site)).size(), "datasets is snapshotted once for both jobs");
     }
 
-    private List<SnapshotRequested> requestsFor(String site) {
-        return TestEvents.seen(snapshots, SnapshotRequested.class, request -> request.site().equals(site));
+    @Test
+    void theJobsEventsContinueTheJobsTraceAndTheBurstsEventsTheSignals() {
+        String site = uniqueSite();
+        String jobId = site + "-traced";
+        String jobTrace = SagaHarness.newTraceparent();
+        String signalTrace = SagaHarness.newTraceparent();
+        harness.events.send(traced(submitted(jobId, site, new VolumeMount("datasets", null, "/data", false)),
+                jobTrace));
+        await().atMost(TestEvents.TIMEOUT).until(() -> harness.knows(jobId));
+        harness.events.send(traced(signal(site, candidate(jobId, "datasets")), signalTrace));
+
+        SnapshotRequested snapshot = harness.await(harness.snapshots, SnapshotRequested.class, 1,
+                request -> request.site().equals(site)).get(0);
+        String burstId = snapshot.burstId();
+        harness.send(uploaded(snapshot, 10));
+        RestoreRequested restore = harness.await(harness.snapshots, RestoreRequested.class, 1,
+                event -> burstId.equals(event.burstId())).get(0);
+        harness.send(restored(restore));
+        harness.await(harness.jobs, JobRerouted.class, 1, event -> burstId.equals(event.burstId()));
+        harness.send(new JobStarted(jobId, "cloud", "executor-cloud", "node-1"));
+        harness.send(new JobCompleted(jobId, "cloud", 0, 1000));
+        harness.await(harness.snapshots, SnapshotRequested.class, 1,
+                request -> burstId.equals(request.burstId()) && request.site().equals("cloud"));
+
+        CloudEvent reroute = cloudEvents(harness.jobs, JobRerouted.class, event -> burstId.equals(event.burstId()))
+                .get(0);
+        assertEquals(traceId(jobTrace), traceId(reroute.traceparent()), "the reroute is in the job's trace");
+        CloudEvent results = cloudEvents(harness.snapshots, SnapshotRequested.class,
+                request -> burstId.equals(request.burstId()) && request.site().equals("cloud")).get(0);
+        assertEquals(traceId(jobTrace), traceId(results.traceparent()), "its results snapshot too");
+        CloudEvent dataSnapshot = cloudEvents(harness.snapshots, SnapshotRequested.class,
+                request -> request.site().equals(site)).get(0);
+        assertEquals(traceId(signalTrace), traceId(dataSnapshot.traceparent()), "burst events: the signal's trace");
+        CloudEvent ready = cloudEvents(harness.bursts, ClusterBurstReady.class,
+                event -> burstId.equals(event.burstId())).get(0);
+        assertEquals(traceId(signalTrace), traceId(ready.traceparent()));
     }
 
-    /** Waits until the outbox is empty and every event it held has been read back from the topic. */
-    private void awaitEverythingPublished() {
-        await().atMost(TestEvents.TIMEOUT).until(() -> pool.query("SELECT count(*) AS n FROM outbox").execute()
-                .map(rows -> rows.iterator().next().getLong("n")).await().indefinitely() == 0);
-        events.awaitCaughtUp(snapshots, Topics.SNAPSHOTS);
-    }
-
-    private static List<BurstView> bursts(String site) {
-        List<Map<String, Object>> bursts = given().queryParam("site", site).get("/api/v1/bursts").then()
-                .statusCode(200).extract().jsonPath().getList("$");
-        return bursts.stream().map(BurstView::of).toList();
-    }
-
-    private static BurstView onlyBurstOf(String site) {
-        List<BurstView> bursts = bursts(site);
-        assertEquals(1, bursts.size(), "one burst for " + site + ": " + bursts);
-        return bursts.get(0);
-    }
-
-    private static QueueThresholdExceeded signal(String site, BurstCandidate... candidates) {
-        return new QueueThresholdExceeded(site, 12, 10, List.of(candidates));
-    }
-
-    private static BurstCandidate candidate(String jobId, String... filesystems) {
-        return new BurstCandidate(jobId, "vision", 1.0, List.of(filesystems));
-    }
-
-    private static SnapshotUploaded uploaded(SnapshotRequested request) {
-        return new SnapshotUploaded(request.snapshotId(), request.site(), request.filesystem(),
-                "snapshots/" + request.filesystem() + "/" + request.snapshotId() + ".json", 10, 10, 1, 0, 5,
-                request.burstId());
-    }
-
-    /** A burst as GET /api/v1/bursts shows it. */
-    @SuppressWarnings("unchecked")
-    record BurstView(String burstId, String burstSite, String state, List<String> candidateJobIds,
-            List<String> filesystems, int signals, String failureReason, List<Map<String, Object>> snapshots) {
-
-        static BurstView of(Map<String, Object> json) {
-            return new BurstView((String) json.get("burstId"), (String) json.get("burstSite"),
-                    (String) json.get("state"), (List<String>) json.get("candidateJobIds"),
-                    (List<String>) json.get("filesystems"), ((Number) json.get("signals")).intValue(),
-                    (String) json.get("failureReason"), (List<Map<String, Object>>) json.get("snapshots"));
-        }
-    }
-
-    /** A site name no earlier run used, since bursts of a site persist. */
-    private static String uniqueSite() {
-        return "site-" + UUID.randomUUID().toString().substring(0, 8);
+    /** The snapshot id in a test locator {@code snapshots/<fs>/<id>.json}. */
+    private static String snapshotOf(String locator) {
+        String name = locator.substring(locator.lastIndexOf('/') + 1);
+        return name.substring(0, name.length() - ".json".length());
     }
 }

@@ -1,0 +1,85 @@
+package io.spillway.burst.messaging;
+
+import java.time.Instant;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import io.smallrye.mutiny.Uni;
+import io.spillway.burst.persistence.BurstStore;
+import io.spillway.burst.persistence.BurstStore.RefKind;
+import io.spillway.burst.saga.BurstSaga;
+import io.spillway.burst.saga.Volume;
+import io.spillway.kit.IncomingEvents;
+import io.spillway.kit.IncomingEvents.Received;
+import io.spillway.schemas.EventType;
+import io.spillway.schemas.JobEvent.JobCancelled;
+import io.spillway.schemas.JobEvent.JobCompleted;
+import io.spillway.schemas.JobEvent.JobFailed;
+import io.spillway.schemas.JobEvent.JobStarted;
+import io.spillway.schemas.JobEvent.JobSubmitted;
+
+/**
+ * Job lifecycle events. {@code JobSubmitted} is remembered (the job's volumes and trace) for when the job becomes a
+ * burst candidate; starts, ends and cancellations move the job's burst on. Events of jobs in no burst change
+ * nothing.
+ */
+@ApplicationScoped
+public class JobEventConsumer {
+
+    private final BurstSaga saga;
+    private final BurstStore store;
+    private final SagaRunner runner;
+
+    public JobEventConsumer(BurstSaga saga, BurstStore store, SagaRunner runner) {
+        this.saga = saga;
+        this.store = store;
+        this.runner = runner;
+    }
+
+    @Incoming("jobs")
+    public Uni<Void> consume(Message<byte[]> message) {
+        return IncomingEvents.handle(message, Set.of(EventType.JOB_SUBMITTED, EventType.JOB_STARTED,
+                EventType.JOB_COMPLETED, EventType.JOB_FAILED, EventType.JOB_CANCELLED), this::apply);
+    }
+
+    private Uni<Void> apply(Received received) {
+        Object data = received.event().data();
+        if (data instanceof JobSubmitted submitted) {
+            return store.sessions().withTransaction(session -> store.rememberJob(session, submitted.jobId(),
+                    submitted.site(),
+                    submitted.spec().volumes().stream()
+                            .map(mount -> new Volume(mount.filesystem(), mount.subPath(), mount.readOnly())).toList(),
+                    // The job's own trace, as job-intake started it from the submit request.
+                    received.event().traceparent() != null ? received.event().traceparent() : received.traceparent(),
+                    Instant.now()));
+        }
+        if (data instanceof JobStarted started) {
+            return runner.apply(received, session -> store.findByRefForUpdate(session, RefKind.JOB, started.jobId()),
+                    (session, burst, now) -> Uni.createFrom().item(saga.onJobStarted(burst.get(), started.jobId(),
+                            started.site(), now)),
+                    false);
+        }
+        if (data instanceof JobCompleted completed) {
+            return runner.apply(received,
+                    session -> store.findByRefForUpdate(session, RefKind.JOB, completed.jobId()),
+                    (session, burst, now) -> Uni.createFrom().item(saga.onJobEnded(burst.get(), completed.jobId(),
+                            completed.site(), true, now)),
+                    false);
+        }
+        if (data instanceof JobFailed failed) {
+            return runner.apply(received, session -> store.findByRefForUpdate(session, RefKind.JOB, failed.jobId()),
+                    (session, burst, now) -> Uni.createFrom().item(saga.onJobEnded(burst.get(), failed.jobId(),
+                            failed.site(), false, now)),
+                    false);
+        }
+        JobCancelled cancelled = (JobCancelled) data;
+        return runner.apply(received, session -> store.findByRefForUpdate(session, RefKind.JOB, cancelled.jobId()),
+                (session, burst, now) -> Uni.createFrom().item(saga.onJobCancelled(burst.get(), cancelled.jobId(),
+                        now)),
+                false);
+    }
+}

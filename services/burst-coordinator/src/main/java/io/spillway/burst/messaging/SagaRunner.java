@@ -1,0 +1,149 @@
+package io.spillway.burst.messaging;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.jboss.logging.Logger;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.smallrye.mutiny.Uni;
+import io.spillway.burst.persistence.BurstStore;
+import io.spillway.burst.persistence.BurstStore.KnownJob;
+import io.spillway.burst.saga.BurstState;
+import io.spillway.burst.saga.Decision;
+import io.spillway.burst.saga.SagaCommand;
+import io.spillway.kit.IncomingEvents.Received;
+import io.spillway.kit.TraceContext;
+
+/**
+ * Runs one saga step in one transaction: claim the consumed event in the inbox, load and lock its burst, decide,
+ * store the new state and append the commands to the outbox. A redelivered event, or one for no burst, changes
+ * nothing.
+ */
+@ApplicationScoped
+public class SagaRunner {
+
+    private static final Logger LOG = Logger.getLogger(SagaRunner.class);
+
+    private final BurstStore store;
+    private final Tracer tracer;
+
+    public SagaRunner(BurstStore store, Tracer tracer) {
+        this.store = store;
+        this.tracer = tracer;
+    }
+
+    /** Finds the burst an event is about, locked. */
+    @FunctionalInterface
+    public interface Lookup {
+        Uni<Optional<BurstState>> find(Mutiny.Session session);
+    }
+
+    /** The saga's decision for the burst found (absent only where the step may open one). */
+    @FunctionalInterface
+    public interface Step {
+        Uni<Decision> decide(Mutiny.Session session, Optional<BurstState> burst, Instant now);
+    }
+
+    /**
+     * Applies a consumed event.
+     *
+     * @param opensBursts whether the step runs without a burst (a queue signal may open one); otherwise an event
+     *        for no burst is not this coordinator's business and changes nothing
+     */
+    public Uni<Void> apply(Received received, Lookup lookup, Step step, boolean opensBursts) {
+        String what = received.event().type() + " " + received.event().id();
+        return store.sessions().withTransaction(session -> store
+                .firstDelivery(session, received.event().id(), received.event().type())
+                .chain(first -> {
+                    if (!first) {
+                        LOG.debugf("%s is a redelivery; changes nothing", what);
+                        return Uni.createFrom().item(false);
+                    }
+                    return lookup.find(session).chain(burst -> {
+                        if (burst.isEmpty() && !opensBursts) {
+                            LOG.debugf("%s is about no burst of this coordinator; changes nothing", what);
+                            return Uni.createFrom().item(false);
+                        }
+                        Instant now = Instant.now();
+                        return step.decide(session, burst, now)
+                                .chain(decision -> store(session, burst.orElse(null), decision, now, what));
+                    });
+                }))
+                .invoke(sent -> {
+                    if (sent) {
+                        store.wakeRelay();
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /** Applies the timer to one open burst, in its own transaction. */
+    public Uni<Void> tick(String burstId, java.util.function.BiFunction<BurstState, Instant, Decision> tick) {
+        return store.sessions().withTransaction(session -> store.findForUpdate(session, burstId).chain(burst -> {
+            if (burst.isEmpty() || !burst.get().open()) {
+                return Uni.createFrom().item(false);
+            }
+            Instant now = Instant.now();
+            return store(session, burst.get(), tick.apply(burst.get(), now), now, "tick");
+        }))
+                .invoke(sent -> {
+                    if (sent) {
+                        store.wakeRelay();
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /** Stores a changed decision and appends its commands; {@code true} when there are events to publish. */
+    private Uni<Boolean> store(Mutiny.Session session, BurstState before, Decision decision, Instant now,
+            String what) {
+        if (!decision.changed()) {
+            LOG.infof("%s changes nothing: %s", what, decision.note());
+            return Uni.createFrom().item(false);
+        }
+        BurstState after = decision.state();
+        recordDecision(after, decision, what);
+        if (decision.note() != null) {
+            LOG.infof("%s, burst %s: %s", what, after.burstId(), decision.note());
+        }
+        List<String> jobIds = decision.commands().stream().map(CommandEvents::jobOf).filter(Objects::nonNull)
+                .distinct().toList();
+        return store.save(session, before, after, now)
+                .chain(() -> store.knownJobs(session, jobIds))
+                .chain(known -> append(session, after, decision.commands(), known))
+                .replaceWith(!decision.commands().isEmpty());
+    }
+
+    private Uni<Void> append(Mutiny.Session session, BurstState burst, List<SagaCommand> commands,
+            Map<String, KnownJob> known) {
+        Uni<Void> appended = Uni.createFrom().voidItem();
+        for (SagaCommand command : commands) {
+            // Events about one job continue the job's trace; burst-level ones the trace of the burst's signal.
+            String traceparent = Optional.ofNullable(CommandEvents.jobOf(command)).map(known::get)
+                    .map(KnownJob::traceparent).orElse(burst.traceparent());
+            appended = appended.chain(() -> store.append(session, CommandEvents.event(command), traceparent));
+        }
+        return appended;
+    }
+
+    /** A short span in the burst's trace for each decision that changed it, so a trace shows the saga's steps. */
+    private void recordDecision(BurstState burst, Decision decision, String what) {
+        Span span = tracer.spanBuilder("burst.decision")
+                .setParent(TraceContext.parse(burst.traceparent()))
+                .setAttribute("spillway.burst.id", burst.burstId())
+                .setAttribute("spillway.burst.phase", burst.phase().name())
+                .setAttribute("spillway.burst.input", what)
+                .setAttribute("spillway.burst.commands", decision.commands().stream()
+                        .map(command -> command.getClass().getSimpleName()).toList().toString())
+                .startSpan();
+        span.end();
+    }
+}
