@@ -121,6 +121,8 @@ class BurstScenarioIT {
     }
 
     private static void assertBurstCompletedWithNothingLostOrDuplicated(BurstDemo.Outcome outcome) throws Exception {
+        outcome.timeline().forEach(System.out::println);
+        assertEquals(List.of(), outcome.problems(), "the demo's own verdict");
         assertEquals(JOBS, outcome.jobIds().size());
         assertTrue(outcome.burstId() != null, "the jobs were rerouted by a burst: " + outcome);
         ClusterBurstReleased released = (ClusterBurstReleased) tap.await(ClusterBurstReleased.class,
@@ -128,8 +130,12 @@ class BurstScenarioIT {
         assertEquals(List.of(), released.resultsNotHome(), "every result came home");
 
         // Nothing runs twice: still once each a few seconds later, when a duplicate would have shown up.
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> outcome.jobIds().stream()
-                .allMatch(jobId -> count(jobId, JobStarted.class) == 1 && count(jobId, JobCompleted.class) == 1));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            for (String jobId : outcome.jobIds()) {
+                assertEquals(1, count(jobId, JobStarted.class), jobId + " started once: " + history(jobId));
+                assertEquals(1, count(jobId, JobCompleted.class), jobId + " completed once: " + history(jobId));
+            }
+        });
         List<String> rerouted = outcome.jobIds().stream().filter(jobId -> count(jobId, JobRerouted.class) > 0)
                 .toList();
         assertFalse(rerouted.isEmpty(), "some jobs ran at cloud");
@@ -162,6 +168,10 @@ class BurstScenarioIT {
         try (Stream<Path> files = Files.walk(directory)) {
             return files.filter(file -> file.getFileName().toString().equals(BurstDemo.RESULT_FILE)).toList();
         }
+    }
+
+    private static List<String> history(String jobId) {
+        return tap.about(jobId).stream().map(event -> event.data().toString()).toList();
     }
 
     private static long count(String jobId, Class<?> type) {

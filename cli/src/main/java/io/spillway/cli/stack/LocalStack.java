@@ -77,7 +77,6 @@ public final class LocalStack {
                 "spillway.snapshot.sites.onprem.root", onpremRoot.toString(),
                 "spillway.snapshot.sites.cloud.root", cloudRoot.toString())));
         services.add(service("burst-coordinator", ports.get(6), common, Map.of(
-                "spillway.burst.burst-site", "cloud",
                 "spillway.burst.sites.cloud.gpus", String.valueOf(CLOUD_GPUS),
                 // Bounded so a stuck step fails the burst within the demo's patience, not after the production 10m/20m.
                 "spillway.burst.timeouts.snapshot", "5m",
