@@ -61,7 +61,10 @@ class BurstScenarioIT {
     static void startTheStack() throws IOException {
         stack = SystemStack.start(Map.of("spillway.scheduler.queue.threshold", QUEUE_THRESHOLD,
                 // Progress often enough to catch the upload in its middle.
-                "spillway.snapshot.progress-interval", "100ms"), null);
+                "spillway.snapshot.progress-interval", "100ms",
+                // A killed consumer's partitions move to its restarted self when its session expires: 10 s here,
+                // not Kafka's 45 s, so the burst's data is ready while jobs still wait at onprem.
+                "kafka.session.timeout.ms", "10000", "kafka.heartbeat.interval.ms", "2000"), null);
         tap = new EventTap(Platform.shared().kafkaBootstrapServers());
     }
 
@@ -77,7 +80,7 @@ class BurstScenarioIT {
 
     @Test
     void theQueueOverflowsTheJobsRunAtCloudAndEveryResultComesHome() throws Exception {
-        BurstDemo.Outcome outcome = demo(8).run();
+        BurstDemo.Outcome outcome = demo(8, 5).run();
 
         assertBurstCompletedWithNothingLostOrDuplicated(outcome);
     }
@@ -88,7 +91,8 @@ class BurstScenarioIT {
                 .collect(Collectors.toSet());
         CompletableFuture<BurstDemo.Outcome> running = CompletableFuture.supplyAsync(() -> {
             try {
-                return demo(256).run();
+                // Longer jobs: the queue at onprem must still hold jobs when the restarted worker has uploaded.
+                return demo(256, 10).run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
@@ -114,10 +118,10 @@ class BurstScenarioIT {
                 "the burst's dataset was uploaded after the restart");
     }
 
-    private static BurstDemo demo(int datasetMib) {
+    private static BurstDemo demo(int datasetMib, int jobSeconds) {
         return new BurstDemo(new BurstDemo.Settings(stack.url("job-intake"), stack.url("storage-agent-onprem"),
                 stack.url("burst-coordinator"), stack.credentials().token(), Credentials.DEFAULT_PROJECT, JOBS,
-                datasetMib, 5, SCENARIO_TIMEOUT), new PrintWriter(System.out, true));
+                datasetMib, jobSeconds, SCENARIO_TIMEOUT), new PrintWriter(System.out, true));
     }
 
     private static void assertBurstCompletedWithNothingLostOrDuplicated(BurstDemo.Outcome outcome) throws Exception {
