@@ -2,6 +2,7 @@ package io.spillway.burst.config;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -15,6 +16,12 @@ public interface BurstCoordinatorConfig {
      * when everything else is equal. {@code application.properties} configures {@code cloud} with 8 GPUs.
      */
     Map<String, Site> sites();
+
+    /**
+     * The name earlier versions used for their one burst site. When set, bursts go to that site only; it must be one
+     * of {@link #sites()}. Prefer configuring {@code sites} alone.
+     */
+    Optional<String> burstSite();
 
     Timeouts timeouts();
 

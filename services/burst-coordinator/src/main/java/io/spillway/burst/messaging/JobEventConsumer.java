@@ -1,6 +1,7 @@
 package io.spillway.burst.messaging;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +22,7 @@ import io.spillway.schemas.JobEvent.JobCompleted;
 import io.spillway.schemas.JobEvent.JobFailed;
 import io.spillway.schemas.JobEvent.JobStarted;
 import io.spillway.schemas.JobEvent.JobSubmitted;
+import io.spillway.schemas.VolumeMount;
 
 /**
  * Job lifecycle events. {@code JobSubmitted} is remembered (the job's volumes and trace) for when the job becomes a
@@ -51,7 +53,7 @@ public class JobEventConsumer {
         if (data instanceof JobSubmitted submitted) {
             return store.sessions().withTransaction(session -> store.rememberJob(session, submitted.jobId(),
                     submitted.site(),
-                    submitted.spec().volumes().stream()
+                    (submitted.spec() == null ? List.<VolumeMount> of() : submitted.spec().volumes()).stream()
                             .map(mount -> new Volume(mount.filesystem(), mount.subPath(), mount.readOnly())).toList(),
                     // The job's own trace, as job-intake started it from the submit request.
                     received.event().traceparent() != null ? received.event().traceparent() : received.traceparent(),

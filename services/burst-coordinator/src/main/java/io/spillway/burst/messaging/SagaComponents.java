@@ -1,5 +1,7 @@
 package io.spillway.burst.messaging;
 
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,11 +22,17 @@ public class SagaComponents {
         if (config.sites().isEmpty()) {
             throw new IllegalStateException("no burst site configured: set spillway.burst.sites.<name>.gpus");
         }
-        return new BurstSaga(
-                config.sites().entrySet().stream()
-                        // Configuration maps have no order: by name, so "the one configured first" is stable.
-                        .sorted(java.util.Map.Entry.comparingByKey())
-                        .map(site -> new BurstSite(site.getKey(), site.getValue().gpus())).toList(),
+        List<BurstSite> sites = config.sites().entrySet().stream()
+                // Configuration maps have no order: by name, so "the one configured first" is stable.
+                .sorted(Map.Entry.comparingByKey())
+                .map(site -> new BurstSite(site.getKey(), site.getValue().gpus()))
+                .filter(site -> config.burstSite().map(site.name()::equals).orElse(true))
+                .toList();
+        if (sites.isEmpty()) {
+            throw new IllegalStateException("spillway.burst.burst-site " + config.burstSite().orElse("")
+                    + " is not one of spillway.burst.sites " + config.sites().keySet());
+        }
+        return new BurstSaga(sites,
                 config.recentRestoreWindow(),
                 new SagaTimeouts(config.timeouts().snapshot(), config.timeouts().restore()),
                 () -> UUID.randomUUID().toString());

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -86,7 +87,7 @@ public class SagaRunner {
     }
 
     /** Applies the timer to one open burst, in its own transaction. */
-    public Uni<Void> tick(String burstId, java.util.function.BiFunction<BurstState, Instant, Decision> tick) {
+    public Uni<Void> tick(String burstId, BiFunction<BurstState, Instant, Decision> tick) {
         return store.sessions().withTransaction(session -> store.findForUpdate(session, burstId).chain(burst -> {
             if (burst.isEmpty() || !burst.get().open()) {
                 return Uni.createFrom().item(false);

@@ -311,6 +311,25 @@ class BurstSagaIT {
         assertEquals(traceId(signalTrace), traceId(ready.traceparent()));
     }
 
+    @Test
+    void eventsOfNoBurstChangeNothing() {
+        String site = uniqueSite();
+        SnapshotRequested someoneElses = new SnapshotRequested(site + "-snap", site, "datasets", null, null);
+        CloudEvent upload = TestEvents.cloudEvent(uploaded(someoneElses, 10));
+        CloudEvent started = TestEvents.cloudEvent(new JobStarted(site + "-job", "cloud", "executor-cloud", "n1"));
+        CloudEvent drained = TestEvents.cloudEvent(new QueueDrained(site, 0, 2));
+        harness.events.send(upload);
+        harness.events.send(started);
+        harness.events.send(drained);
+
+        await().atMost(TestEvents.TIMEOUT).until(() -> harness.consumed(upload) && harness.consumed(started)
+                && harness.consumed(drained));
+        harness.awaitEverythingPublished();
+        assertEquals(List.of(), cloudEvents(harness.snapshots, RestoreRequested.class,
+                restore -> restore.site().equals(site) || restore.locator().contains(site)));
+        assertEquals(List.of(), SagaHarness.burstsOf(site));
+    }
+
     /** The snapshot id in a test locator {@code snapshots/<fs>/<id>.json}. */
     private static String snapshotOf(String locator) {
         String name = locator.substring(locator.lastIndexOf('/') + 1);

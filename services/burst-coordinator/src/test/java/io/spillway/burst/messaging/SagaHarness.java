@@ -133,6 +133,12 @@ final class SagaHarness implements AutoCloseable {
                 .map(rows -> rows.iterator().next().getLong("n")).await().indefinitely() == 1;
     }
 
+    /** Whether the coordinator has consumed the event (its inbox holds the event's id). */
+    boolean consumed(CloudEvent event) {
+        return pool.preparedQuery("SELECT count(*) AS n FROM inbox WHERE ce_id = $1").execute(Tuple.of(event.id()))
+                .map(rows -> rows.iterator().next().getLong("n")).await().indefinitely() == 1;
+    }
+
     /** The burst's row as a restarted coordinator would load it: the phase column and the stored state's phase. */
     StoredRow stored(String burstId) {
         Row row = pool.preparedQuery("SELECT phase, open, state->>'phase' AS state_phase,"
