@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * and ended, and each transfer (the data going out, each job's results coming home) with its bytes and times.
  */
 record BurstFacts(String burstId, String phase, String homeSite, String burstSite, Instant openedAt, Instant endedAt,
-        int jobsChosen, int jobsRun, List<Transfer> data, List<Transfer> results, String failure) {
+        int jobsChosen, int jobsRun, int jobsStayedHome, List<Transfer> data, List<Transfer> results, String failure) {
 
     BurstFacts {
         data = List.copyOf(data);
@@ -47,9 +47,13 @@ record BurstFacts(String burstId, String phase, String homeSite, String burstSit
             }
         }
         JsonNode totals = burst.path("totals");
+        int stayedHome = 0;
+        for (JsonNode job : burst.path("jobs")) {
+            stayedHome += "STAYED_HOME".equals(text(job, "state")) ? 1 : 0;
+        }
         return new BurstFacts(text(burst, "burstId"), text(burst, "phase"), text(burst, "homeSite"),
                 text(burst, "burstSite"), time(burst, "openedAt"), time(burst, "endedAt"), burst.path("jobs").size(),
-                totals.path("jobsRun").asInt(0), data, results, text(burst, "failureReason"));
+                totals.path("jobsRun").asInt(0), stayedHome, data, results, text(burst, "failureReason"));
     }
 
     private static Transfer transfer(JsonNode transfer, String jobId) {

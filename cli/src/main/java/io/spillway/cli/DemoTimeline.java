@@ -41,7 +41,10 @@ final class DemoTimeline {
         if (!moved.isEmpty()) {
             String to = burst != null && burst.burstSite() != null ? burst.burstSite() : moved.get(0).site();
             add(steps, "reroute", first(moved, DemoJob::reroutedAt), last(moved, DemoJob::reroutedAt), null,
-                    moved.size() + " jobs rerouted " + homeSite + " -> " + to);
+                    moved.size() + " jobs rerouted " + homeSite + " -> " + to + (burst == null
+                            || burst.jobsStayedHome() == 0 ? ""
+                                    : " (" + burst.jobsStayedHome() + " chosen got a GPU at " + homeSite
+                                            + " first and stayed home)"));
             add(steps, "run at " + to, first(moved, DemoJob::startedAt), last(moved, DemoJob::endedAt), null,
                     moved.stream().filter(DemoJob::succeeded).count() + "/" + moved.size() + " succeeded there");
         }

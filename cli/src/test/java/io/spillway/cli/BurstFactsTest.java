@@ -22,6 +22,7 @@ class BurstFactsTest {
         assertEquals(at(26), burst.endedAt());
         assertEquals(2, burst.jobsChosen());
         assertEquals(1, burst.jobsRun());
+        assertEquals(1, burst.jobsStayedHome());
         assertEquals(new BurstFacts.Transfer("datasets", null, "RESTORED", 67108864, at(3.1), at(5.6), at(5.7), at(8),
                 null), burst.data().get(0));
         assertEquals(1, burst.data().size());

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class DemoVerdictTest {
 
     private static final BurstFacts RELEASED = new BurstFacts("burst-1", "RELEASED", "onprem", "cloud", at(1), at(30),
-            1, 1, List.of(), List.of(), null);
+            1, 1, 0, List.of(), List.of(), null);
 
     @Test
     void holdsWhenEveryJobSucceededOnceSomeRanAtTheBurstSiteAndEveryResultIsHome() {
@@ -51,7 +51,7 @@ class DemoVerdictTest {
 
     @Test
     void failsWhenTheBurstIsNotReleased() {
-        BurstFacts running = new BurstFacts("burst-1", "RUNNING", "onprem", "cloud", at(1), null, 1, 0, List.of(),
+        BurstFacts running = new BurstFacts("burst-1", "RUNNING", "onprem", "cloud", at(1), null, 1, 0, 0, List.of(),
                 List.of(), null);
 
         assertEquals(List.of("burst burst-1 is RUNNING, not RELEASED"),
