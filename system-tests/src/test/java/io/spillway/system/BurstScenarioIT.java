@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -148,6 +149,7 @@ class BurstScenarioIT {
 
         Path results = Path.of(getJson(stack.url("storage-agent-onprem") + "/api/v1/filesystems/"
                 + BurstDemo.RESULTS).path("path").asText());
+        Set<String> checksums = new HashSet<>();
         for (String jobId : outcome.jobIds()) {
             JsonNode job = getJson(stack.url("job-intake") + "/api/v1/jobs/" + jobId);
             assertEquals("SUCCEEDED", job.path("state").asText(), jobId);
@@ -162,7 +164,10 @@ class BurstScenarioIT {
             assertEquals(1, found.size(), jobId + "'s one result under " + home + ": " + found);
             String result = Files.readString(found.get(0));
             assertTrue(result.contains("job=" + jobId + " site=" + site), result);
+            checksums.add(result.substring(result.indexOf("dataset-cksum=")).trim());
         }
+        // Jobs at onprem read the original, jobs at cloud the restored copy: one checksum means it arrived whole.
+        assertEquals(1, checksums.size(), "every job read the same dataset: " + checksums);
     }
 
     private static List<Path> resultFiles(Path directory) throws IOException {
