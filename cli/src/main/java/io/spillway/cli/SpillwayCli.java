@@ -6,7 +6,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code spillway} command line: the local stack ({@code up}, {@code down}) and the researcher's commands on the
+ * The {@code spillway} command line: the local stack ({@code up}, {@code down}, {@code demo}) and the researcher's commands on
+ * the
  * job-intake API ({@code submit}, {@code list}, {@code describe}, {@code logs}, {@code delete}, {@code status},
  * {@code snapshot}, {@code projects}, {@code tokens}, {@code whoami}).
  *
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
  * 6 cannot reach the server (connection refused, timeout); 7 server error (5xx).
  */
 @Command(name = "spillway", mixinStandardHelpOptions = true, version = "spillway 0.1.0-SNAPSHOT", description = "Spillway: GPU jobs, fair share, snapshots and cloud bursting.", subcommands = {
-        UpCommand.class, DownCommand.class, SubmitCommand.class, ListCommand.class, DescribeCommand.class,
+        UpCommand.class, DownCommand.class, DemoCommand.class, SubmitCommand.class, ListCommand.class, DescribeCommand.class,
         LogsCommand.class, DeleteCommand.class, StatusCommand.class, SnapshotCommand.class, ProjectsCommand.class,
         TokensCommand.class,
         WhoamiCommand.class }, exitCodeListHeading = "%nExit codes:%n", exitCodeList = {

@@ -46,6 +46,21 @@ class LocalStackTest {
     }
 
     @Test
+    void burstsToTheCloudSiteSoonAfterOnpremsQueueOverflowsWithTheCloudsGpusKnownToTheCoordinator(@TempDir Path state) {
+        Map<String, ServiceSpec> byName = LocalStack.services(Map.of(), state, LocalStack.DEFAULT_PORTS, null,
+                new Bootstrap("a".repeat(64), "b".repeat(64), "default")).stream()
+                .collect(Collectors.toMap(ServiceSpec::name, s -> s));
+
+        assertEquals("2s", byName.get("gpu-scheduler-onprem").config().get("spillway.scheduler.queue.debounce"));
+        Map<String, String> coordinator = byName.get("burst-coordinator").config();
+        assertEquals(String.valueOf(LocalStack.CLOUD_GPUS), coordinator.get("spillway.burst.sites.cloud.gpus"));
+        for (String bounded : List.of("spillway.burst.timeouts.snapshot", "spillway.burst.timeouts.restore",
+                "spillway.burst.tick")) {
+            assertTrue(coordinator.containsKey(bounded), bounded);
+        }
+    }
+
+    @Test
     void readsThePlatformDescriptionTheHarnessWrites(@TempDir Path dir) throws Exception {
         Path env = dir.resolve("platform.env");
         Files.writeString(env, "# written by PlatformMain\nexport SPILLWAY_KAFKA_BOOTSTRAP=127.0.0.1:9092\n"

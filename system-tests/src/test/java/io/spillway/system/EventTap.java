@@ -78,6 +78,11 @@ final class EventTap implements AutoCloseable {
         return found[0];
     }
 
+    /** The data of every event of one type seen so far, in the order they arrived. */
+    <E extends SpillwayEvent> List<E> all(Class<E> type) {
+        return events.stream().map(CloudEvent::data).filter(type::isInstance).map(type::cast).toList();
+    }
+
     /** Every event seen so far about {@code subject}. */
     List<CloudEvent> about(String subject) {
         return events.stream().filter(event -> subject.equals(event.subject())).toList();

@@ -16,6 +16,8 @@ import io.spillway.cli.stack.ServiceProcess;
 import io.spillway.cli.stack.ServiceSpec;
 import io.spillway.testing.Platform;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * Every service as its own process from its built jar, on free ports and the shared platform, with freshly generated
  * tokens: the stack exactly as {@code spillway up} runs it, for one test class.
@@ -62,6 +64,26 @@ final class SystemStack implements AutoCloseable {
             throw e;
         }
         return stack;
+    }
+
+    /** SIGKILLs a service (no shutdown hook runs) and waits until its process is gone. */
+    void killNine(String service) {
+        ServiceProcess process = process(service);
+        ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !process.isAlive());
+    }
+
+    /** Starts a service that was stopped or killed again, on its port and configuration, and waits until ready. */
+    void restart(String service) throws IOException {
+        ServiceProcess restarted = ServiceProcess.start(byName.get(service), PROJECT_ROOT, state.resolve("logs"),
+                false);
+        services.replaceAll(running -> running.spec().name().equals(service) ? restarted : running);
+        restarted.awaitReady(Duration.ofSeconds(240));
+    }
+
+    private ServiceProcess process(String service) {
+        return services.stream().filter(running -> running.spec().name().equals(service)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service " + service));
     }
 
     /** The base URL of a service, e.g. {@code job-intake}. */

@@ -17,6 +17,8 @@ public final class LocalStack {
     public static final int ONPREM_GPUS = 2;
     /** GPUs of the burst site. */
     public static final int CLOUD_GPUS = 8;
+    /** How long onprem's queue must stay over its threshold before it signals: short, so the demo bursts soon. */
+    public static final String QUEUE_DEBOUNCE = "2s";
 
     private LocalStack() {
     }
@@ -57,7 +59,9 @@ public final class LocalStack {
                 "spillway.scheduler.work-dir", stateDir.resolve("sites/onprem/jobs").toAbsolutePath().toString(),
                 "spillway.scheduler.filesystem-root", onpremRoot.toString(),
                 // Jobs' volumes are mounts the site's own storage-agent grants and records.
-                "spillway.scheduler.storage-url", "http://127.0.0.1:" + ports.get(3))));
+                "spillway.scheduler.storage-url", "http://127.0.0.1:" + ports.get(3),
+                // A burst starts seconds after the queue overflows, not half a minute: the demo shows it happen.
+                "spillway.scheduler.queue.debounce", QUEUE_DEBOUNCE)));
         services.add(service("gpu-scheduler", "gpu-scheduler-cloud", ports.get(2), common, Map.of(
                 "spillway.site", "cloud",
                 "spillway.scheduler.nodes.cloud-0.gpus", String.valueOf(CLOUD_GPUS / 2),
@@ -72,7 +76,12 @@ public final class LocalStack {
         services.add(service("snapshot-worker", ports.get(5), common, Map.of(
                 "spillway.snapshot.sites.onprem.root", onpremRoot.toString(),
                 "spillway.snapshot.sites.cloud.root", cloudRoot.toString())));
-        services.add(service("burst-coordinator", ports.get(6), common, Map.of("spillway.burst.burst-site", "cloud")));
+        services.add(service("burst-coordinator", ports.get(6), common, Map.of(
+                "spillway.burst.sites.cloud.gpus", String.valueOf(CLOUD_GPUS),
+                // Bounded so a stuck step fails the burst within the demo's patience, not after the production 10m/20m.
+                "spillway.burst.timeouts.snapshot", "5m",
+                "spillway.burst.timeouts.restore", "5m",
+                "spillway.burst.tick", "2s")));
         return services;
     }
 

@@ -1,0 +1,237 @@
+package io.spillway.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The reference burst scenario on a running stack: a generated dataset at the home site, burstable train jobs that
+ * read it and write a result, and a wait until every job has ended, its burst is over and the results are home. Used
+ * by {@code spillway demo} and by the end-to-end test.
+ */
+public final class BurstDemo {
+
+    public static final String DATASETS = "datasets";
+    public static final String RESULTS = "results";
+    public static final String RESULT_FILE = "result.txt";
+    static final String HOME_SITE = "onprem";
+    private static final Duration POLL = Duration.ofSeconds(1);
+    private static final long MAX_SHARD = 8L * 1024 * 1024;
+
+    /**
+     * What to run and against what.
+     *
+     * @param intakeUrl job-intake, which takes the jobs
+     * @param storageUrl the home site's storage-agent, which creates the filesystems
+     * @param burstUrl the burst-coordinator, whose API tells the burst's phases
+     * @param jobSeconds how long each job trains after reading the dataset
+     */
+    public record Settings(String intakeUrl, String storageUrl, String burstUrl, String token, String project,
+            int jobs, int datasetMib, int jobSeconds, Duration timeout) {
+    }
+
+    /** How it ended: the jobs, their burst, the timeline and what is missing (empty: every promise held). */
+    public record Outcome(List<String> jobIds, List<String> reroutedJobIds, String burstId, String burstPhase,
+            List<String> timeline, List<String> problems) {
+
+        public boolean succeeded() {
+            return problems.isEmpty();
+        }
+    }
+
+    private final Settings settings;
+    private final ApiClient intake;
+    private final ApiClient storage;
+    private final ApiClient coordinator;
+    private final PrintWriter progress;
+
+    public BurstDemo(Settings settings, PrintWriter progress) {
+        this.settings = settings;
+        this.intake = client(settings.intakeUrl(), settings.token());
+        this.storage = client(settings.storageUrl(), settings.token());
+        this.coordinator = client(settings.burstUrl(), settings.token());
+        this.progress = progress;
+    }
+
+    public Outcome run() throws InterruptedException {
+        Instant deadline = Instant.now().plus(settings.timeout());
+        Path datasets = filesystem(DATASETS);
+        Path results = filesystem(RESULTS);
+        long bytes = generateDataset(datasets, settings.datasetMib());
+        say("dataset: " + Snapshots.bytes(bytes) + " in " + datasets);
+
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= settings.jobs(); i++) {
+            ids.add(intake.post("/api/v1/jobs", job(String.format("train-%s-%02d", run, i))).path("id").asText());
+        }
+        say("submitted " + ids.size() + " train jobs (1 GPU each) at " + HOME_SITE + "; waiting for them to end");
+
+        List<DemoJob> jobs = awaitJobsEnded(ids, deadline);
+        BurstFacts burst = awaitBurstOver(jobs, deadline);
+        List<DemoJob> finalJobs = jobs;
+        List<String> problems = DemoVerdict.problems(jobs, burst, job -> resultOf(results, job).isPresent());
+        List<String> timeline = DemoTimeline.render(DemoTimeline.steps(finalJobs, burst, HOME_SITE));
+        return new Outcome(ids, jobs.stream().filter(DemoJob::rerouted).map(DemoJob::id).toList(),
+                burst == null ? null : burst.burstId(), burst == null ? null : burst.phase(), timeline, problems);
+    }
+
+    /** Where a job's result file is: in its burst's directory when it ran at the burst site, else its own. */
+    static Optional<Path> resultOf(Path results, DemoJob job) {
+        Path where = job.rerouted()
+                ? results.resolve(".spillway-bursts").resolve(String.valueOf(job.burstId())).resolve(job.id())
+                : results.resolve(job.name());
+        if (!Files.isDirectory(where)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.walk(where)) {
+            return files.filter(file -> file.getFileName().toString().equals(RESULT_FILE))
+                    .filter(file -> contains(file, job.id())).findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean contains(Path file, String text) {
+        try {
+            return Files.readString(file).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A burstable train job that checksums the dataset, trains a while, and writes its result. */
+    private Map<String, Object> job(String name) {
+        String script = "set -e; sum=$(cat data/* | cksum); sleep " + settings.jobSeconds() + "; "
+                + "echo \"job=$SPILLWAY_JOB_ID site=$SPILLWAY_SITE dataset-cksum=$sum\" > results/" + RESULT_FILE;
+        Map<String, Object> job = new LinkedHashMap<>();
+        job.put("name", name);
+        job.put("project", settings.project());
+        job.put("gpu", 1);
+        job.put("priority", "train");
+        job.put("burstable", true);
+        job.put("command", List.of("sh", "-c", script));
+        job.put("volumes", List.of(DATASETS + ":/data:ro", RESULTS + "/" + name + ":/results"));
+        return job;
+    }
+
+    private List<DemoJob> awaitJobsEnded(List<String> ids, Instant deadline) throws InterruptedException {
+        String last = "";
+        while (true) {
+            List<DemoJob> jobs = ids.stream().map(id -> DemoJob.from(intake.get(Jobs.path(id)))).toList();
+            String summary = summary(jobs);
+            if (!summary.equals(last)) {
+                say(summary);
+                last = summary;
+            }
+            if (jobs.stream().allMatch(DemoJob::ended) || Instant.now().isAfter(deadline)) {
+                return jobs;
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    /** The burst that moved the jobs, once it is over (its results are home by then), or as it is at the deadline. */
+    private BurstFacts awaitBurstOver(List<DemoJob> jobs, Instant deadline) throws InterruptedException {
+        Optional<String> burstId = jobs.stream().map(DemoJob::burstId).filter(id -> id != null).findFirst();
+        if (burstId.isEmpty()) {
+            return null;
+        }
+        String lastPhase = "";
+        while (true) {
+            BurstFacts burst = BurstFacts.from(coordinator.get("/api/v1/bursts/" + ApiClient.encode(burstId.get())));
+            if (!String.valueOf(burst.phase()).equals(lastPhase)) {
+                say("burst " + Jobs.shortId(burst.burstId()) + ": " + burst.phase());
+                lastPhase = String.valueOf(burst.phase());
+            }
+            if (burst.over() || Instant.now().isAfter(deadline)) {
+                return burst;
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    static String summary(List<DemoJob> jobs) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (DemoJob job : jobs) {
+            String where = job.site() == null || Jobs.isFinal(job.state()) && !"SUCCEEDED".equals(job.state())
+                    ? job.state()
+                    : job.state() + " at " + job.site();
+            counts.merge(where, 1, Integer::sum);
+        }
+        List<String> parts = new ArrayList<>();
+        counts.forEach((state, count) -> parts.add(count + " " + state));
+        return "jobs: " + String.join(", ", parts);
+    }
+
+    /** The filesystem's directory at the home site, created when it does not exist yet. */
+    private Path filesystem(String name) {
+        try {
+            return Path.of(storage.post("/api/v1/filesystems", Map.of("name", name)).path("path").asText());
+        } catch (ApiException e) {
+            if (e.status() != 409) {
+                throw e;
+            }
+            return Path.of(storage.get("/api/v1/filesystems/" + name).path("path").asText());
+        }
+    }
+
+    /**
+     * Random (incompressible, unique) shards of at most 8 MiB adding up to {@code mib}; shards of the right size from
+     * an earlier run are kept, so a second demo uploads only what changed.
+     */
+    static long generateDataset(Path directory, int mib) {
+        long remaining = mib * 1024L * 1024L;
+        long total = remaining;
+        SplittableRandom random = new SplittableRandom();
+        byte[] buffer = new byte[1024 * 1024];
+        try {
+            Files.createDirectories(directory);
+            for (int shard = 0; remaining > 0; shard++) {
+                long size = Math.min(MAX_SHARD, remaining);
+                remaining -= size;
+                Path file = directory.resolve(String.format("shard-%04d.bin", shard));
+                if (Files.isRegularFile(file) && Files.size(file) == size) {
+                    continue;
+                }
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    for (long written = 0; written < size; written += buffer.length) {
+                        random.nextBytes(buffer);
+                        out.write(buffer, 0, (int) Math.min(buffer.length, size - written));
+                    }
+                }
+            }
+            Files.writeString(directory.resolve("README"), "generated by spillway demo: " + mib + " MiB\n",
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.JOB_UNSUCCESSFUL, "cannot write the dataset into " + directory + ": "
+                    + e.getMessage() + " (the demo writes the stack's filesystems directly: run it on the machine "
+                    + "that runs `spillway up`)", List.of(), e);
+        }
+        return total;
+    }
+
+    private void say(String line) {
+        progress.println(line);
+        progress.flush();
+    }
+
+    private static ApiClient client(String url, String token) {
+        String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        return new ApiClient(new CliConfig(base, token, "the demo's token", Path.of("credentials")));
+    }
+}

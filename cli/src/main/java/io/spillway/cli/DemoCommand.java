@@ -1,0 +1,177 @@
+package io.spillway.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import io.spillway.cli.stack.LocalStack;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code spillway demo}: the reference burst scenario on the local stack, told as a timeline; exit 0 only when every
+ * job succeeded and every result is home.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false, description = {
+        "Run the burst scenario: a generated dataset at onprem (2 GPUs), N burstable train jobs that read it and write "
+                + "a result; the queue overflows, the data moves to cloud (8 GPUs), jobs run there, their results "
+                + "come home. Prints a timeline; exit 0 only when every job SUCCEEDED and every result is in onprem's "
+                + "'results' filesystem.",
+        "Starts the local stack (`spillway up`) when it is not running, and stops it afterwards unless --keep." })
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--jobs", defaultValue = "15", description = "Train jobs to submit, 1 to 100 (default ${DEFAULT-VALUE}); more than 12 overflow onprem's queue (threshold 10, 2 run).")
+    int jobs;
+
+    @Option(names = "--dataset-mib", defaultValue = "64", description = "Size of the generated dataset in MiB, 1 to 4096 (default ${DEFAULT-VALUE}).")
+    int datasetMib;
+
+    @Option(names = "--job-seconds", defaultValue = "10", description = "How long each job trains after reading the dataset, 0 to 3600 (default ${DEFAULT-VALUE}).")
+    int jobSeconds;
+
+    @Option(names = "--timeout", defaultValue = "600", description = "Seconds to wait for the jobs and the burst (default ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Option(names = "--keep", description = "Leave the stack running afterwards when the demo started it.")
+    boolean keep;
+
+    @Option(names = "--project", description = "Project of the jobs (default: the credentials file's project).")
+    String project;
+
+    @Option(names = "--storage-url", description = "The home site's storage-agent (default http://127.0.0.1:8083, as `spillway up` runs it).")
+    String storageUrl;
+
+    @Option(names = "--burst-url", description = "The burst-coordinator (default http://127.0.0.1:8086, as `spillway up` runs it).")
+    String burstUrl;
+
+    @Mixin
+    ApiOptions api;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean startedStack = false;
+        try {
+            CliConfig config = CliConfig.resolve(env(), api.url, api.token, false);
+            if (!ready(config.url())) {
+                if (!CliConfig.DEFAULT_URL.equals(config.url())) {
+                    throw new CliException(ExitCodes.UNREACHABLE, "Spillway at " + config.url()
+                            + " is not ready; the demo starts only the local stack (at " + CliConfig.DEFAULT_URL + ")");
+                }
+                out.println("The local stack is not running: starting it (spillway up).");
+                out.flush();
+                int up = new CommandLine(new UpCommand()).execute();
+                if (up != 0) {
+                    err.println("spillway up failed (exit code " + up + "); see .spillway/logs");
+                    err.flush();
+                    return up;
+                }
+                startedStack = true;
+                config = CliConfig.resolve(env(), api.url, api.token, false);
+            }
+            return demo(config, out);
+        } catch (CliException e) {
+            err.println(e.getMessage());
+            e.details().forEach(err::println);
+            err.flush();
+            return e.exitCode();
+        } finally {
+            if (startedStack && !keep) {
+                out.println("Stopping the stack the demo started (--keep leaves it running).");
+                out.flush();
+                new CommandLine(new DownCommand()).execute();
+            }
+        }
+    }
+
+    private int demo(CliConfig config, PrintWriter out) throws InterruptedException {
+        if (config.token() == null) {
+            throw new CliException(ExitCodes.NOT_AUTHORIZED, "no token: pass --token, set SPILLWAY_TOKEN, or run "
+                    + "`bin/spillway up`, which writes " + config.credentialsFile());
+        }
+        BurstDemo.Settings settings = new BurstDemo.Settings(config.url(),
+                storageUrl != null ? storageUrl : local(3), burstUrl != null ? burstUrl : local(6), config.token(),
+                project != null ? project : projectOf(config), jobs, datasetMib, jobSeconds,
+                Duration.ofSeconds(timeoutSeconds));
+        out.println("Burst demo: " + jobs + " jobs, " + datasetMib + " MiB dataset, onprem (" + LocalStack.ONPREM_GPUS
+                + " GPUs) -> cloud (" + LocalStack.CLOUD_GPUS + " GPUs)");
+        out.flush();
+        BurstDemo.Outcome outcome = new BurstDemo(settings, out).run();
+        out.println();
+        out.println("Timeline");
+        outcome.timeline().forEach(out::println);
+        out.println();
+        out.println(outcome.jobIds().size() + " jobs, " + outcome.reroutedJobIds().size() + " ran at cloud"
+                + (outcome.burstId() == null ? "" : " (burst " + outcome.burstId() + " " + outcome.burstPhase() + ")"));
+        if (outcome.succeeded()) {
+            out.println("OK: every job SUCCEEDED and every result is in onprem's 'results' filesystem");
+            out.flush();
+            return ExitCodes.OK;
+        }
+        out.println("NOT OK:");
+        outcome.problems().forEach(problem -> out.println("  - " + problem));
+        out.flush();
+        return ExitCodes.JOB_UNSUCCESSFUL;
+    }
+
+    /** Checks the numbers before anything starts, so a typo costs nothing. */
+    void validate() {
+        require(jobs >= 1 && jobs <= 100, "--jobs must be between 1 and 100, not " + jobs);
+        require(datasetMib >= 1 && datasetMib <= 4096, "--dataset-mib must be between 1 and 4096, not " + datasetMib);
+        require(jobSeconds >= 0 && jobSeconds <= 3600, "--job-seconds must be between 0 and 3600, not " + jobSeconds);
+        require(timeoutSeconds >= 1, "--timeout must be at least 1 second, not " + timeoutSeconds);
+    }
+
+    private void require(boolean valid, String message) {
+        if (!valid) {
+            throw new ParameterException(spec.commandLine(), message);
+        }
+    }
+
+    private String projectOf(CliConfig config) {
+        try {
+            return Credentials.read(config.credentialsFile()).map(Credentials::project)
+                    .orElse(Credentials.DEFAULT_PROJECT);
+        } catch (IOException e) {
+            return Credentials.DEFAULT_PROJECT;
+        }
+    }
+
+    private static String local(int service) {
+        return "http://127.0.0.1:" + LocalStack.DEFAULT_PORTS.get(service);
+    }
+
+    private static boolean ready(String url) {
+        try {
+            HttpResponse<Void> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
+                    .send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready")).timeout(Duration.ofSeconds(5))
+                            .build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private Map<String, String> env() {
+        return spec.root().userObject() instanceof SpillwayCli cli ? cli.env() : System.getenv();
+    }
+}

@@ -1,0 +1,91 @@
+package io.spillway.cli;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One job of the demo as job-intake's history tells it: where it ran, whether it was rerouted, and when each step
+ * happened.
+ *
+ * @param sites every site the job started at, in order; more than one, or a site twice, means it ran more than once
+ * @param reroutes how many {@code JobRerouted} events its history holds (one per burst that moved it)
+ * @param failure the reason of its last {@code JobFailed}, or {@code null}
+ */
+record DemoJob(String id, String name, String state, String site, String burstId, int reroutes, List<String> sites,
+        Instant submittedAt, Instant reroutedAt, Instant startedAt, Instant endedAt, String failure) {
+
+    DemoJob {
+        sites = List.copyOf(sites);
+    }
+
+    /** Reads a job of {@code GET /api/v1/jobs/{id}}, history included. */
+    static DemoJob from(JsonNode job) {
+        Instant submitted = null;
+        Instant rerouted = null;
+        Instant started = null;
+        Instant ended = null;
+        String burstId = null;
+        String failure = null;
+        int reroutes = 0;
+        List<String> sites = new ArrayList<>();
+        for (JsonNode entry : job.path("history")) {
+            Instant time = instant(entry.path("time").asText(null));
+            JsonNode data = entry.path("data");
+            switch (eventName(entry.path("type").asText())) {
+                case "JobSubmitted" -> submitted = time;
+                case "JobRerouted" -> {
+                    reroutes++;
+                    rerouted = time;
+                    burstId = data.path("burstId").asText(null);
+                }
+                case "JobStarted" -> {
+                    started = time;
+                    sites.add(data.path("site").asText("?"));
+                }
+                case "JobCompleted" -> ended = time;
+                case "JobFailed" -> {
+                    ended = time;
+                    failure = data.path("reason").asText(null);
+                }
+                default -> {
+                }
+            }
+        }
+        return new DemoJob(job.path("id").asText(), job.path("name").asText(), job.path("state").asText(),
+                job.path("site").asText(null), burstId, reroutes, sites, submitted, rerouted, started, ended,
+                failure);
+    }
+
+    boolean rerouted() {
+        return reroutes > 0;
+    }
+
+    boolean succeeded() {
+        return "SUCCEEDED".equals(state);
+    }
+
+    boolean ended() {
+        return Jobs.isFinal(state);
+    }
+
+    /** {@code io.spillway.JobRerouted.v1} → {@code JobRerouted}. */
+    static String eventName(String ceType) {
+        String name = ceType.startsWith("io.spillway.") ? ceType.substring("io.spillway.".length()) : ceType;
+        int version = name.lastIndexOf(".v");
+        return version > 0 ? name.substring(0, version) : name;
+    }
+
+    static Instant instant(String text) {
+        if (text == null || text.isBlank() || "null".equals(text)) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return Instant.parse(text);
+        }
+    }
+}

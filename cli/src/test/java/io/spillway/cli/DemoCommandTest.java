@@ -1,0 +1,110 @@
+package io.spillway.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DemoCommandTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void refusesOutOfRangeNumbersBeforeStartingAnythingNamingTheOption() {
+        for (String[] args : List.of(new String[] { "demo", "--jobs", "0" },
+                new String[] { "demo", "--dataset-mib", "5000" }, new String[] { "demo", "--job-seconds", "-1" },
+                new String[] { "demo", "--timeout", "0" })) {
+            CliRun run = CliRun.of(env(), args);
+
+            assertEquals(ExitCodes.USAGE, run.exitCode(), run.toString());
+            assertTrue(run.err().contains(args[1] + " must be"), run.toString());
+            assertTrue(run.out().isEmpty(), "nothing started: " + run);
+        }
+    }
+
+    @Test
+    void refusesANumberThatIsNotOne() {
+        CliRun run = CliRun.of(env(), "demo", "--jobs", "many");
+
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("--jobs"), run.toString());
+    }
+
+    @Test
+    void startsNoStackForARemoteUrlThatDoesNotAnswerAndSaysSo() {
+        CliRun run = CliRun.of(env(), "demo", "--url", "http://127.0.0.1:1", "--token", "t");
+
+        assertEquals(ExitCodes.UNREACHABLE, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("Spillway at http://127.0.0.1:1 is not ready"), run.toString());
+    }
+
+    @Test
+    void helpListsTheScenarioOptions() {
+        CliRun run = CliRun.of(env(), "demo", "--help");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        for (String option : List.of("--jobs", "--dataset-mib", "--keep", "--timeout")) {
+            assertTrue(run.out().contains(option), option + " in " + run.out());
+        }
+    }
+
+    @Test
+    void readsAJobsHistoryIntoWhereAndHowOftenItRan() throws Exception {
+        JsonNode job = Output.JSON.readTree("""
+                {"id": "j1", "name": "train-x-01", "state": "SUCCEEDED", "site": "cloud", "history": [
+                  {"type": "io.spillway.JobSubmitted.v1", "time": "2026-11-29T10:00:00Z", "data": {}},
+                  {"type": "io.spillway.JobPending.v1", "time": "2026-11-29T10:00:01Z", "data": {"site": "onprem"}},
+                  {"type": "io.spillway.JobRerouted.v1", "time": "2026-11-29T10:00:05.250Z",
+                   "data": {"fromSite": "onprem", "toSite": "cloud", "burstId": "b-1"}},
+                  {"type": "io.spillway.JobStarted.v1", "time": "2026-11-29T10:00:07+00:00", "data": {"site": "cloud"}},
+                  {"type": "io.spillway.JobCompleted.v1", "time": "2026-11-29T10:00:17Z", "data": {"site": "cloud"}}
+                ]}""");
+
+        DemoJob read = DemoJob.from(job);
+
+        assertEquals("b-1", read.burstId());
+        assertEquals(1, read.reroutes());
+        assertEquals(List.of("cloud"), read.sites());
+        assertEquals(DemoTimelineTest.at(5.25), read.reroutedAt());
+        assertEquals(DemoTimelineTest.at(7), read.startedAt());
+        assertEquals(DemoTimelineTest.at(17), read.endedAt());
+    }
+
+    @Test
+    void findsAResultHomeOnlyInTheJobsOwnPlaceAndOnlyIfItNamesTheJob() throws Exception {
+        DemoJob atCloud = DemoTimelineTest.job("job-1", "cloud", "b-1", 0, 1.0, 2.0);
+        DemoJob atHome = DemoTimelineTest.job("job-2", "onprem", null, 0, 1.0, 2.0);
+        Path burstDir = Files.createDirectories(home.resolve(".spillway-bursts/b-1/job-1/train-job-1"));
+        Files.writeString(burstDir.resolve(BurstDemo.RESULT_FILE), "job=job-1 site=cloud");
+        Path homeDir = Files.createDirectories(home.resolve("train-job-2"));
+        Files.writeString(homeDir.resolve(BurstDemo.RESULT_FILE), "job=someone-else");
+
+        assertEquals(burstDir.resolve(BurstDemo.RESULT_FILE), BurstDemo.resultOf(home, atCloud).orElseThrow());
+        assertTrue(BurstDemo.resultOf(home, atHome).isEmpty(), "a result file of another job is not this one's");
+    }
+
+    @Test
+    void generatesTheDatasetOnceAndKeepsShardsOfTheRightSize() throws Exception {
+        Path data = home.resolve("datasets");
+
+        assertEquals(9L * 1024 * 1024, BurstDemo.generateDataset(data, 9));
+        long modified = Files.getLastModifiedTime(data.resolve("shard-0000.bin")).toMillis();
+        assertEquals(8L * 1024 * 1024, Files.size(data.resolve("shard-0000.bin")));
+        assertEquals(1024L * 1024, Files.size(data.resolve("shard-0001.bin")));
+        BurstDemo.generateDataset(data, 9);
+        assertEquals(modified, Files.getLastModifiedTime(data.resolve("shard-0000.bin")).toMillis());
+    }
+
+    private Map<String, String> env() {
+        return Map.of("SPILLWAY_HOME", home.toString());
+    }
+}
