@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.smallrye.mutiny.Uni;
 import io.spillway.burst.persistence.BurstStore;
@@ -60,28 +61,42 @@ public class JobEventConsumer {
                     Instant.now()));
         }
         if (data instanceof JobStarted started) {
-            return runner.apply(received, session -> store.findByRefForUpdate(session, RefKind.JOB, started.jobId()),
+            return runner.apply(received, session -> left(session, started.jobId(), started.site(), "started at "
+                    + started.site()).chain(() -> store.findByRefForUpdate(session, RefKind.JOB, started.jobId())),
                     (session, burst, now) -> Uni.createFrom().item(saga.onJobStarted(burst.get(), started.jobId(),
                             started.site(), now)),
                     false);
         }
         if (data instanceof JobCompleted completed) {
-            return runner.apply(received,
-                    session -> store.findByRefForUpdate(session, RefKind.JOB, completed.jobId()),
+            return runner.apply(received, session -> left(session, completed.jobId(), completed.site(),
+                    "completed at " + completed.site())
+                    .chain(() -> store.findByRefForUpdate(session, RefKind.JOB, completed.jobId())),
                     (session, burst, now) -> Uni.createFrom().item(saga.onJobEnded(burst.get(), completed.jobId(),
                             completed.site(), true, now)),
                     false);
         }
         if (data instanceof JobFailed failed) {
-            return runner.apply(received, session -> store.findByRefForUpdate(session, RefKind.JOB, failed.jobId()),
+            return runner.apply(received, session -> left(session, failed.jobId(), failed.site(), "failed at "
+                    + failed.site()).chain(() -> store.findByRefForUpdate(session, RefKind.JOB, failed.jobId())),
                     (session, burst, now) -> Uni.createFrom().item(saga.onJobEnded(burst.get(), failed.jobId(),
                             failed.site(), false, now)),
                     false);
         }
         JobCancelled cancelled = (JobCancelled) data;
-        return runner.apply(received, session -> store.findByRefForUpdate(session, RefKind.JOB, cancelled.jobId()),
+        return runner.apply(received, session -> left(session, cancelled.jobId(), null, "cancelled")
+                .chain(() -> store.findByRefForUpdate(session, RefKind.JOB, cancelled.jobId())),
                 (session, burst, now) -> Uni.createFrom().item(saga.onJobCancelled(burst.get(), cancelled.jobId(),
                         now)),
                 false);
+    }
+
+    /**
+     * Notes that the job left its queue, under its site's lock: a queue signal being applied at the same moment
+     * either sees this or is seen by the lookup that follows (see {@link BurstStore#lockSite}). A cancellation names
+     * no site; it takes no lock, and a cancelled job that a burst reroutes anyway is cancelled there as before.
+     */
+    private Uni<Void> left(Mutiny.Session session, String jobId, String site, String why) {
+        Uni<Void> locked = site == null ? Uni.createFrom().voidItem() : store.lockSite(session, site);
+        return locked.chain(() -> store.rememberLeftQueue(session, jobId, site, why));
     }
 }

@@ -54,16 +54,27 @@ public class QueueSignalConsumer {
                     (session, burst, now) -> Uni.createFrom().item(saga.onQueueDrained(burst.get(), now)), false);
         }
         QueueThresholdExceeded signal = received.data();
-        return runner.apply(received, session -> store.findOpenForUpdate(session, signal.site()),
-                (session, burst, now) -> store.knownJobs(session,
-                        signal.candidates().stream().map(BurstCandidate::jobId).toList())
+        List<String> jobIds = signal.candidates().stream().map(BurstCandidate::jobId).toList();
+        // Under the site's lock, so a job start applied at the same moment is either seen here or sees the burst.
+        return runner.apply(received, session -> store.lockSite(session, signal.site())
+                .chain(() -> store.findOpenForUpdate(session, signal.site())),
+                (session, burst, now) -> store.leftQueue(session, jobIds).chain(left -> store.knownJobs(session,
+                        jobIds)
                         .chain(known -> store.usage(session, burst.map(BurstState::burstId).orElse(null), now,
                                 config.recentRestoreWindow())
                                 .map(usage -> saga.onQueueOverflow(burst,
                                         new QueueOverflow(signal.site(), received.traceparent(),
-                                                candidates(signal.candidates(), known)),
-                                        usage, now))),
+                                                candidates(stillWaiting(signal.candidates(), left), known)),
+                                        usage, now)))),
                 true);
+    }
+
+    /**
+     * The candidates that have not left the queue since the scheduler listed them: the signal and the jobs' starts
+     * travel on different topics, so a start may be known before the signal that still lists the job as waiting.
+     */
+    static List<BurstCandidate> stillWaiting(List<BurstCandidate> candidates, Set<String> left) {
+        return candidates.stream().filter(candidate -> !left.contains(candidate.jobId())).toList();
     }
 
     /**

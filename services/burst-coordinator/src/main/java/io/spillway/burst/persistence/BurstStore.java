@@ -201,6 +201,36 @@ public class BurstStore {
         });
     }
 
+    /**
+     * Serializes, per site, a queue signal's transaction with those of the site's job starts and ends: without it a
+     * start consumed while the signal's burst is being opened sees no burst, the burst sees no start, and the job
+     * is rerouted while it runs at home.
+     */
+    public Uni<Void> lockSite(Mutiny.Session session, String site) {
+        return session.createNativeQuery("SELECT 1 FROM pg_advisory_xact_lock(hashtext(:key))", Integer.class)
+                .setParameter("key", "burst-coordinator:site:" + (site == null ? "" : site))
+                .getSingleResult().replaceWithVoid();
+    }
+
+    /** Remembers that a job left its queue (started, ended, cancelled); the first reason stays. */
+    public Uni<Void> rememberLeftQueue(Mutiny.Session session, String jobId, String site, String why) {
+        return session.createNativeQuery("INSERT INTO jobs_left_queue (job_id, site, why) VALUES (:id, :site, :why)"
+                + " ON CONFLICT DO NOTHING")
+                .setParameter("id", jobId).setParameter("site", site).setParameter("why", why)
+                .executeUpdate().replaceWithVoid();
+    }
+
+    /** Which of {@code jobIds} left their queue already. */
+    public Uni<Set<String>> leftQueue(Mutiny.Session session, List<String> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return session.createNativeQuery("SELECT job_id FROM jobs_left_queue WHERE job_id IN (:ids)", String.class)
+                .setParameter("ids", jobIds)
+                .getResultList()
+                .map(Set::copyOf);
+    }
+
     /** What JobSubmitted said about each of {@code jobIds} that this coordinator saw; the others are absent. */
     public Uni<Map<String, KnownJob>> knownJobs(Mutiny.Session session, List<String> jobIds) {
         if (jobIds.isEmpty()) {

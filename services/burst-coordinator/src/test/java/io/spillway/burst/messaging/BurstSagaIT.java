@@ -218,6 +218,33 @@ class BurstSagaIT {
     }
 
     @Test
+    void aJobThatStartedBeforeTheSignalThatStillListsItIsNotChosen() {
+        String site = uniqueSite();
+        String started = site + "-started";
+        String waiting = site + "-waiting";
+        // The scheduler listed both as waiting, but one started meanwhile and its start is consumed first.
+        harness.send(new JobStarted(started, site, "executor-" + site, "node-1"));
+        await().atMost(TestEvents.TIMEOUT).until(() -> pool.preparedQuery(
+                "SELECT 1 FROM jobs_left_queue WHERE job_id = $1").execute(
+                        io.vertx.mutiny.sqlclient.Tuple.of(
+                                started))
+                .await().indefinitely().size() == 1);
+
+        harness.send(signal(site, candidate(started, "datasets"), candidate(waiting, "datasets")));
+        SnapshotRequested snapshot = harness.await(harness.snapshots, SnapshotRequested.class, 1,
+                request -> request.site().equals(site)).get(0);
+        String burstId = snapshot.burstId();
+        harness.send(uploaded(snapshot, 10));
+        harness.send(restored(harness.await(harness.snapshots, RestoreRequested.class, 1,
+                event -> burstId.equals(event.burstId())).get(0)));
+
+        assertEquals(List.of(waiting), harness.await(harness.bursts, ClusterBurstReady.class, 1,
+                event -> burstId.equals(event.burstId())).get(0).jobIds());
+        await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> cloudEvents(harness.jobs, JobRerouted.class,
+                event -> started.equals(event.jobId())).isEmpty());
+    }
+
+    @Test
     void everyEventDeliveredTwiceSendsNothingTwice() {
         String site = uniqueSite();
         String jobId = site + "-job";
