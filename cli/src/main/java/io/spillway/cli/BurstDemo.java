@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,14 +43,26 @@ public final class BurstDemo {
      * @param storageUrl the home site's storage-agent, which creates the filesystems
      * @param burstUrl the burst-coordinator, whose API tells the burst's phases
      * @param jobSeconds how long each job trains after reading the dataset
+     * @param dataset the filesystem the dataset is written into
+     * @param shards 0: one flat dataset every job mounts whole; K: K shard directories, each job mounting one
+     * @param changePercent the share of the dataset's bytes rewritten before the jobs are submitted, so that the next
+     *        snapshot is incremental
      */
     public record Settings(String intakeUrl, String storageUrl, String burstUrl, String token, String project,
-            int jobs, int datasetMib, int jobSeconds, Duration timeout) {
+            int jobs, int datasetMib, int jobSeconds, Duration timeout, String dataset, int shards,
+            double changePercent) {
+
+        /** The reference scenario: one flat dataset in {@value BurstDemo#DATASETS}, written once. */
+        public Settings(String intakeUrl, String storageUrl, String burstUrl, String token, String project, int jobs,
+                int datasetMib, int jobSeconds, Duration timeout) {
+            this(intakeUrl, storageUrl, burstUrl, token, project, jobs, datasetMib, jobSeconds, timeout, DATASETS, 0,
+                    0);
+        }
     }
 
     /** How it ended: the jobs, their burst, the timeline and what is missing (empty: every promise held). */
     public record Outcome(List<String> jobIds, List<String> reroutedJobIds, String burstId, String burstPhase,
-            List<String> timeline, List<String> problems) {
+            List<String> timeline, List<String> problems, Optional<BurstTiming> timing) {
 
         public boolean succeeded() {
             return problems.isEmpty();
@@ -69,15 +85,22 @@ public final class BurstDemo {
 
     public Outcome run() throws InterruptedException {
         Instant deadline = Instant.now().plus(settings.timeout());
-        Path datasets = filesystem(DATASETS);
+        Path datasets = filesystem(settings.dataset());
         Path results = filesystem(RESULTS);
-        long bytes = generateDataset(datasets, settings.datasetMib());
-        say("dataset: " + Snapshots.bytes(bytes) + " in " + datasets);
+        long bytes = settings.shards() == 0 ? generateDataset(datasets, settings.datasetMib())
+                : generateShardedDataset(datasets, settings.datasetMib(), settings.shards());
+        say("dataset: " + Snapshots.bytes(bytes) + " in " + datasets
+                + (settings.shards() == 0 ? "" : " (" + settings.shards() + " shards, one per job)"));
+        if (settings.changePercent() > 0) {
+            long changed = changeDataset(datasets, settings.changePercent());
+            say("changed " + Snapshots.bytes(changed) + " (" + settings.changePercent() + "%) of the dataset in place");
+        }
 
         String run = UUID.randomUUID().toString().substring(0, 6);
         List<String> ids = new ArrayList<>();
         for (int i = 1; i <= settings.jobs(); i++) {
-            ids.add(intake.post("/api/v1/jobs", job(String.format("train-%s-%02d", run, i))).path("id").asText());
+            ids.add(intake.post("/api/v1/jobs", job(String.format("train-%s-%02d", run, i), i - 1)).path("id")
+                    .asText());
         }
         say("submitted " + ids.size() + " train jobs (1 GPU each) at " + HOME_SITE + "; waiting for them to end");
 
@@ -87,7 +110,8 @@ public final class BurstDemo {
         List<String> problems = DemoVerdict.problems(jobs, burst, job -> resultOf(results, job).isPresent());
         List<String> timeline = DemoTimeline.render(DemoTimeline.steps(finalJobs, burst, HOME_SITE));
         return new Outcome(ids, jobs.stream().filter(DemoJob::rerouted).map(DemoJob::id).toList(),
-                burst == null ? null : burst.burstId(), burst == null ? null : burst.phase(), timeline, problems);
+                burst == null ? null : burst.burstId(), burst == null ? null : burst.phase(), timeline, problems,
+                BurstTiming.of(jobs, burst));
     }
 
     /** Where a job's result file is: in its burst's directory when it ran at the burst site, else its own. */
@@ -114,8 +138,11 @@ public final class BurstDemo {
         }
     }
 
-    /** A burstable train job that checksums the dataset, trains a while, and writes its result. */
-    private Map<String, Object> job(String name) {
+    /**
+     * A burstable train job that checksums the dataset (its shard when sharded: the {@code index}th, round robin),
+     * trains a while, and writes its result.
+     */
+    private Map<String, Object> job(String name, int index) {
         String script = "set -e; sum=$(cat data/* | cksum); sleep " + settings.jobSeconds() + "; "
                 + "echo \"job=$SPILLWAY_JOB_ID site=$SPILLWAY_SITE dataset-cksum=$sum\" > results/" + RESULT_FILE;
         Map<String, Object> job = new LinkedHashMap<>();
@@ -125,7 +152,8 @@ public final class BurstDemo {
         job.put("priority", "train");
         job.put("burstable", true);
         job.put("command", List.of("sh", "-c", script));
-        job.put("volumes", List.of(DATASETS + ":/data:ro", RESULTS + "/" + name + ":/results"));
+        job.put("volumes", List.of(datasetVolume(settings.dataset(), settings.shards(), index),
+                RESULTS + "/" + name + ":/results"));
         return job;
     }
 
@@ -195,8 +223,14 @@ public final class BurstDemo {
      * an earlier run are kept, so a second demo uploads only what changed.
      */
     static long generateDataset(Path directory, int mib) {
-        long remaining = mib * 1024L * 1024L;
-        long total = remaining;
+        long total = mib * 1024L * 1024L;
+        writeRandomFiles(directory, total);
+        writeReadme(directory, mib + " MiB");
+        return total;
+    }
+
+    private static void writeRandomFiles(Path directory, long bytes) {
+        long remaining = bytes;
         SplittableRandom random = new SplittableRandom();
         byte[] buffer = new byte[1024 * 1024];
         try {
@@ -215,14 +249,75 @@ public final class BurstDemo {
                     }
                 }
             }
-            Files.writeString(directory.resolve("README"), "generated by spillway demo: " + mib + " MiB\n",
+        } catch (IOException e) {
+            throw cannotWrite(directory, e);
+        }
+    }
+
+    private static void writeReadme(Path directory, String what) {
+        try {
+            Files.writeString(directory.resolve("README"), "generated by spillway demo: " + what + "\n",
                     StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new CliException(ExitCodes.JOB_UNSUCCESSFUL, "cannot write the dataset into " + directory + ": "
-                    + e.getMessage() + " (the demo writes the stack's filesystems directly: run it on the machine "
-                    + "that runs `spillway up`)", List.of(), e);
+            throw cannotWrite(directory, e);
         }
+    }
+
+    private static CliException cannotWrite(Path directory, IOException e) {
+        return new CliException(ExitCodes.JOB_UNSUCCESSFUL, "cannot write the dataset into " + directory + ": "
+                + e.getMessage() + " (the demo writes the stack's filesystems directly: run it on the machine "
+                + "that runs `spillway up`)", List.of(), e);
+    }
+
+    /** The read-only mount of the {@code index}th job: the whole dataset, or its shard. */
+    static String datasetVolume(String dataset, int shards, int index) {
+        return shards == 0 ? dataset + ":/data:ro" : dataset + "/" + shardName(index % shards) + ":/data:ro";
+    }
+
+    static String shardName(int shard) {
+        return String.format("shard-%02d", shard);
+    }
+
+    /**
+     * {@code shards} directories {@code shard-00..} of random files sharing {@code mib} between them (the last takes
+     * the remainder), kept from an earlier run where their sizes match.
+     */
+    static long generateShardedDataset(Path directory, int mib, int shards) {
+        long total = mib * 1024L * 1024L;
+        long perShard = total / shards;
+        for (int shard = 0; shard < shards; shard++) {
+            long size = shard == shards - 1 ? total - perShard * (shards - 1) : perShard;
+            writeRandomFiles(directory.resolve(shardName(shard)), size);
+        }
+        writeReadme(directory, mib + " MiB in " + shards + " shards");
         return total;
+    }
+
+    /**
+     * Rewrites {@code percent} of the dataset's bytes in place, spread over its files (every file gets its share at
+     * its start), with new random content and a new modification time: what a researcher's small update looks like to
+     * the next snapshot. Returns the bytes rewritten.
+     */
+    static long changeDataset(Path directory, double percent) {
+        try (Stream<Path> walk = Files.walk(directory)) {
+            List<Path> files = walk.filter(Files::isRegularFile)
+                    .filter(file -> file.getFileName().toString().endsWith(".bin")).sorted().toList();
+            SplittableRandom random = new SplittableRandom();
+            long changed = 0;
+            for (Path file : files) {
+                long share = Math.max(1, Math.round(Files.size(file) * percent / 100.0));
+                byte[] bytes = new byte[(int) Math.min(share, Files.size(file))];
+                random.nextBytes(bytes);
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    channel.write(ByteBuffer.wrap(bytes), 0);
+                }
+                Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+                changed += bytes.length;
+            }
+            return changed;
+        } catch (IOException e) {
+            throw cannotWrite(directory, e);
+        }
     }
 
     private void say(String line) {

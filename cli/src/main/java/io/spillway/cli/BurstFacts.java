@@ -8,14 +8,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * What the demo reads of one burst of the coordinator's {@code GET /api/v1/bursts/{id}}: its phase, when it opened
- * and ended, and each transfer (the data going out, each job's results coming home) with its bytes and times.
+ * and ended, when its data was first usable at the burst site, and each transfer (the data going out, each job's results coming
+ * home) with its bytes and times.
  */
 record BurstFacts(String burstId, String phase, String homeSite, String burstSite, Instant openedAt, Instant endedAt,
-        int jobsChosen, int jobsRun, int jobsStayedHome, List<Transfer> data, List<Transfer> results, String failure) {
+        int jobsChosen, int jobsRun, int jobsStayedHome, List<Transfer> data, List<Transfer> results, String failure,
+        Instant readyAt) {
 
     BurstFacts {
         data = List.copyOf(data);
         results = List.copyOf(results);
+    }
+
+    /** A burst whose data readiness is not known (not yet ready, or not told). */
+    BurstFacts(String burstId, String phase, String homeSite, String burstSite, Instant openedAt, Instant endedAt,
+            int jobsChosen, int jobsRun, int jobsStayedHome, List<Transfer> data, List<Transfer> results,
+            String failure) {
+        this(burstId, phase, homeSite, burstSite, openedAt, endedAt, jobsChosen, jobsRun, jobsStayedHome, data, results,
+                failure, null);
     }
 
     /** One filesystem (or a job's output) moved between sites: snapshot at one, restore at the other. */
@@ -53,7 +63,8 @@ record BurstFacts(String burstId, String phase, String homeSite, String burstSit
         }
         return new BurstFacts(text(burst, "burstId"), text(burst, "phase"), text(burst, "homeSite"),
                 text(burst, "burstSite"), time(burst, "openedAt"), time(burst, "endedAt"), burst.path("jobs").size(),
-                totals.path("jobsRun").asInt(0), stayedHome, data, results, text(burst, "failureReason"));
+                totals.path("jobsRun").asInt(0), stayedHome, data, results, text(burst, "failureReason"),
+                time(burst, "readyAt"));
     }
 
     private static Transfer transfer(JsonNode transfer, String jobId) {

@@ -6,7 +6,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -42,6 +45,18 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--timeout", defaultValue = "600", description = "Seconds to wait for the jobs and the burst (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
+
+    @Option(names = "--dataset", defaultValue = BurstDemo.DATASETS, description = "Filesystem the dataset is written into (default ${DEFAULT-VALUE}); a new name starts from a first, full snapshot.")
+    String dataset;
+
+    @Option(names = "--shards", defaultValue = "0", description = "0 to 100: the dataset as that many directories shard-00.., each job mounting only its shard (round robin); 0 (default): every job mounts the whole dataset.")
+    int shards;
+
+    @Option(names = "--change-percent", defaultValue = "0", description = "0 to 100: before submitting, rewrite that share of the dataset's bytes in place (new mtimes), so the next snapshot is incremental (default ${DEFAULT-VALUE}).")
+    double changePercent;
+
+    @Option(names = "--timing-json", paramLabel = "FILE", description = "Also write the time to the first burst job, by phase, as JSON into FILE.")
+    Path timingJson;
 
     @Option(names = "--keep", description = "Leave the stack running afterwards when the demo started it.")
     boolean keep;
@@ -108,7 +123,7 @@ final class DemoCommand implements Callable<Integer> {
         BurstDemo.Settings settings = new BurstDemo.Settings(config.url(),
                 storageUrl != null ? storageUrl : local(3), burstUrl != null ? burstUrl : local(6), config.token(),
                 project != null ? project : projectOf(config), jobs, datasetMib, jobSeconds,
-                Duration.ofSeconds(timeoutSeconds));
+                Duration.ofSeconds(timeoutSeconds), dataset, shards, changePercent);
         out.println("Burst demo: " + jobs + " jobs, " + datasetMib + " MiB dataset, onprem (" + LocalStack.ONPREM_GPUS
                 + " GPUs) -> cloud (" + LocalStack.CLOUD_GPUS + " GPUs)");
         out.flush();
@@ -119,6 +134,11 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println(outcome.jobIds().size() + " jobs, " + outcome.reroutedJobIds().size() + " ran at cloud"
                 + (outcome.burstId() == null ? "" : " (burst " + outcome.burstId() + " " + outcome.burstPhase() + ")"));
+        outcome.timing().ifPresentOrElse(timing -> out.println(timing.line()),
+                () -> out.println("no job of a burst started at the burst site: no time to the first burst job"));
+        if (timingJson != null) {
+            writeTiming(outcome);
+        }
         if (outcome.succeeded()) {
             out.println("OK: every job SUCCEEDED and every result is in onprem's 'results' filesystem");
             out.flush();
@@ -130,11 +150,34 @@ final class DemoCommand implements Callable<Integer> {
         return ExitCodes.JOB_UNSUCCESSFUL;
     }
 
+    /** The run and its timing ({@code null} without a burst job) for scripts that compare runs. */
+    private void writeTiming(BurstDemo.Outcome outcome) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("dataset", dataset);
+        json.put("datasetMib", datasetMib);
+        json.put("shards", shards);
+        json.put("changePercent", changePercent);
+        json.put("jobs", jobs);
+        json.put("succeeded", outcome.succeeded());
+        json.put("timing", outcome.timing().map(BurstTiming::json).orElse(null));
+        try {
+            Output.JSON.writeValue(timingJson.toFile(), json);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.JOB_UNSUCCESSFUL, "cannot write " + timingJson + ": " + e.getMessage(),
+                    List.of(), e);
+        }
+    }
+
     /** Checks the numbers before anything starts, so a typo costs nothing. */
     void validate() {
         require(jobs >= 1 && jobs <= 100, "--jobs must be between 1 and 100, not " + jobs);
         require(datasetMib >= 1 && datasetMib <= 4096, "--dataset-mib must be between 1 and 4096, not " + datasetMib);
         require(jobSeconds >= 0 && jobSeconds <= 3600, "--job-seconds must be between 0 and 3600, not " + jobSeconds);
+        require(shards >= 0 && shards <= 100, "--shards must be between 0 and 100, not " + shards);
+        require(changePercent >= 0 && changePercent <= 100,
+                "--change-percent must be between 0 and 100, not " + changePercent);
+        require(dataset.length() <= 63 && dataset.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"),
+                "--dataset must be a filesystem name (lower-case letters, digits, '-'), not '" + dataset + "'");
         require(timeoutSeconds >= 1, "--timeout must be at least 1 second, not " + timeoutSeconds);
     }
 

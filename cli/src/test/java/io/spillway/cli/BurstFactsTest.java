@@ -20,6 +20,7 @@ class BurstFactsTest {
         assertEquals(true, burst.released());
         assertEquals(at(3), burst.openedAt());
         assertEquals(at(26), burst.endedAt());
+        assertEquals(at(8), burst.readyAt());
         assertEquals(2, burst.jobsChosen());
         assertEquals(1, burst.jobsRun());
         assertEquals(1, burst.jobsStayedHome());

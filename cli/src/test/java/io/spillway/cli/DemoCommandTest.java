@@ -22,7 +22,9 @@ class DemoCommandTest {
     void refusesOutOfRangeNumbersBeforeStartingAnythingNamingTheOption() {
         for (String[] args : List.of(new String[] { "demo", "--jobs", "0" },
                 new String[] { "demo", "--dataset-mib", "5000" }, new String[] { "demo", "--job-seconds", "-1" },
-                new String[] { "demo", "--timeout", "0" })) {
+                new String[] { "demo", "--timeout", "0" }, new String[] { "demo", "--shards", "101" },
+                new String[] { "demo", "--change-percent", "-1" }, new String[] { "demo", "--change-percent", "100.5" },
+                new String[] { "demo", "--dataset", "Data_Sets" })) {
             CliRun run = CliRun.of(env(), args);
 
             assertEquals(ExitCodes.USAGE, run.exitCode(), run.toString());
@@ -52,7 +54,8 @@ class DemoCommandTest {
         CliRun run = CliRun.of(env(), "demo", "--help");
 
         assertEquals(0, run.exitCode(), run.toString());
-        for (String option : List.of("--jobs", "--dataset-mib", "--keep", "--timeout")) {
+        for (String option : List.of("--jobs", "--dataset-mib", "--keep", "--timeout", "--dataset", "--shards",
+                "--change-percent", "--timing-json")) {
             assertTrue(run.out().contains(option), option + " in " + run.out());
         }
     }
@@ -102,6 +105,56 @@ class DemoCommandTest {
         assertEquals(1024L * 1024, Files.size(data.resolve("shard-0001.bin")));
         BurstDemo.generateDataset(data, 9);
         assertEquals(modified, Files.getLastModifiedTime(data.resolve("shard-0000.bin")).toMillis());
+    }
+
+    @Test
+    void generatesOneDirectoryPerShardSharingTheSizeAndMountsEachJobOnItsShard() throws Exception {
+        Path data = home.resolve("datasets-100");
+
+        assertEquals(10L * 1024 * 1024, BurstDemo.generateShardedDataset(data, 10, 3));
+
+        assertEquals(List.of(3495253L, 3495253L, 3495254L), List.of(size(data.resolve("shard-00")),
+                size(data.resolve("shard-01")), size(data.resolve("shard-02"))));
+        assertTrue(Files.notExists(data.resolve("shard-03")));
+        assertEquals("datasets-100/shard-00:/data:ro", BurstDemo.datasetVolume("datasets-100", 3, 0));
+        assertEquals("datasets-100/shard-01:/data:ro", BurstDemo.datasetVolume("datasets-100", 3, 4));
+        assertEquals("datasets:/data:ro", BurstDemo.datasetVolume("datasets", 0, 4));
+    }
+
+    @Test
+    void changesTheAskedShareOfTheBytesInPlaceSpreadOverEveryFile() throws Exception {
+        Path data = home.resolve("datasets");
+        BurstDemo.generateShardedDataset(data, 20, 2);
+        Path first = data.resolve("shard-00/shard-0000.bin");
+        Path last = data.resolve("shard-01/shard-0001.bin");
+        byte[] firstBefore = Files.readAllBytes(first);
+        byte[] lastBefore = Files.readAllBytes(last);
+        Files.setLastModifiedTime(first, java.nio.file.attribute.FileTime.fromMillis(0));
+
+        long changed = BurstDemo.changeDataset(data, 1);
+
+        assertEquals(Math.round(20 * 1024 * 1024 / 100.0), changed, 4.0, "1% of 20 MiB");
+        byte[] firstAfter = Files.readAllBytes(first);
+        assertEquals(firstBefore.length, firstAfter.length, "rewritten in place, not grown");
+        assertTrue(differingBytes(firstBefore, firstAfter) > 0.9 * 0.01 * firstBefore.length,
+                "about 1% of the file is new");
+        assertTrue(differingBytes(firstBefore, firstAfter) <= 0.01 * firstBefore.length + 1, "and no more");
+        assertTrue(differingBytes(lastBefore, Files.readAllBytes(last)) > 0, "every file gets its share");
+        assertTrue(Files.getLastModifiedTime(first).toMillis() > 0, "a new modification time");
+    }
+
+    private static long size(Path directory) throws Exception {
+        try (var files = Files.list(directory)) {
+            return files.mapToLong(file -> file.toFile().length()).sum();
+        }
+    }
+
+    private static long differingBytes(byte[] before, byte[] after) {
+        long differing = 0;
+        for (int i = 0; i < before.length; i++) {
+            differing += before[i] != after[i] ? 1 : 0;
+        }
+        return differing;
     }
 
     private Map<String, String> env() {
