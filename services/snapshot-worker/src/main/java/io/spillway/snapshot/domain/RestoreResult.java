@@ -13,12 +13,20 @@ import java.util.List;
  * @param conflicts paths (relative to the target) of local files that differed from the snapshot and were moved to
  *        {@code .spillway-conflicts/<restoreId>/<path>} before being replaced
  * @param skippedSymlinks symlinks not created because their target leaves the restored directory
+ * @param filesTrusted of the skipped files, those an earlier restore left untouched with the same content: found by
+ *        their metadata alone, not read ({@link RestoreIndex})
  */
 public record RestoreResult(long files, long bytesWritten, long filesSkipped, long bytesSkipped, long chunksFetched,
-        long durationMs, List<String> conflicts, List<String> skippedSymlinks) {
+        long durationMs, List<String> conflicts, List<String> skippedSymlinks, long filesTrusted) {
 
     public RestoreResult {
         conflicts = List.copyOf(conflicts);
         skippedSymlinks = List.copyOf(skippedSymlinks);
+    }
+
+    public RestoreResult(long files, long bytesWritten, long filesSkipped, long bytesSkipped, long chunksFetched,
+            long durationMs, List<String> conflicts, List<String> skippedSymlinks) {
+        this(files, bytesWritten, filesSkipped, bytesSkipped, chunksFetched, durationMs, conflicts, skippedSymlinks,
+                0);
     }
 }

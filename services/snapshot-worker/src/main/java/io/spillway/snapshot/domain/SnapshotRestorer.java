@@ -16,6 +16,8 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -45,13 +47,17 @@ import io.spillway.snapshot.domain.SnapshotException.Reason;
  * one.
  *
  * <p>
- * Delta: a file already at the target with the manifest's size is cut by the manifest's chunking and its chunk hashes
- * compared with the manifest's. Equal hashes mean equal content: it is not fetched (its mode and mtime are set). This
- * reads the local file, which is cheap next to fetching it, and needs no hash the manifest does not have.
+ * Delta: a file an earlier restore left at the target, untouched since (its size, mtime, ctime and inode as the
+ * {@link RestoreIndex} recorded them), is trusted without reading it: when the index says it was given the entry's
+ * content it is not fetched, and when not, it is replaced without being kept aside, since a snapshot holds it. Any
+ * other file already at the target with the manifest's size is cut by the manifest's chunking and its chunk hashes
+ * compared with the manifest's. Equal hashes mean equal content: it is not fetched (its mode and mtime are set).
+ * After the restore, the index is written anew for the next one.
  *
  * <p>
- * Local changes are never lost silently: anything at an entry's path that differs from the snapshot is moved to
- * {@code <target>/.spillway-conflicts/<restoreId>/<path>} before it is replaced, and listed in the result.
+ * Local changes are never lost silently: anything at an entry's path that differs from the snapshot, and is not a
+ * file an earlier restore left untouched, is moved to {@code <target>/.spillway-conflicts/<restoreId>/<path>} before
+ * it is replaced, and listed in the result.
  */
 public final class SnapshotRestorer {
 
@@ -74,17 +80,24 @@ public final class SnapshotRestorer {
 
     private final ChunkStore chunks;
     private final int threads;
+    private final Clock clock;
 
     public SnapshotRestorer(ChunkStore chunks) {
         this(chunks, DEFAULT_THREADS);
     }
 
     public SnapshotRestorer(ChunkStore chunks, int threads) {
+        this(chunks, threads, Clock.systemUTC());
+    }
+
+    /** @param clock dates the {@link RestoreIndex} a restore leaves */
+    SnapshotRestorer(ChunkStore chunks, int threads, Clock clock) {
         if (threads < 1) {
             throw new IllegalArgumentException("Threads must be at least 1: " + threads);
         }
         this.chunks = chunks;
         this.threads = threads;
+        this.clock = clock;
     }
 
     /**
@@ -120,9 +133,15 @@ public final class SnapshotRestorer {
     public RestoreResult restore(Request request, RestoreListener listener) {
         long started = System.nanoTime();
         SnapshotLayout.requireSafeId(request.restoreId());
-        Run run = new Run(request, new ProgressCounter(listener::progress));
+        Path requestedTarget = request.target().toAbsolutePath().normalize();
+        Run run;
         try {
-            Files.createDirectories(run.target);
+            run = new Run(request, new ProgressCounter(listener::progress));
+        } catch (IOException | UncheckedIOException e) {
+            throw new SnapshotException(Reason.WRITE_FAILED, "Cannot restore into " + requestedTarget + ": "
+                    + e.getMessage(), e);
+        }
+        try {
             List<ManifestEntry> entries = new ArrayList<>(request.manifest().entries());
             entries.sort(Comparator.comparing(ManifestEntry::path));
             for (ManifestEntry entry : entries) {
@@ -162,6 +181,9 @@ public final class SnapshotRestorer {
                     run.finishDirectory(entries.get(i));
                 }
             }
+            if (run.nextIndex != null) {
+                run.nextIndex.writeTo(run.target, clock.instant());
+            }
         } catch (IOException | UncheckedIOException e) {
             throw new SnapshotException(Reason.WRITE_FAILED, "Cannot restore into " + run.target + ": "
                     + e.getMessage(), e);
@@ -170,7 +192,8 @@ public final class SnapshotRestorer {
         List<String> conflicts = new ArrayList<>(run.conflicts);
         Collections.sort(conflicts);
         return new RestoreResult(request.manifest().files(), run.bytesWritten.get(), run.filesSkipped.get(),
-                run.bytesSkipped.get(), run.chunksFetched.get(), durationMs, conflicts, run.skippedSymlinks);
+                run.bytesSkipped.get(), run.chunksFetched.get(), durationMs, conflicts, run.skippedSymlinks,
+                run.filesTrusted.get());
     }
 
     /** Consecutive small files grouped into batches; every large file a batch of its own. */
@@ -221,18 +244,27 @@ public final class SnapshotRestorer {
         private final List<String> skippedSymlinks = new ArrayList<>();
         private final AtomicLong bytesWritten = new AtomicLong();
         private final AtomicLong filesSkipped = new AtomicLong();
+        private final AtomicLong filesTrusted = new AtomicLong();
         private final AtomicLong bytesSkipped = new AtomicLong();
         private final AtomicLong chunksFetched = new AtomicLong();
         private final ProgressCounter progress;
         /** Each file's share of the progress, by path; filled before the pool starts, only read by it. */
         private final Map<String, ProgressCounter.File> fileProgress = new HashMap<>();
+        /** What an earlier restore left here; empty where the platform shows no ctime and inode. */
+        private final RestoreIndex index;
+        /** What this restore leaves for the next one; {@code null} where the platform cannot check it. */
+        private final RestoreIndex.Writer nextIndex;
 
-        Run(Request request, ProgressCounter progress) {
+        Run(Request request, ProgressCounter progress) throws IOException {
             this.request = request;
             this.progress = progress;
             this.target = request.target().toAbsolutePath().normalize();
             this.conflictsRoot = target.resolve(CONFLICTS).resolve(request.restoreId());
             this.chunker = Chunkers.of(request.manifest().chunking());
+            Files.createDirectories(target);
+            boolean indexed = RestoreIndex.supported(target);
+            this.index = indexed ? RestoreIndex.read(target) : RestoreIndex.empty();
+            this.nextIndex = indexed ? new RestoreIndex.Writer() : null;
         }
 
         /** The entry's path under the target; a manifest entry that would climb out of it is refused. */
@@ -321,21 +353,23 @@ public final class SnapshotRestorer {
          */
         void batch(List<ManifestEntry> batch) throws IOException {
             List<ManifestEntry> toFetch = new ArrayList<>();
-            List<BasicFileAttributes> existing = new ArrayList<>();
+            List<Existing> existing = new ArrayList<>();
             for (ManifestEntry entry : batch) {
                 Path file = pathOf(entry);
                 parentOf(file);
-                BasicFileAttributes attributes = attributes(file);
-                if (attributes != null && attributes.isRegularFile() && attributes.size() == entry.size()
-                        && sameContent(file, entry)) {
+                RestoreIndex.Local local = look(file);
+                if (local != null && index.holds(entry.path(), local, entry)) {
+                    // Left here by an earlier restore with this content, and untouched since: nothing to do.
+                    filesTrusted.incrementAndGet();
+                    skipped(entry, local);
+                } else if (local != null && local.size() == entry.size() && sameContent(file, entry)) {
                     setMode(file, entry.mode());
-                    Files.setLastModifiedTime(file, FileTime.from(entry.mtime()));
-                    filesSkipped.incrementAndGet();
-                    bytesSkipped.addAndGet(entry.size());
-                    fileProgress.get(entry.path()).done();
+                    setTimes(file, entry);
+                    skipped(entry, nextIndex == null ? null : RestoreIndex.local(file));
                 } else {
                     toFetch.add(entry);
-                    existing.add(attributes);
+                    existing.add(local == null ? Existing.NONE
+                            : index.untouched(entry.path(), local) ? Existing.RESTORED : Existing.LOCAL);
                 }
             }
             if (toFetch.isEmpty()) {
@@ -353,17 +387,41 @@ public final class SnapshotRestorer {
             }
         }
 
-        /** Writes the entry beside the old file, verified, and renames it over; the old one kept aside if any. */
-        private void replace(ManifestEntry entry, BasicFileAttributes existing, Map<String, byte[]> fetched)
-                throws IOException {
+        private void skipped(ManifestEntry entry, RestoreIndex.Local local) {
+            filesSkipped.incrementAndGet();
+            bytesSkipped.addAndGet(entry.size());
+            fileProgress.get(entry.path()).done();
+            if (nextIndex != null && local != null) {
+                nextIndex.add(entry.path(), entry, local);
+            }
+        }
+
+        /** The file at the entry's path in one {@code lstat}, or {@code null} when there is none. */
+        private RestoreIndex.Local look(Path file) throws IOException {
+            if (nextIndex != null) {
+                return RestoreIndex.local(file);
+            }
+            BasicFileAttributes attributes = attributes(file);
+            if (attributes == null) {
+                return null;
+            }
+            return new RestoreIndex.Local(attributes.isRegularFile() ? attributes.size() : -1,
+                    attributes.lastModifiedTime().toInstant(), Instant.MIN, -1, -1);
+        }
+
+        /**
+         * Writes the entry beside the old file, verified, and renames it over. A local file is kept aside first; one
+         * an earlier restore left untouched is simply replaced, since a snapshot holds it.
+         */
+        private void replace(ManifestEntry entry, Existing existing, Map<String, byte[]> fetched) throws IOException {
             Path file = pathOf(entry);
             Path temporary = file.resolveSibling("." + file.getFileName() + ".spillway-" + request.restoreId());
             boolean renamed = false;
             try {
                 write(temporary, entry, fetched);
                 setMode(temporary, entry.mode());
-                Files.setLastModifiedTime(temporary, FileTime.from(entry.mtime()));
-                if (existing != null) {
+                setTimes(temporary, entry);
+                if (existing == Existing.LOCAL) {
                     moveAside(entry.path(), file);
                 }
                 Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -373,6 +431,9 @@ public final class SnapshotRestorer {
                 if (!renamed) {
                     Files.deleteIfExists(temporary);
                 }
+            }
+            if (nextIndex != null) {
+                nextIndex.add(entry.path(), entry, RestoreIndex.local(file));
             }
         }
 
@@ -488,6 +549,25 @@ public final class SnapshotRestorer {
             }
             return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         }
+    }
+
+    /** What is at a file's path before the restore writes it. */
+    private enum Existing {
+        /** Nothing. */
+        NONE,
+        /** A file an earlier restore left there, untouched since: a snapshot holds it. */
+        RESTORED,
+        /** Anything else: a local change, kept aside before it is replaced. */
+        LOCAL
+    }
+
+    /**
+     * Sets mtime (and atime, to the same) in one call: giving only the mtime makes the JDK read the attributes first.
+     */
+    private static void setTimes(Path path, ManifestEntry entry) throws IOException {
+        FileTime mtime = FileTime.from(entry.mtime());
+        Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(mtime,
+                mtime, null);
     }
 
     /** The permission bits; setuid, setgid and sticky are not restored (the JDK cannot set them). */

@@ -167,6 +167,10 @@ public final class SnapshotTaker {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                if (RestoreIndex.isIndexFile(file.getFileName().toString())) {
+                    // A restore's record of this site's copy: meaningless anywhere else.
+                    return FileVisitResult.CONTINUE;
+                }
                 ManifestEntry entry = entry(file, relative(source, file), attributes, upload, progress);
                 if (entry != null) {
                     entries.add(entry);

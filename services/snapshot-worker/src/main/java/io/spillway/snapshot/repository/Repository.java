@@ -3,6 +3,7 @@ package io.spillway.snapshot.repository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -384,7 +385,7 @@ public class Repository implements ChunkStore, ManifestStore {
         }
         try {
             return Optional.of(ManifestJson.read(open(stored.get(), "manifest")));
-        } catch (IllegalArgumentException | UncheckedIOException e) {
+        } catch (IllegalArgumentException | UncheckedIOException | DateTimeException e) {
             throw new SnapshotException(Reason.OBJECT_STORE, "Manifest " + locator + " is not readable: "
                     + e.getMessage(), e);
         }

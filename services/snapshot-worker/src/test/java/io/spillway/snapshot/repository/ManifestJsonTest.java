@@ -13,6 +13,8 @@ import io.spillway.snapshot.domain.Manifest;
 import io.spillway.snapshot.domain.ManifestEntry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ManifestJsonTest {
 
@@ -53,5 +55,28 @@ class ManifestJsonTest {
         assertEquals(10, json.get("bytes").asLong());
         assertEquals("2025-01-02T03:04:05.123456789Z", json.get("createdAt").asText());
         assertEquals(false, new String(ManifestJson.write(manifest), StandardCharsets.UTF_8).contains("\"path\":null"));
+    }
+
+    @Test
+    void skipsFieldsItDoesNotKnowSoNewerWritersStayReadable() {
+        String json = new String(ManifestJson.write(manifest), StandardCharsets.UTF_8)
+                .replace("\"site\":", "\"labels\":{\"team\":[\"vision\",{\"x\":1}]},\"site\":")
+                .replace("\"type\":\"dir\"", "\"type\":\"dir\",\"xattrs\":{\"user.a\":\"b\"}");
+
+        assertEquals(manifest, ManifestJson.read(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void refusesAManifestOfAnotherFormatOrWithoutItsIdentity() {
+        String json = new String(ManifestJson.write(manifest), StandardCharsets.UTF_8);
+
+        IllegalArgumentException otherFormat = assertThrows(IllegalArgumentException.class, () -> ManifestJson
+                .read(json.replace(Manifest.FORMAT, "spillway.manifest.v0").getBytes(StandardCharsets.UTF_8)));
+        assertTrue(otherFormat.getMessage().contains("spillway.manifest.v0"), otherFormat.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ManifestJson
+                .read(json.replace("\"snapshotId\"", "\"snapshot\"").getBytes(StandardCharsets.UTF_8)));
+        IllegalArgumentException badType = assertThrows(IllegalArgumentException.class, () -> ManifestJson
+                .read(json.replace("\"symlink\"", "\"socket\"").getBytes(StandardCharsets.UTF_8)));
+        assertTrue(badType.getMessage().contains("socket"), badType.getMessage());
     }
 }
