@@ -4,14 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -114,8 +112,11 @@ public final class BurstSaga {
             commands.add(new SagaCommand.RequestRestore(state.burstId(), located.jobId(), restoreId, locator,
                     state.homeSite(), uploaded.filesystem(), List.of(), Optional.of(uploaded.target())));
         } else {
+            // A subpath is restored where it lives (the manifest names it); only a whole filesystem has paths to
+            // bring online first.
+            List<String> priority = uploaded.path() == null ? priorityPaths(state, uploaded.filesystem()) : List.of();
             commands.add(new SagaCommand.RequestRestore(state.burstId(), null, restoreId, locator, state.burstSite(),
-                    uploaded.filesystem(), priorityPaths(state, uploaded.filesystem()), Optional.empty()));
+                    uploaded.filesystem(), priority, Optional.empty()));
         }
         BurstState next = advance(replace(state, located, uploaded), now, commands);
         return Decision.changed(next, commands);
@@ -334,22 +335,27 @@ public final class BurstSaga {
         return Decision.changed(next, commands, note);
     }
 
-    /** Asks for a snapshot of each filesystem a waiting job mounts that is not on its way already. */
+    /**
+     * Asks for the data each waiting job mounts that is not on its way already, job by job in the order they were
+     * chosen: a read-only subpath on its own, so the first job waits for its own input and not for the whole
+     * filesystem; anything else (a writable volume, whose subpath may not exist yet, or a whole filesystem) with its
+     * whole filesystem.
+     */
     private BurstState requestMissingData(BurstState state, Instant now, List<SagaCommand> commands) {
         List<Transfer> data = new ArrayList<>(state.data());
-        Set<String> requested = new HashSet<>();
         for (BurstJob job : state.jobs()) {
             if (job.state() != JobState.CHOSEN) {
                 continue;
             }
-            for (String filesystem : job.filesystems()) {
-                boolean onItsWay = state.dataFor(filesystem)
-                        .filter(transfer -> transfer.state() != TransferState.FAILED).isPresent();
-                if (!onItsWay && requested.add(filesystem)) {
+            for (Volume volume : job.volumes()) {
+                boolean onItsWay = data.stream()
+                        .anyMatch(transfer -> transfer.state() != TransferState.FAILED && transfer.covers(volume));
+                if (!onItsWay) {
+                    String path = volume.readOnly() && !volume.wholeFilesystem() ? volume.subPath() : null;
                     String snapshotId = ids.get();
-                    data.add(Transfer.requested(filesystem, null, null, snapshotId, now));
+                    data.add(Transfer.requested(volume.filesystem(), path, null, snapshotId, now));
                     commands.add(new SagaCommand.RequestSnapshot(state.burstId(), null, snapshotId, state.homeSite(),
-                            filesystem, null));
+                            volume.filesystem(), path));
                 }
             }
         }
@@ -365,7 +371,10 @@ public final class BurstSaga {
         return prepared.phase() == Phase.RUNNING ? rerouteAndRelease(prepared, now, commands) : prepared;
     }
 
-    /** In the data phase: fails a burst that has no job left, announces one whose jobs' data is all usable. */
+    /**
+     * In the data phase: fails a burst that has no job left, announces one as soon as the data of any waiting job is
+     * usable, naming those jobs; the others follow one by one as their data arrives.
+     */
     private static BurstState announceWhenReady(BurstState state, Instant now, List<SagaCommand> commands) {
         List<BurstJob> waiting = state.jobs().stream().filter(job -> job.state() == JobState.CHOSEN).toList();
         if (waiting.isEmpty()) {
@@ -374,12 +383,13 @@ public final class BurstSaga {
             commands.add(fail(state, "reroute", reason));
             return state.failed("reroute", reason, now);
         }
-        if (!waiting.stream().allMatch(job -> usable(state, job))) {
+        List<BurstJob> ready = waiting.stream().filter(job -> usable(state, job)).toList();
+        if (ready.isEmpty()) {
             return state;
         }
         commands.add(new SagaCommand.AnnounceReady(state.burstId(), state.homeSite(), state.burstSite(),
-                waiting.stream().flatMap(job -> job.filesystems().stream()).distinct().toList(),
-                waiting.stream().map(BurstJob::jobId).toList()));
+                ready.stream().flatMap(job -> job.filesystems().stream()).distinct().toList(),
+                ready.stream().map(BurstJob::jobId).toList()));
         return state.with(Phase.RUNNING, state.queueDrained(), now, null, state.data(), state.jobs());
     }
 
@@ -415,11 +425,14 @@ public final class BurstSaga {
                 return Decision.changed(next.failed(step, reason, now), commands);
             }
             // Jobs already at the burst site keep running; those still waiting for this data stay home.
-            String filesystem = located.transfer().filesystem();
+            Transfer failed = located.transfer();
+            List<Transfer> others = next.data().stream()
+                    .filter(transfer -> transfer.state() != TransferState.FAILED).toList();
             next = next.withJobs(next.jobs().stream()
-                    .map(job -> job.state() == JobState.CHOSEN && job.filesystems().contains(filesystem)
-                            ? job.withState(JobState.STAYED_HOME, "its data could not be moved: " + reason)
-                            : job)
+                    .map(job -> job.state() == JobState.CHOSEN && job.volumes().stream().anyMatch(volume -> failed
+                            .covers(volume) && others.stream().noneMatch(transfer -> transfer.covers(volume)))
+                                    ? job.withState(JobState.STAYED_HOME, "its data could not be moved: " + reason)
+                                    : job)
                     .toList());
         }
         return Decision.changed(advance(next, now, commands), commands, reason);
@@ -437,8 +450,7 @@ public final class BurstSaga {
         List<BurstJob> waiting = state.jobs().stream().filter(job -> job.state() == JobState.CHOSEN).toList();
         for (Transfer transfer : state.data()) {
             boolean awaited = waiting.stream().anyMatch(job -> job.volumes().stream()
-                    .anyMatch(volume -> volume.filesystem().equals(transfer.filesystem())
-                            && !transfer.serves(volume)));
+                    .anyMatch(volume -> transfer.covers(volume) && !transfer.serves(volume)));
             if (awaited && pastDeadline(transfer, now)) {
                 overdue.add(new Located(null, transfer));
             }
@@ -459,8 +471,8 @@ public final class BurstSaga {
     }
 
     private static boolean usable(BurstState state, BurstJob job) {
-        return job.volumes().stream().allMatch(volume -> state.dataFor(volume.filesystem())
-                .map(transfer -> transfer.serves(volume)).orElse(false));
+        return job.volumes().stream()
+                .allMatch(volume -> state.data().stream().anyMatch(transfer -> transfer.serves(volume)));
     }
 
     /** The subpaths the waiting jobs mount, to bring online first; none when one of them mounts it all. */

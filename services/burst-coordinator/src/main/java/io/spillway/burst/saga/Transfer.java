@@ -63,12 +63,25 @@ public record Transfer(
                 bytesUploaded, snapshotUploadedAt, restoreId, restoreRequestedAt, readyPaths, at, reason);
     }
 
+    /** Whether this transfer carries the given volume of a job: its filesystem, or a subpath holding the volume. */
+    boolean covers(Volume volume) {
+        if (!filesystem.equals(volume.filesystem())) {
+            return false;
+        }
+        return path == null || !volume.wholeFilesystem()
+                && (volume.subPath().equals(path) || volume.subPath().startsWith(path + "/"));
+    }
+
     /** Whether the given volume of a job can be used at the target: all of it restored, or its subpath online. */
     boolean serves(Volume volume) {
+        if (!covers(volume)) {
+            return false;
+        }
         if (state == TransferState.RESTORED) {
             return true;
         }
-        return state == TransferState.RESTORING && !volume.wholeFilesystem() && readyPaths.contains(volume.subPath());
+        return state == TransferState.RESTORING && path == null && !volume.wholeFilesystem()
+                && readyPaths.contains(volume.subPath());
     }
 
     /** The filesystem, with the subpath when there is one: what a person calls this data. */

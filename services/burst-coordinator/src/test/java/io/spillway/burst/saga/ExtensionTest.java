@@ -15,6 +15,7 @@ import io.spillway.burst.saga.SagaCommand.Reroute;
 import static io.spillway.burst.saga.Scenario.job;
 import static io.spillway.burst.saga.Scenario.overflow;
 import static io.spillway.burst.saga.Scenario.readOnly;
+import static io.spillway.burst.saga.Scenario.writable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,7 +41,7 @@ class ExtensionTest {
     }
 
     @Test
-    void whilePreparingTheBurstWaitsForTheNewJobsDataToo() {
+    void whilePreparingANewJobWaitsForItsOwnDataWhileTheFirstMoves() {
         scenario.open(job("job-1", 2, readOnly("datasets", null)));
         scenario.signal(overflow(job("job-2", 2, readOnly("models", null))), SiteUsage.none(), 1);
         scenario.uploaded("datasets", 100, 2);
@@ -49,21 +50,30 @@ class ExtensionTest {
 
         Decision both = scenario.restored("models", 5);
 
-        assertEquals(List.of(), datasetsOnly.commands());
-        assertEquals(List.of(
-                new AnnounceReady("id-1", "onprem", "cloud", List.of("datasets", "models"), List.of("job-1", "job-2")),
-                new Reroute("id-1", "job-1", "onprem", "cloud"),
-                new Reroute("id-1", "job-2", "onprem", "cloud")), both.commands());
+        assertEquals(List.of(new AnnounceReady("id-1", "onprem", "cloud", List.of("datasets"), List.of("job-1")),
+                new Reroute("id-1", "job-1", "onprem", "cloud")), datasetsOnly.commands());
+        assertEquals(List.of(new Reroute("id-1", "job-2", "onprem", "cloud")), both.commands());
     }
 
     @Test
-    void whilePreparingANewJobsSubpathJoinsThePriorityPathsOfARestoreNotYetAskedFor() {
+    void whilePreparingANewJobsWritableSubpathJoinsThePriorityPathsOfARestoreNotYetAskedFor() {
+        scenario.open(job("job-1", 2, writable("results", "job-1")));
+        scenario.signal(overflow(job("job-2", 2, writable("results", "job-2"))), SiteUsage.none(), 1);
+
+        Decision decision = scenario.uploaded("results", 100, 2);
+
+        assertEquals(List.of("job-1", "job-2"), ((RequestRestore) decision.commands().get(0)).priorityPaths());
+    }
+
+    @Test
+    void whilePreparingANewJobsReadOnlySubpathGetsASnapshotOfItsOwn() {
         scenario.open(job("job-1", 2, readOnly("datasets", "imagenet")));
-        scenario.signal(overflow(job("job-2", 2, readOnly("datasets", "coco"))), SiteUsage.none(), 1);
 
-        Decision decision = scenario.uploaded("datasets", 100, 2);
+        Decision decision = scenario.signal(overflow(job("job-2", 2, readOnly("datasets", "coco"))),
+                SiteUsage.none(), 1);
 
-        assertEquals(List.of("imagenet", "coco"), ((RequestRestore) decision.commands().get(0)).priorityPaths());
+        assertEquals(List.of(new RequestSnapshot("id-1", null, "id-3", "onprem", "datasets", "coco")),
+                decision.commands());
     }
 
     @Test
@@ -79,16 +89,44 @@ class ExtensionTest {
 
     @Test
     void whileRunningANewJobWaitsForItsOwnSubpathToComeOnline() {
-        scenario.open(job("job-1", 2, readOnly("datasets", "imagenet")));
-        scenario.uploaded("datasets", 100, 2);
-        scenario.pathsReady("datasets", List.of("imagenet"), 3);
+        scenario.open(job("job-1", 2, writable("results", "job-1")));
+        scenario.uploaded("results", 100, 2);
+        scenario.pathsReady("results", List.of("job-1"), 3);
 
-        Decision joined = scenario.signal(overflow(job("job-2", 2, readOnly("datasets", "coco"))),
+        Decision joined = scenario.signal(overflow(job("job-2", 2, writable("results", "job-2"))),
                 SiteUsage.none(), 4);
-        Decision online = scenario.pathsReady("datasets", List.of("coco"), 5);
+        Decision online = scenario.pathsReady("results", List.of("job-2"), 5);
 
         assertEquals(List.of(), joined.commands());
         assertEquals(List.of(new Reroute("id-1", "job-2", "onprem", "cloud")), online.commands());
+    }
+
+    @Test
+    void whileRunningANewJobWithAnotherReadOnlySubpathMovesOnceItsOwnSnapshotIsRestored() {
+        scenario.open(job("job-1", 2, readOnly("datasets", "imagenet")));
+        scenario.dataArrives(100, 3);
+
+        Decision joined = scenario.signal(overflow(job("job-2", 2, readOnly("datasets", "coco"))),
+                SiteUsage.none(), 4);
+        scenario.uploaded("datasets/coco", 100, 5);
+        Decision online = scenario.restored("datasets/coco", 6);
+
+        assertEquals(List.of(new RequestSnapshot("id-1", null, "id-4", "onprem", "datasets", "coco")),
+                joined.commands());
+        assertEquals(List.of(new Reroute("id-1", "job-2", "onprem", "cloud")), online.commands());
+    }
+
+    @Test
+    void aJobMountingASubpathOfOneAlreadyMovingNeedsNoSnapshotOfItsOwn() {
+        scenario.open(job("job-1", 2, readOnly("datasets", "imagenet")));
+
+        Decision joined = scenario.signal(overflow(job("job-2", 2, readOnly("datasets", "imagenet/train"))),
+                SiteUsage.none(), 1);
+        scenario.uploaded("datasets/imagenet", 100, 2);
+        Decision restored = scenario.restored("datasets/imagenet", 3);
+
+        assertEquals(List.of(), joined.commands());
+        assertEquals(List.of("job-1", "job-2"), ((AnnounceReady) restored.commands().get(0)).jobIds());
     }
 
     @Test

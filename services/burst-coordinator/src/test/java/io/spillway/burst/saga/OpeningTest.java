@@ -27,14 +27,17 @@ class OpeningTest {
     private final Scenario scenario = new Scenario();
 
     @Test
-    void opensABurstThatSnapshotsEachFilesystemTheChosenJobsMountOnceAtHome() {
+    void opensABurstThatSnapshotsWhatTheChosenJobsMountOnceAtHomeInTheOrderTheJobsWereChosen() {
         Decision decision = scenario.open(
                 job("job-1", 2, readOnly("datasets", "imagenet"), writable("results", "job-1")),
-                job("job-2", 2, readOnly("datasets", "coco"), readOnly("models", null)));
+                job("job-2", 2, readOnly("datasets", "coco"), readOnly("models", null), writable("results", "job-2")),
+                job("job-3", 2, readOnly("datasets", "imagenet")));
 
-        assertEquals(List.of(new RequestSnapshot("id-1", null, "id-2", "onprem", "datasets", null),
+        // Read-only subpaths on their own; a writable one (it may not exist yet at home) with its filesystem.
+        assertEquals(List.of(new RequestSnapshot("id-1", null, "id-2", "onprem", "datasets", "imagenet"),
                 new RequestSnapshot("id-1", null, "id-3", "onprem", "results", null),
-                new RequestSnapshot("id-1", null, "id-4", "onprem", "models", null)), decision.commands());
+                new RequestSnapshot("id-1", null, "id-4", "onprem", "datasets", "coco"),
+                new RequestSnapshot("id-1", null, "id-5", "onprem", "models", null)), decision.commands());
         BurstState burst = decision.state();
         assertTrue(decision.changed());
         assertEquals("id-1", burst.burstId());
@@ -43,7 +46,7 @@ class OpeningTest {
         assertEquals(Phase.PREPARING, burst.phase());
         assertEquals(TRACEPARENT, burst.traceparent());
         assertEquals(minute(0), burst.openedAt());
-        assertEquals(List.of("job-1", "job-2"), burst.jobs().stream().map(BurstJob::jobId).toList());
+        assertEquals(List.of("job-1", "job-2", "job-3"), burst.jobs().stream().map(BurstJob::jobId).toList());
         assertTrue(burst.jobs().stream().allMatch(job -> job.state() == JobState.CHOSEN));
     }
 

@@ -61,9 +61,9 @@ final class Scenario {
         return apply(saga.onQueueDrained(state, minute(at)));
     }
 
-    Decision uploaded(String filesystem, long bytes, int at) {
-        return apply(saga.onSnapshotUploaded(state, data(filesystem).snapshotId(), "s3://spillway/" + filesystem,
-                bytes, minute(at)));
+    Decision uploaded(String name, long bytes, int at) {
+        return apply(saga.onSnapshotUploaded(state, data(name).snapshotId(), "s3://spillway/" + name, bytes,
+                minute(at)));
     }
 
     Decision snapshotFailed(String filesystem, String reason, int at) {
@@ -87,12 +87,12 @@ final class Scenario {
         Decision last = null;
         for (Transfer transfer : state.data()) {
             if (transfer.state() == TransferState.SNAPSHOTTING) {
-                last = uploaded(transfer.filesystem(), bytesEach, at);
+                last = uploaded(transfer.label(), bytesEach, at);
             }
         }
         for (Transfer transfer : state.data()) {
             if (transfer.state() == TransferState.RESTORING) {
-                last = restored(transfer.filesystem(), at);
+                last = restored(transfer.label(), at);
             }
         }
         return last;
@@ -127,8 +127,14 @@ final class Scenario {
         return apply(saga.onRestoreFailed(state, result(jobId, filesystem).restoreId(), reason, minute(at)));
     }
 
-    Transfer data(String filesystem) {
-        return state.dataFor(filesystem).orElseThrow(() -> new AssertionError("no transfer of " + filesystem));
+    /**
+     * The latest transfer named so: {@code datasets/imagenet} for a subpath, or {@code datasets} for the whole
+     * filesystem, or for the one transfer of that filesystem.
+     */
+    Transfer data(String name) {
+        return state.data().stream().filter(transfer -> transfer.label().equals(name)).reduce((a, b) -> b)
+                .or(() -> state.dataFor(name))
+                .orElseThrow(() -> new AssertionError("no transfer of " + name));
     }
 
     Transfer result(String jobId, String filesystem) {

@@ -10,6 +10,7 @@ import io.spillway.burst.saga.SagaCommand.Reroute;
 
 import static io.spillway.burst.saga.Scenario.job;
 import static io.spillway.burst.saga.Scenario.readOnly;
+import static io.spillway.burst.saga.Scenario.writable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -87,9 +88,9 @@ class TimeoutsAndCompensationTest {
 
     @Test
     void aRestoreStillRunningAfterItsPriorityPathsAreOnlineDoesNotTimeOut() {
-        scenario.open(job("job-1", 2, readOnly("datasets", "imagenet")));
-        scenario.uploaded("datasets", 100, 5);
-        scenario.pathsReady("datasets", List.of("imagenet"), 6);
+        scenario.open(job("job-1", 2, writable("results", "job-1")));
+        scenario.uploaded("results", 100, 5);
+        scenario.pathsReady("results", List.of("job-1"), 6);
 
         Decision decision = scenario.tick(60);
 
