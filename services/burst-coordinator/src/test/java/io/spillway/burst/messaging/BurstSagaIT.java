@@ -89,9 +89,13 @@ class BurstSagaIT {
 
         harness.send(signal(site, new BurstCandidate(jobId, "vision", 2.0, List.of("datasets", "scratch"))));
 
-        // Home: one snapshot per filesystem the job mounts.
+        // Home: the read-only subpath on its own, first; the writable mount with its whole filesystem.
         List<SnapshotRequested> snapshots = harness.await(harness.snapshots, SnapshotRequested.class, 2,
                 request -> request.site().equals(site));
+        assertEquals(List.of("datasets/imagenet", "scratch"), snapshots.stream()
+                .map(request -> request.path() == null ? request.filesystem()
+                        : request.filesystem() + "/" + request.path())
+                .sorted().toList());
         String burstId = snapshots.get(0).burstId();
         Map<String, Object> preparing = onlyBurstOf(site);
         assertEquals(burstId, preparing.get("burstId"));
@@ -100,7 +104,7 @@ class BurstSagaIT {
         assertEquals("CHOSEN", job(preparing, jobId).get("state"));
         assertEquals("PREPARING", harness.stored(burstId).statePhase());
 
-        // Uploaded: restore at the burst site, the job's subpath of datasets first.
+        // Uploaded: restore at the burst site; the subpath where it lives, so no priority paths.
         for (SnapshotRequested snapshot : snapshots) {
             harness.send(uploaded(snapshot, snapshot.filesystem().equals("datasets") ? 100 : 50));
         }
@@ -109,8 +113,7 @@ class BurstSagaIT {
         for (RestoreRequested restore : restores) {
             assertEquals("cloud", restore.site());
             assertNull(restore.targetPath(), "the data goes to the filesystem's own place");
-            assertEquals(restore.filesystem().equals("datasets") ? List.of("imagenet") : List.of(),
-                    restore.priorityPaths());
+            assertEquals(List.of(), restore.priorityPaths());
         }
 
         // Restored: ready, and the job is rerouted.
