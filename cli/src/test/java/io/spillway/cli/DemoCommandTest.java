@@ -83,6 +83,54 @@ class DemoCommandTest {
     }
 
     @Test
+    void aRerouteItsHomeSiteDeclinedDoesNotCountAsAMove() throws Exception {
+        JsonNode job = Output.JSON.readTree("""
+                {"id": "j2", "name": "train-x-02", "state": "SUCCEEDED", "site": "onprem", "history": [
+                  {"type": "io.spillway.JobSubmitted.v1", "time": "2026-11-29T10:00:00Z", "data": {}},
+                  {"type": "io.spillway.GpuAllocated.v1", "time": "2026-11-29T10:00:04Z", "data": {"site": "onprem"}},
+                  {"type": "io.spillway.JobRerouted.v1", "time": "2026-11-29T10:00:05Z",
+                   "data": {"fromSite": "onprem", "toSite": "cloud", "burstId": "b-1"}},
+                  {"type": "io.spillway.JobStarted.v1", "time": "2026-11-29T10:00:06Z", "data": {"site": "onprem"}},
+                  {"type": "io.spillway.JobRerouteDeclined.v1", "time": "2026-11-29T10:00:06.5Z",
+                   "data": {"fromSite": "onprem", "toSite": "cloud", "burstId": "b-1",
+                            "reason": "already given GPUs at onprem, about to start"}},
+                  {"type": "io.spillway.JobCompleted.v1", "time": "2026-11-29T10:00:17Z", "data": {"site": "onprem"}}
+                ]}""");
+
+        DemoJob read = DemoJob.from(job);
+
+        assertEquals(0, read.reroutes());
+        assertEquals(false, read.rerouted());
+        assertEquals(null, read.burstId());
+        assertEquals(null, read.reroutedAt());
+        assertEquals(List.of("onprem"), read.sites());
+    }
+
+    @Test
+    void aHandedOverRerouteCountsOnceAndADeclinedOneOfAnotherBurstDoesNot() throws Exception {
+        JsonNode job = Output.JSON.readTree("""
+                {"id": "j3", "name": "train-x-03", "state": "SUCCEEDED", "site": "cloud", "history": [
+                  {"type": "io.spillway.JobRerouted.v1", "time": "2026-11-29T10:00:05Z",
+                   "data": {"fromSite": "onprem", "toSite": "cloud", "burstId": "b-1"}},
+                  {"type": "io.spillway.JobHandedOver.v1", "time": "2026-11-29T10:00:05.1Z",
+                   "data": {"fromSite": "onprem", "toSite": "cloud", "burstId": "b-1"}},
+                  {"type": "io.spillway.JobRerouted.v1", "time": "2026-11-29T10:00:06Z",
+                   "data": {"fromSite": "onprem", "toSite": "cloud-b", "burstId": "b-2"}},
+                  {"type": "io.spillway.JobRerouteDeclined.v1", "time": "2026-11-29T10:00:06.1Z",
+                   "data": {"fromSite": "onprem", "toSite": "cloud-b", "burstId": "b-2",
+                            "reason": "already handed over to cloud"}},
+                  {"type": "io.spillway.JobStarted.v1", "time": "2026-11-29T10:00:07Z", "data": {"site": "cloud"}},
+                  {"type": "io.spillway.JobCompleted.v1", "time": "2026-11-29T10:00:17Z", "data": {"site": "cloud"}}
+                ]}""");
+
+        DemoJob read = DemoJob.from(job);
+
+        assertEquals(1, read.reroutes());
+        assertEquals("b-1", read.burstId());
+        assertEquals(DemoTimelineTest.at(5), read.reroutedAt());
+    }
+
+    @Test
     void findsAResultHomeOnlyInTheJobsOwnPlaceAndOnlyIfItNamesTheJob() throws Exception {
         DemoJob atCloud = DemoTimelineTest.job("job-1", "cloud", "b-1", 0, 1.0, 2.0);
         DemoJob atHome = DemoTimelineTest.job("job-2", "onprem", null, 0, 1.0, 2.0);
