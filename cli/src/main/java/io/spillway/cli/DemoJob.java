@@ -73,6 +73,26 @@ record DemoJob(String id, String name, String state, String site, String burstId
         return reroutes > 0;
     }
 
+    /** The site its run started at (the last one, should it have started twice); {@code null} if it never started. */
+    String ranAt() {
+        return sites.isEmpty() ? null : sites.get(sites.size() - 1);
+    }
+
+    /** Whether it ran at a site other than {@code homeSite}, so that its result comes home through its burst. */
+    boolean ranAwayFrom(String homeSite) {
+        return ranAt() != null && !ranAt().equals(homeSite);
+    }
+
+    /**
+     * Where its result belongs in the home site's results filesystem, relative to it: the directory its burst brings
+     * it home to when it ran at the burst site, else its own directory. Decided by where it ran, not by whether a
+     * reroute of it was asked: a reroute that crossed its start at home leaves a {@code JobRerouted} in its history
+     * (declined, or not yet answered when the demo reads it) while it runs and writes its result at home.
+     */
+    String resultDirectory(String homeSite) {
+        return ranAwayFrom(homeSite) ? ".spillway-bursts/" + burstId + "/" + id : name;
+    }
+
     boolean succeeded() {
         return "SUCCEEDED".equals(state);
     }
