@@ -60,7 +60,11 @@ public final class BurstDemo {
         }
     }
 
-    /** How it ended: the jobs, their burst, the timeline and what is missing (empty: every promise held). */
+    /**
+     * How it ended: the jobs, their burst, the timeline and what is missing (empty: every promise held).
+     *
+     * @param reroutedJobIds the jobs that ran at the burst site
+     */
     public record Outcome(List<String> jobIds, List<String> reroutedJobIds, String burstId, String burstPhase,
             List<String> timeline, List<String> problems, Optional<BurstTiming> timing) {
 
@@ -105,20 +109,22 @@ public final class BurstDemo {
         say("submitted " + ids.size() + " train jobs (1 GPU each) at " + HOME_SITE + "; waiting for them to end");
 
         List<DemoJob> jobs = awaitJobsEnded(ids, deadline);
-        BurstFacts burst = awaitBurstOver(jobs, deadline);
-        List<DemoJob> finalJobs = jobs;
-        List<String> problems = DemoVerdict.problems(jobs, burst, job -> resultOf(results, job).isPresent());
-        List<String> timeline = DemoTimeline.render(DemoTimeline.steps(finalJobs, burst, HOME_SITE));
-        return new Outcome(ids, jobs.stream().filter(DemoJob::rerouted).map(DemoJob::id).toList(),
+        // Results come home as their burst ends: every burst that moved a job must be over before they are looked for.
+        List<BurstFacts> bursts = awaitBurstsOver(jobs, deadline);
+        BurstFacts burst = bursts.isEmpty() ? null : bursts.get(0);
+        List<String> problems = new ArrayList<>(DemoVerdict.problems(jobs, burst,
+                job -> resultOf(results, job).isPresent()));
+        bursts.stream().skip(1).filter(other -> !other.released()).forEach(other -> problems.add("burst "
+                + other.burstId() + " is " + other.phase() + ", not RELEASED"));
+        List<String> timeline = DemoTimeline.render(DemoTimeline.steps(jobs, burst, HOME_SITE));
+        return new Outcome(ids, jobs.stream().filter(job -> job.ranAwayFrom(HOME_SITE)).map(DemoJob::id).toList(),
                 burst == null ? null : burst.burstId(), burst == null ? null : burst.phase(), timeline, problems,
                 BurstTiming.of(jobs, burst));
     }
 
     /** Where a job's result file is: in its burst's directory when it ran at the burst site, else its own. */
     static Optional<Path> resultOf(Path results, DemoJob job) {
-        Path where = job.rerouted()
-                ? results.resolve(".spillway-bursts").resolve(String.valueOf(job.burstId())).resolve(job.id())
-                : results.resolve(job.name());
+        Path where = results.resolve(job.resultDirectory(HOME_SITE));
         if (!Files.isDirectory(where)) {
             return Optional.empty();
         }
@@ -173,15 +179,22 @@ public final class BurstDemo {
         }
     }
 
-    /** The burst that moved the jobs, once it is over (its results are home by then), or as it is at the deadline. */
-    private BurstFacts awaitBurstOver(List<DemoJob> jobs, Instant deadline) throws InterruptedException {
-        Optional<String> burstId = jobs.stream().map(DemoJob::burstId).filter(id -> id != null).findFirst();
-        if (burstId.isEmpty()) {
-            return null;
+    /**
+     * Every burst that moved a job, in the order the jobs name them, once each is over (its results are home by then),
+     * or as it is at the deadline.
+     */
+    private List<BurstFacts> awaitBurstsOver(List<DemoJob> jobs, Instant deadline) throws InterruptedException {
+        List<BurstFacts> bursts = new ArrayList<>();
+        for (String burstId : jobs.stream().map(DemoJob::burstId).filter(id -> id != null).distinct().toList()) {
+            bursts.add(awaitBurstOver(burstId, deadline));
         }
+        return bursts;
+    }
+
+    private BurstFacts awaitBurstOver(String burstId, Instant deadline) throws InterruptedException {
         String lastPhase = "";
         while (true) {
-            BurstFacts burst = BurstFacts.from(coordinator.get("/api/v1/bursts/" + ApiClient.encode(burstId.get())));
+            BurstFacts burst = BurstFacts.from(coordinator.get("/api/v1/bursts/" + ApiClient.encode(burstId)));
             if (!String.valueOf(burst.phase()).equals(lastPhase)) {
                 say("burst " + Jobs.shortId(burst.burstId()) + ": " + burst.phase());
                 lastPhase = String.valueOf(burst.phase());

@@ -32,10 +32,9 @@ final class DemoVerdict {
                 problems.add(who + " was rerouted " + job.reroutes() + " times, not once");
             }
             if (job.succeeded() && !resultHome.test(job)) {
-                problems.add(job.rerouted()
-                        ? who + ": its result is not home in results/.spillway-bursts/" + job.burstId() + "/"
-                                + job.id() + "/"
-                        : who + ": its result is missing from results/" + job.name() + "/");
+                String where = "results/" + job.resultDirectory(BurstDemo.HOME_SITE) + "/";
+                problems.add(job.ranAwayFrom(BurstDemo.HOME_SITE) ? who + ": its result is not home in " + where
+                        : who + ": its result is missing from " + where);
             }
         }
         if (jobs.stream().noneMatch(DemoJob::rerouted)) {

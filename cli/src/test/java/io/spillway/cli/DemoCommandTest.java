@@ -83,6 +83,54 @@ class DemoCommandTest {
     }
 
     @Test
+    void aRerouteItsHomeSiteDeclinedDoesNotCountAsAMove() throws Exception {
+        JsonNode job = Output.JSON.readTree("""
+                {"id": "j2", "name": "train-x-02", "state": "SUCCEEDED", "site": "onprem", "history": [
+                  {"type": "io.spillway.JobSubmitted.v1", "time": "2026-11-29T10:00:00Z", "data": {}},
+                  {"type": "io.spillway.GpuAllocated.v1", "time": "2026-11-29T10:00:04Z", "data": {"site": "onprem"}},
+                  {"type": "io.spillway.JobRerouted.v1", "time": "2026-11-29T10:00:05Z",
+                   "data": {"fromSite": "onprem", "toSite": "cloud", "burstId": "b-1"}},
+                  {"type": "io.spillway.JobStarted.v1", "time": "2026-11-29T10:00:06Z", "data": {"site": "onprem"}},
+                  {"type": "io.spillway.JobRerouteDeclined.v1", "time": "2026-11-29T10:00:06.5Z",
+                   "data": {"fromSite": "onprem", "toSite": "cloud", "burstId": "b-1",
+                            "reason": "already given GPUs at onprem, about to start"}},
+                  {"type": "io.spillway.JobCompleted.v1", "time": "2026-11-29T10:00:17Z", "data": {"site": "onprem"}}
+                ]}""");
+
+        DemoJob read = DemoJob.from(job);
+
+        assertEquals(0, read.reroutes());
+        assertEquals(false, read.rerouted());
+        assertEquals(null, read.burstId());
+        assertEquals(null, read.reroutedAt());
+        assertEquals(List.of("onprem"), read.sites());
+    }
+
+    @Test
+    void aHandedOverRerouteCountsOnceAndADeclinedOneOfAnotherBurstDoesNot() throws Exception {
+        JsonNode job = Output.JSON.readTree("""
+                {"id": "j3", "name": "train-x-03", "state": "SUCCEEDED", "site": "cloud", "history": [
+                  {"type": "io.spillway.JobRerouted.v1", "time": "2026-11-29T10:00:05Z",
+                   "data": {"fromSite": "onprem", "toSite": "cloud", "burstId": "b-1"}},
+                  {"type": "io.spillway.JobHandedOver.v1", "time": "2026-11-29T10:00:05.1Z",
+                   "data": {"fromSite": "onprem", "toSite": "cloud", "burstId": "b-1"}},
+                  {"type": "io.spillway.JobRerouted.v1", "time": "2026-11-29T10:00:06Z",
+                   "data": {"fromSite": "onprem", "toSite": "cloud-b", "burstId": "b-2"}},
+                  {"type": "io.spillway.JobRerouteDeclined.v1", "time": "2026-11-29T10:00:06.1Z",
+                   "data": {"fromSite": "onprem", "toSite": "cloud-b", "burstId": "b-2",
+                            "reason": "already handed over to cloud"}},
+                  {"type": "io.spillway.JobStarted.v1", "time": "2026-11-29T10:00:07Z", "data": {"site": "cloud"}},
+                  {"type": "io.spillway.JobCompleted.v1", "time": "2026-11-29T10:00:17Z", "data": {"site": "cloud"}}
+                ]}""");
+
+        DemoJob read = DemoJob.from(job);
+
+        assertEquals(1, read.reroutes());
+        assertEquals("b-1", read.burstId());
+        assertEquals(DemoTimelineTest.at(5), read.reroutedAt());
+    }
+
+    @Test
     void findsAResultHomeOnlyInTheJobsOwnPlaceAndOnlyIfItNamesTheJob() throws Exception {
         DemoJob atCloud = DemoTimelineTest.job("job-1", "cloud", "b-1", 0, 1.0, 2.0);
         DemoJob atHome = DemoTimelineTest.job("job-2", "onprem", null, 0, 1.0, 2.0);
@@ -93,6 +141,44 @@ class DemoCommandTest {
 
         assertEquals(burstDir.resolve(BurstDemo.RESULT_FILE), BurstDemo.resultOf(home, atCloud).orElseThrow());
         assertTrue(BurstDemo.resultOf(home, atHome).isEmpty(), "a result file of another job is not this one's");
+    }
+
+    /**
+     * The reroute crossed the job's start at home: the coordinator asked for it while onprem had just given it a GPU.
+     * Its history holds a JobRerouted, but it ran and wrote its result at home, and onprem's answer (a
+     * JobRerouteDeclined) may reach job-intake only after the demo reads the history. The result is looked for where
+     * the job ran, not in a burst directory it never had.
+     */
+    @Test
+    void looksForTheResultWhereTheJobRanEvenWhenAStillUnansweredRerouteIsInItsHistory() throws Exception {
+        DemoJob crossed = DemoJob.from(Output.JSON.readTree("""
+                {"id": "j4", "name": "train-x-04", "state": "SUCCEEDED", "site": "onprem", "history": [
+                  {"type": "io.spillway.JobSubmitted.v1", "time": "2026-11-29T10:00:00Z", "data": {}},
+                  {"type": "io.spillway.GpuAllocated.v1", "time": "2026-11-29T10:00:04Z", "data": {"site": "onprem"}},
+                  {"type": "io.spillway.JobRerouted.v1", "time": "2026-11-29T10:00:05Z",
+                   "data": {"fromSite": "onprem", "toSite": "cloud", "burstId": "b-1"}},
+                  {"type": "io.spillway.JobStarted.v1", "time": "2026-11-29T10:00:06Z", "data": {"site": "onprem"}},
+                  {"type": "io.spillway.JobCompleted.v1", "time": "2026-11-29T10:00:17Z", "data": {"site": "onprem"}}
+                ]}"""));
+        Path homeDir = Files.createDirectories(home.resolve("train-x-04"));
+        Files.writeString(homeDir.resolve(BurstDemo.RESULT_FILE), "job=j4 site=onprem dataset-cksum=1 2");
+
+        assertEquals(homeDir.resolve(BurstDemo.RESULT_FILE), BurstDemo.resultOf(home, crossed).orElseThrow());
+        BurstFacts released = new BurstFacts("b-1", "RELEASED", "onprem", "cloud", DemoTimelineTest.at(1),
+                DemoTimelineTest.at(30), 1, 0, 1, List.of(), List.of(), null);
+        DemoJob atCloud = DemoTimelineTest.job("c1", "cloud", "b-1", 0, 9.0, 12.0);
+        assertEquals(List.of(), DemoVerdict.problems(List.of(crossed, atCloud), released,
+                job -> BurstDemo.resultOf(home, job).isPresent() || job == atCloud));
+    }
+
+    @Test
+    void namesTheBurstDirectoryOfAJobThatRanAtTheBurstSiteAndTheOwnOneOfAJobThatRanAtHome() {
+        assertEquals(".spillway-bursts/b-1/c1",
+                DemoTimelineTest.job("c1", "cloud", "b-1", 0, 9.0, 12.0).resultDirectory("onprem"));
+        assertEquals("train-h1", DemoTimelineTest.job("h1", "onprem", null, 0, 1.0, 2.0).resultDirectory("onprem"));
+        DemoJob crossed = new DemoJob("x1", "train-x1", "SUCCEEDED", "onprem", "b-1", 1, List.of("onprem"),
+                DemoTimelineTest.at(0), DemoTimelineTest.at(5), DemoTimelineTest.at(6), DemoTimelineTest.at(9), null);
+        assertEquals("train-x1", crossed.resultDirectory("onprem"));
     }
 
     @Test

@@ -48,6 +48,18 @@ class DescribeCommandTest {
     }
 
     @Test
+    void showsTheHandshakeOfAReroute() throws Exception {
+        JsonNode declined = Output.JSON.readTree("""
+                {"fromSite": "onprem", "toSite": "cloud", "burstId": "b-1", "reason": "already running at onprem"}""");
+        JsonNode handedOver = Output.JSON.readTree("""
+                {"fromSite": "onprem", "toSite": "cloud", "burstId": "b-1"}""");
+
+        assertEquals("onprem -> cloud; reason: already running at onprem", DescribeCommand.facts(declined));
+        assertEquals("onprem -> cloud", DescribeCommand.facts(handedOver));
+        assertEquals("JobRerouteDeclined", DescribeCommand.shortType("io.spillway.JobRerouteDeclined.v1"));
+    }
+
+    @Test
     void shortensCloudEventTypesToTheEventsName() {
         assertEquals("GpuAllocated", DescribeCommand.shortType("io.spillway.GpuAllocated.v1"));
         assertEquals("JobPending", DescribeCommand.shortType("io.spillway.JobPending.v12"));

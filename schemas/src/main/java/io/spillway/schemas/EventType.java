@@ -13,8 +13,10 @@ import io.spillway.schemas.JobEvent.GpuAllocated;
 import io.spillway.schemas.JobEvent.JobCancelled;
 import io.spillway.schemas.JobEvent.JobCompleted;
 import io.spillway.schemas.JobEvent.JobFailed;
+import io.spillway.schemas.JobEvent.JobHandedOver;
 import io.spillway.schemas.JobEvent.JobPending;
 import io.spillway.schemas.JobEvent.JobPreempted;
+import io.spillway.schemas.JobEvent.JobRerouteDeclined;
 import io.spillway.schemas.JobEvent.JobRerouted;
 import io.spillway.schemas.JobEvent.JobStarted;
 import io.spillway.schemas.JobEvent.JobSubmitted;
@@ -47,6 +49,8 @@ public enum EventType {
     JOB_FAILED(JobFailed.class, Topics.JOBS),
     JOB_PREEMPTED(JobPreempted.class, Topics.JOBS),
     JOB_REROUTED(JobRerouted.class, Topics.JOBS),
+    JOB_HANDED_OVER(JobHandedOver.class, Topics.JOBS),
+    JOB_REROUTE_DECLINED(JobRerouteDeclined.class, Topics.JOBS),
     QUEUE_THRESHOLD_EXCEEDED(QueueThresholdExceeded.class, Topics.QUEUES),
     QUEUE_DRAINED(QueueDrained.class, Topics.QUEUES),
     FILESYSTEM_REQUESTED(FilesystemRequested.class, Topics.SNAPSHOTS),

@@ -51,4 +51,21 @@ public sealed interface JobEvent extends SpillwayEvent {
     /** The job moves from its home site to a burst site, as part of burst {@code burstId}. */
     record JobRerouted(String jobId, String fromSite, String toSite, String burstId) implements JobEvent {
     }
+
+    /**
+     * The home site's scheduler took the job out of its queue for a {@link JobRerouted}: from now on only
+     * {@code toSite} may run it. The burst site queues a rerouted job on this event, never on {@code JobRerouted}
+     * alone, so a job that started at home in the meantime cannot run twice.
+     */
+    record JobHandedOver(String jobId, String fromSite, String toSite, String burstId) implements JobEvent {
+    }
+
+    /**
+     * The home site's scheduler kept the job: it was no longer waiting there when the {@link JobRerouted} arrived.
+     * {@code reason} says why in words a user understands, e.g. "already running at onprem".
+     */
+    record JobRerouteDeclined(String jobId, String fromSite, String toSite, String burstId, String reason)
+            implements
+                JobEvent {
+    }
 }

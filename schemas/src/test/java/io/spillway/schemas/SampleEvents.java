@@ -10,8 +10,10 @@ import io.spillway.schemas.JobEvent.GpuAllocated;
 import io.spillway.schemas.JobEvent.JobCancelled;
 import io.spillway.schemas.JobEvent.JobCompleted;
 import io.spillway.schemas.JobEvent.JobFailed;
+import io.spillway.schemas.JobEvent.JobHandedOver;
 import io.spillway.schemas.JobEvent.JobPending;
 import io.spillway.schemas.JobEvent.JobPreempted;
+import io.spillway.schemas.JobEvent.JobRerouteDeclined;
 import io.spillway.schemas.JobEvent.JobRerouted;
 import io.spillway.schemas.JobEvent.JobStarted;
 import io.spillway.schemas.JobEvent.JobSubmitted;
@@ -57,6 +59,9 @@ final class SampleEvents {
                 Map.entry(EventType.JOB_FAILED, new JobFailed("job-1", "onprem", 3, "exit code 3", 99)),
                 Map.entry(EventType.JOB_PREEMPTED, new JobPreempted("job-1", "onprem", "reclaimed by nlp", "job-2")),
                 Map.entry(EventType.JOB_REROUTED, new JobRerouted("job-1", "onprem", "cloud", "burst-1")),
+                Map.entry(EventType.JOB_HANDED_OVER, new JobHandedOver("job-1", "onprem", "cloud", "burst-1")),
+                Map.entry(EventType.JOB_REROUTE_DECLINED, new JobRerouteDeclined("job-1", "onprem", "cloud",
+                        "burst-1", "already running at onprem")),
                 Map.entry(EventType.QUEUE_THRESHOLD_EXCEEDED, new QueueThresholdExceeded("onprem", 12, 10,
                         List.of(new BurstCandidate("job-1", "vision", 0.5, List.of("datasets", "results"))))),
                 Map.entry(EventType.QUEUE_DRAINED, new QueueDrained("onprem", 2, 2)),

@@ -29,6 +29,8 @@ import io.spillway.cli.BurstDemo;
 import io.spillway.cli.Credentials;
 import io.spillway.schemas.BurstEvent.ClusterBurstReleased;
 import io.spillway.schemas.JobEvent.JobCompleted;
+import io.spillway.schemas.JobEvent.JobHandedOver;
+import io.spillway.schemas.JobEvent.JobRerouteDeclined;
 import io.spillway.schemas.JobEvent.JobRerouted;
 import io.spillway.schemas.JobEvent.JobStarted;
 import io.spillway.schemas.StorageEvent.SnapshotProgress;
@@ -141,7 +143,8 @@ class BurstScenarioIT {
                 assertEquals(1, count(jobId, JobCompleted.class), jobId + " completed once: " + history(jobId));
             }
         });
-        List<String> rerouted = outcome.jobIds().stream().filter(jobId -> count(jobId, JobRerouted.class) > 0)
+        // A job moved when its home site handed it over; a reroute that crossed its start at home is declined.
+        List<String> rerouted = outcome.jobIds().stream().filter(jobId -> count(jobId, JobHandedOver.class) > 0)
                 .toList();
         assertFalse(rerouted.isEmpty(), "some jobs ran at cloud");
         assertTrue(rerouted.size() < JOBS, "2 GPUs at onprem ran some too: " + rerouted.size());
@@ -154,7 +157,11 @@ class BurstScenarioIT {
             JsonNode job = getJson(stack.url("job-intake") + "/api/v1/jobs/" + jobId);
             assertEquals("SUCCEEDED", job.path("state").asText(), jobId);
             boolean atCloud = rerouted.contains(jobId);
-            assertEquals(atCloud ? 1 : 0, count(jobId, JobRerouted.class), jobId + " rerouted at most once");
+            assertEquals(atCloud ? 1 : 0, count(jobId, JobHandedOver.class), jobId + " handed over at most once");
+            assertTrue(count(jobId, JobRerouted.class) <= 1, jobId + " rerouted at most once: " + history(jobId));
+            if (!atCloud && count(jobId, JobRerouted.class) == 1) {
+                assertEquals(1, count(jobId, JobRerouteDeclined.class), jobId + " kept at home: " + history(jobId));
+            }
             String site = ((JobStarted) tap.about(jobId).stream().map(event -> event.data())
                     .filter(JobStarted.class::isInstance).findFirst().orElseThrow()).site();
             assertEquals(atCloud ? "cloud" : "onprem", site, jobId + " ran where it was sent");

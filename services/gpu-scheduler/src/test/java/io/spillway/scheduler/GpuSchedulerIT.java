@@ -26,7 +26,9 @@ import io.spillway.schemas.JobEvent.GpuAllocated;
 import io.spillway.schemas.JobEvent.JobCancelled;
 import io.spillway.schemas.JobEvent.JobCompleted;
 import io.spillway.schemas.JobEvent.JobFailed;
+import io.spillway.schemas.JobEvent.JobHandedOver;
 import io.spillway.schemas.JobEvent.JobPending;
+import io.spillway.schemas.JobEvent.JobRerouteDeclined;
 import io.spillway.schemas.JobEvent.JobRerouted;
 import io.spillway.schemas.JobEvent.JobStarted;
 import io.spillway.schemas.JobEvent.JobSubmitted;
@@ -43,6 +45,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -212,18 +215,118 @@ class GpuSchedulerIT {
     }
 
     @Test
-    void runsAJobReroutedHereFromAnotherSite() {
+    void runsAJobReroutedHereOnlyOnceItsHomeSiteHandsItOver() {
         String jobId = newJobId();
         String traceparent = newTraceparent();
         jobs.send(new JobSubmitted(jobId, "cloud", spec(List.of("sh", "-c", "echo \"at $SPILLWAY_SITE\""), 1.0),
                 "alice"), traceparent);
 
-        jobs.send(new JobRerouted(jobId, "cloud", "onprem", "burst-1"), traceparent);
+        jobs.awaitHandled(jobs.send(CloudEvent.of(CloudEvent.source("onprem", "burst-coordinator"),
+                new JobRerouted(jobId, "cloud", "onprem", "burst-1"), traceparent)));
+
+        assertNotQueuedHere(jobId, "a reroute alone does not queue the job: its home site has not given it up yet");
+
+        jobs.send(CloudEvent.of(CloudEvent.source("cloud", "gpu-scheduler"),
+                new JobHandedOver(jobId, "cloud", "onprem", "burst-1"), traceparent));
 
         jobs.awaitEmitted(jobId, JobCompleted.class);
         assertEquals("JobPending", jobs.emittedTypes(jobId).get(0));
         assertTrue(jobs.awaitEmitted(jobId, JobPending.class).reason().startsWith("rerouted from cloud"));
         jobs.emitted(jobId).forEach(event -> assertEquals(traceId(traceparent), traceId(event.traceparent())));
+    }
+
+    @Test
+    void neverQueuesAJobWhoseHomeSiteDeclinedItsReroute() {
+        String jobId = newJobId();
+        String traceparent = newTraceparent();
+        jobs.send(new JobSubmitted(jobId, "cloud", spec(List.of("true"), 1.0), "alice"), traceparent);
+        jobs.send(CloudEvent.of(CloudEvent.source("onprem", "burst-coordinator"),
+                new JobRerouted(jobId, "cloud", "onprem", "burst-1"), traceparent));
+
+        jobs.awaitHandled(jobs.send(CloudEvent.of(CloudEvent.source("cloud", "gpu-scheduler"),
+                new JobRerouteDeclined(jobId, "cloud", "onprem", "burst-1", "already running at cloud"),
+                traceparent)));
+
+        assertNotQueuedHere(jobId, "the home site kept the job");
+    }
+
+    @Test
+    void doesNotQueueAJobHandedOverAfterItWasCancelled() {
+        String jobId = newJobId();
+        String traceparent = newTraceparent();
+        jobs.send(new JobSubmitted(jobId, "cloud", spec(List.of("true"), 1.0), "alice"), traceparent);
+        jobs.send(CloudEvent.of(CloudEvent.source("onprem", "burst-coordinator"),
+                new JobRerouted(jobId, "cloud", "onprem", "burst-1"), traceparent));
+        jobs.send(new JobCancelled(jobId, "not needed", "alice"), newTraceparent());
+
+        jobs.awaitHandled(jobs.send(CloudEvent.of(CloudEvent.source("cloud", "gpu-scheduler"),
+                new JobHandedOver(jobId, "cloud", "onprem", "burst-1"), traceparent)));
+
+        assertNotQueuedHere(jobId, "the job was cancelled before its hand-over reached this site");
+    }
+
+    @Test
+    void handsAWaitingJobOverToTheBurstSiteInTheJobsTrace() {
+        String jobId = newJobId();
+        String traceparent = newTraceparent();
+        jobs.send(new JobSubmitted(jobId, "onprem", spec(List.of("true"), 4.0), "alice"), traceparent);
+        await().atMost(TIMEOUT).until(() -> jobs.emitted(jobId).stream()
+                .anyMatch(event -> event.data() instanceof JobPending pending
+                        && pending.reason().equals("no node has 4 GPUs: the largest has 2")));
+
+        jobs.send(CloudEvent.of(CloudEvent.source("onprem", "burst-coordinator"),
+                new JobRerouted(jobId, "onprem", "cloud", "burst-1"), newTraceparent()));
+
+        JobHandedOver handedOver = jobs.awaitEmitted(jobId, JobHandedOver.class);
+        assertEquals(new JobHandedOver(jobId, "onprem", "cloud", "burst-1"), handedOver);
+        CloudEvent answer = jobs.emitted(jobId).stream().filter(event -> event.data() instanceof JobHandedOver)
+                .findFirst().orElseThrow();
+        assertEquals(traceId(traceparent), traceId(answer.traceparent()), "the hand-over continues the job's trace");
+        given().get("/api/v1/scheduler/state").then()
+                .body("jobs.find { it.jobId == '" + jobId + "' }.state", equalTo("REROUTED"));
+
+        // A second burst asking for it elsewhere is told where it went; the same reroute again gets the same answer.
+        jobs.send(CloudEvent.of(CloudEvent.source("onprem", "burst-coordinator"),
+                new JobRerouted(jobId, "onprem", "cloud-b", "burst-2"), traceparent));
+        assertEquals("already handed over to cloud",
+                jobs.awaitEmitted(jobId, JobRerouteDeclined.class).reason());
+        jobs.send(CloudEvent.of(CloudEvent.source("onprem", "burst-coordinator"),
+                new JobRerouted(jobId, "onprem", "cloud", "burst-1"), traceparent));
+        await().atMost(TIMEOUT).until(() -> jobs.emittedTypes(jobId).stream()
+                .filter("JobHandedOver"::equals).count() == 2);
+        assertEquals(List.of("JobPending", "JobPending", "JobHandedOver", "JobRerouteDeclined", "JobHandedOver"),
+                jobs.emittedTypes(jobId), "queued, then waiting for 4 GPUs, then the answers");
+    }
+
+    @Test
+    void declinesTheRerouteOfAJobAlreadyRunningHereAndKeepsRunningIt() throws Exception {
+        String jobId = newJobId();
+        String traceparent = newTraceparent();
+        jobs.send(new JobSubmitted(jobId, "onprem", spec(List.of("sh", "-c", "exec sleep 300"), 1.0), "alice"),
+                traceparent);
+        jobs.awaitEmitted(jobId, JobStarted.class);
+
+        jobs.send(CloudEvent.of(CloudEvent.source("onprem", "burst-coordinator"),
+                new JobRerouted(jobId, "onprem", "cloud", "burst-1"), traceparent));
+
+        JobRerouteDeclined declined = jobs.awaitEmitted(jobId, JobRerouteDeclined.class);
+        assertEquals(new JobRerouteDeclined(jobId, "onprem", "cloud", "burst-1", "already running at onprem"),
+                declined);
+        assertEquals(List.of("JobPending", "GpuAllocated", "JobStarted", "JobRerouteDeclined"),
+                jobs.emittedTypes(jobId));
+        given().get("/api/v1/scheduler/state").then()
+                .body("jobs.find { it.jobId == '" + jobId + "' }.state", equalTo("RUNNING"));
+
+        jobs.send(new JobCancelled(jobId, "test over", "alice"), newTraceparent());
+        await().atMost(TIMEOUT).untilAsserted(() -> given().get("/api/v1/scheduler/state").then()
+                .body("jobs.find { it.jobId == '" + jobId + "' }.state", equalTo("CANCELLED")));
+    }
+
+    /** Neither queued in this site's tables nor announced by it; the tables are written before the offset commits. */
+    private void assertNotQueuedHere(String jobId, String why) {
+        given().get("/api/v1/scheduler/state").then()
+                .body("jobs.find { it.jobId == '" + jobId + "' }", nullValue());
+        assertEquals(List.of(), jobs.emittedTypes(jobId), why);
     }
 
     @Test

@@ -149,6 +149,73 @@ class JobIntakeIT {
     }
 
     @Test
+    void aJobMovesToTheBurstSiteOnlyWhenItsHomeSiteHandsItOver() {
+        String id = submitWaitingJob("moved");
+        publish(CloudEvent.of("/burst-coordinator", new JobEvent.JobRerouted(id, "onprem", "cloud", "burst-1"),
+                TRACEPARENT));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> admin().get("/api/v1/jobs/" + id)
+                .then().body("state", equalTo("REROUTED")).body("site", equalTo("onprem")));
+
+        publish(CloudEvent.of("/sites/onprem/gpu-scheduler",
+                new JobEvent.JobHandedOver(id, "onprem", "cloud", "burst-1"), TRACEPARENT));
+        publish(CloudEvent.of("/sites/cloud/gpu-scheduler",
+                new JobEvent.JobPending(id, "cloud", "rerouted from onprem, queued at site cloud"), TRACEPARENT));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> admin().get("/api/v1/jobs/" + id)
+                .then().body("state", equalTo("PENDING")).body("site", equalTo("cloud")));
+    }
+
+    @Test
+    void aDeclinedRerouteLeavesTheJobAtHomeAndItsHistorySaysWhy() {
+        String id = submitWaitingJob("kept");
+        publish(CloudEvent.of("/burst-coordinator", new JobEvent.JobRerouted(id, "onprem", "cloud", "burst-1"),
+                TRACEPARENT));
+        publish(CloudEvent.of("/sites/onprem/gpu-scheduler", new JobEvent.GpuAllocated(id, "onprem",
+                List.of(new Placement(0, "local-0", List.of("0"), 1.0))), TRACEPARENT));
+        publish(CloudEvent.of("/sites/onprem/gpu-scheduler", new JobEvent.JobStarted(id, "onprem", "local",
+                "local-0"), TRACEPARENT));
+        publish(CloudEvent.of("/sites/onprem/gpu-scheduler", new JobEvent.JobRerouteDeclined(id, "onprem", "cloud",
+                "burst-1", "already running at onprem"), TRACEPARENT));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> admin().get("/api/v1/jobs/" + id)
+                .then().body("history.type", hasItems("io.spillway.JobRerouteDeclined.v1")));
+        admin().get("/api/v1/jobs/" + id).then().body("state", equalTo("RUNNING")).body("site", equalTo("onprem"))
+                .body("node", equalTo("local-0"));
+        List<Map<String, Object>> history = admin().get("/api/v1/jobs/" + id).then().extract().path("history");
+        Map<String, Object> declined = history.get(history.size() - 1);
+        assertEquals("io.spillway.JobRerouteDeclined.v1", declined.get("type"));
+        assertEquals(Map.of("jobId", id, "fromSite", "onprem", "toSite", "cloud", "burstId", "burst-1", "reason",
+                "already running at onprem"), declined.get("data"));
+    }
+
+    @Test
+    void aRerouteDeclinedBeforeTheJobStartedPutsItBackInTheQueueAtHome() {
+        String id = submitWaitingJob("back");
+        publish(CloudEvent.of("/burst-coordinator", new JobEvent.JobRerouted(id, "onprem", "cloud", "burst-1"),
+                TRACEPARENT));
+        publish(CloudEvent.of("/sites/onprem/gpu-scheduler", new JobEvent.JobRerouteDeclined(id, "onprem", "cloud",
+                "burst-1", "already handed over to cloud-b"), TRACEPARENT));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> admin().get("/api/v1/jobs/" + id)
+                .then().body("state", equalTo("PENDING")).body("site", equalTo("onprem"))
+                .body("pendingReason", equalTo("reroute to cloud declined: already handed over to cloud-b")));
+    }
+
+    /** A job submitted through the API that waits in onprem's queue. */
+    private static String submitWaitingJob(String name) {
+        String id = admin().contentType(ContentType.JSON)
+                .body(Map.of("name", name, "project", "vision", "command", List.of("sleep", "1")))
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        awaitRecord(Topics.JOBS, id, "io.spillway.JobSubmitted.v1");
+        publish(CloudEvent.of("/sites/onprem/gpu-scheduler", new JobEvent.JobPending(id, "onprem",
+                "waiting for 1 GPU"), TRACEPARENT));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> admin().get("/api/v1/jobs/" + id)
+                .then().body("state", equalTo("PENDING")));
+        return id;
+    }
+
+    @Test
     void aBrokenEventIsDeadLetteredWithItsCause() {
         String ceId = UUID.randomUUID().toString();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(),

@@ -42,4 +42,27 @@ class JobStateTest {
         assertEquals(JobState.PENDING,
                 JobState.REROUTED.after(new JobEvent.JobPending("j", "cloud", "waiting")).orElseThrow());
     }
+
+    @Test
+    void aRerouteTheHomeSiteDeclinesLeavesAWaitingJobWaitingAndARunningOneRunning() {
+        JobState asked = JobState.PENDING.after(new JobEvent.JobRerouted("j", "onprem", "cloud", "b")).orElseThrow();
+        assertEquals(JobState.PENDING, asked.after(new JobEvent.JobRerouteDeclined("j", "onprem", "cloud", "b",
+                "already handed over to cloud-b")).orElseThrow());
+
+        // The job started at home before the reroute reached this read model: the reroute changes nothing.
+        assertEquals(Optional.empty(),
+                JobState.RUNNING.after(new JobEvent.JobRerouted("j", "onprem", "cloud", "b")));
+        assertEquals(Optional.empty(), JobState.RUNNING.after(new JobEvent.JobRerouteDeclined("j", "onprem",
+                "cloud", "b", "already running at onprem")));
+    }
+
+    @Test
+    void aJobHandedOverIsReroutedUntilTheBurstSiteQueuesIt() {
+        assertEquals(Optional.empty(),
+                JobState.REROUTED.after(new JobEvent.JobHandedOver("j", "onprem", "cloud", "b")));
+        assertEquals(JobState.REROUTED,
+                JobState.PENDING.after(new JobEvent.JobHandedOver("j", "onprem", "cloud", "b")).orElseThrow());
+        assertEquals(Optional.empty(),
+                JobState.CANCELLED.after(new JobEvent.JobHandedOver("j", "onprem", "cloud", "b")));
+    }
 }

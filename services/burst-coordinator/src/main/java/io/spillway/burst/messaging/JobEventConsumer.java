@@ -21,14 +21,15 @@ import io.spillway.schemas.EventType;
 import io.spillway.schemas.JobEvent.JobCancelled;
 import io.spillway.schemas.JobEvent.JobCompleted;
 import io.spillway.schemas.JobEvent.JobFailed;
+import io.spillway.schemas.JobEvent.JobRerouteDeclined;
 import io.spillway.schemas.JobEvent.JobStarted;
 import io.spillway.schemas.JobEvent.JobSubmitted;
 import io.spillway.schemas.VolumeMount;
 
 /**
  * Job lifecycle events. {@code JobSubmitted} is remembered (the job's volumes and trace) for when the job becomes a
- * burst candidate; starts, ends and cancellations move the job's burst on. Events of jobs in no burst change
- * nothing.
+ * burst candidate; starts, ends, cancellations and declined reroutes move the job's burst on. Events of jobs in
+ * no burst change nothing.
  */
 @ApplicationScoped
 public class JobEventConsumer {
@@ -46,7 +47,8 @@ public class JobEventConsumer {
     @Incoming("jobs")
     public Uni<Void> consume(Message<byte[]> message) {
         return IncomingEvents.handle(message, Set.of(EventType.JOB_SUBMITTED, EventType.JOB_STARTED,
-                EventType.JOB_COMPLETED, EventType.JOB_FAILED, EventType.JOB_CANCELLED), this::apply);
+                EventType.JOB_COMPLETED, EventType.JOB_FAILED, EventType.JOB_CANCELLED,
+                EventType.JOB_REROUTE_DECLINED), this::apply);
     }
 
     private Uni<Void> apply(Received received) {
@@ -80,6 +82,13 @@ public class JobEventConsumer {
                     + failed.site()).chain(() -> store.findByRefForUpdate(session, RefKind.JOB, failed.jobId())),
                     (session, burst, now) -> Uni.createFrom().item(saga.onJobEnded(burst.get(), failed.jobId(),
                             failed.site(), false, now)),
+                    false);
+        }
+        if (data instanceof JobRerouteDeclined declined) {
+            // The job never left its home queue for this burst; the decline names the burst it answers.
+            return runner.apply(received, session -> store.findForUpdate(session, declined.burstId()),
+                    (session, burst, now) -> Uni.createFrom().item(saga.onRerouteDeclined(burst.get(),
+                            declined.jobId(), declined.reason(), now)),
                     false);
         }
         JobCancelled cancelled = (JobCancelled) data;

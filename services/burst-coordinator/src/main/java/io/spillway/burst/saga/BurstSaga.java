@@ -280,6 +280,27 @@ public final class BurstSaga {
         return Decision.unchanged(state, "job " + jobId + " is " + job.state() + " already");
     }
 
+    /**
+     * The home site kept a job the burst rerouted: it was no longer waiting there (started, ended or cancelled, or
+     * moved elsewhere), so the burst site never queues it. The job stays home and is not counted as a burst job, even
+     * where a cancellation already ended it here.
+     */
+    public Decision onRerouteDeclined(BurstState state, String jobId, String reason, Instant now) {
+        Optional<BurstJob> found = state.job(jobId);
+        if (found.isEmpty()) {
+            return Decision.unchanged(state, "job " + jobId + " is not part of burst " + state.burstId());
+        }
+        if (!state.open()) {
+            return closed(state, "the reroute of job " + jobId + " was declined");
+        }
+        BurstJob job = found.get();
+        if (job.state() == JobState.REROUTED || job.state() == JobState.CANCELLED) {
+            return stayedHome(state, job, "kept at " + state.homeSite() + ": " + reason, now);
+        }
+        return Decision.unchanged(state, "job " + jobId + " is " + job.state() + "; the decline of its reroute ("
+                + reason + ") changes nothing");
+    }
+
     /** Time passed: fail the steps that are overdue. */
     public Decision tick(BurstState state, Instant now) {
         if (!state.open()) {

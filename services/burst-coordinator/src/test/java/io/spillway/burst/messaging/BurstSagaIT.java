@@ -20,6 +20,7 @@ import io.spillway.schemas.BurstEvent.ClusterBurstReady;
 import io.spillway.schemas.BurstEvent.ClusterBurstReleased;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.JobEvent.JobCompleted;
+import io.spillway.schemas.JobEvent.JobRerouteDeclined;
 import io.spillway.schemas.JobEvent.JobRerouted;
 import io.spillway.schemas.JobEvent.JobStarted;
 import io.spillway.schemas.QueueEvent.QueueDrained;
@@ -245,6 +246,27 @@ class BurstSagaIT {
                 event -> burstId.equals(event.burstId())).get(0).jobIds());
         await().during(QUIET).atMost(QUIET.plusSeconds(5)).until(() -> cloudEvents(harness.jobs, JobRerouted.class,
                 event -> started.equals(event.jobId())).isEmpty());
+    }
+
+    @Test
+    void aRerouteTheHomeSiteDeclinesLeavesTheJobHome() {
+        String site = uniqueSite();
+        String jobId = site + "-kept";
+        harness.send(signal(site, candidate(jobId, "datasets")));
+        SnapshotRequested snapshot = harness.await(harness.snapshots, SnapshotRequested.class, 1,
+                request -> request.site().equals(site)).get(0);
+        String burstId = snapshot.burstId();
+        harness.send(uploaded(snapshot, 10));
+        harness.send(restored(harness.await(harness.snapshots, RestoreRequested.class, 1,
+                event -> burstId.equals(event.burstId())).get(0)));
+        JobRerouted rerouted = harness.await(harness.jobs, JobRerouted.class, 1,
+                event -> burstId.equals(event.burstId())).get(0);
+
+        // Cancelled at home while the reroute travelled: the home scheduler keeps it and says so.
+        harness.send(new JobRerouteDeclined(jobId, site, rerouted.toSite(), burstId, "cancelled at " + site));
+
+        await().atMost(TestEvents.TIMEOUT).until(() -> "STAYED_HOME".equals(job(burst(burstId), jobId).get("state")));
+        assertEquals("kept at " + site + ": cancelled at " + site, job(burst(burstId), jobId).get("note"));
     }
 
     @Test

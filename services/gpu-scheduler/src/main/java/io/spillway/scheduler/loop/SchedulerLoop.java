@@ -309,10 +309,12 @@ public class SchedulerLoop {
                 .filter(waiting -> !waiting.getValue().reason().equals(byId.get(waiting.getKey()).reason()))
                 .toList();
         return failUnplaceable(tx, unplaceable)
+                // A job handed over to a burst site while this pass ran is no longer pending: it gets nothing.
                 .chain(() -> sequentially(List.copyOf(placed.entrySet()), job -> store
                         .allocate(tx, job.getKey(), job.getValue())
-                        .call(() -> outbox.append(tx, new GpuAllocated(job.getKey(), site,
-                                placements(job.getValue())), byId.get(job.getKey()).traceparent()))))
+                        .call(allocated -> allocated ? outbox.append(tx, new GpuAllocated(job.getKey(), site,
+                                placements(job.getValue())), byId.get(job.getKey()).traceparent())
+                                : Uni.createFrom().voidItem())))
                 .chain(() -> sequentially(decided.preemptions(), preemption -> store
                         .requestPreempt(tx, preemption.jobId(), preemption.reason())
                         .call(asked -> asked ? outbox.append(tx, new JobPreempted(preemption.jobId(), site,

@@ -2,6 +2,7 @@ package io.spillway.scheduler.messaging;
 
 import java.time.OffsetDateTime;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,14 +18,19 @@ import io.spillway.kit.IncomingEvents.Received;
 import io.spillway.kit.IncomingEvents.RejectedEvent;
 import io.spillway.kit.Outbox;
 import io.spillway.kit.ServiceIdentity;
+import io.spillway.scheduler.domain.HandOver;
 import io.spillway.scheduler.domain.InvalidGpuRequest;
+import io.spillway.scheduler.domain.JobState;
 import io.spillway.scheduler.loop.JobRequirements;
 import io.spillway.scheduler.loop.SchedulerLoop;
 import io.spillway.scheduler.persistence.JobStore;
+import io.spillway.scheduler.persistence.JobStore.RerouteCandidate;
 import io.spillway.schemas.EventType;
 import io.spillway.schemas.JobEvent.JobCancelled;
 import io.spillway.schemas.JobEvent.JobFailed;
+import io.spillway.schemas.JobEvent.JobHandedOver;
 import io.spillway.schemas.JobEvent.JobPending;
+import io.spillway.schemas.JobEvent.JobRerouteDeclined;
 import io.spillway.schemas.JobEvent.JobRerouted;
 import io.spillway.schemas.JobEvent.JobSubmitted;
 import io.spillway.schemas.JobSpec;
@@ -32,15 +38,16 @@ import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
- * Takes this site's jobs off {@code spillway.jobs}: queues the ones submitted or rerouted here, takes out the ones
- * rerouted away, flags cancelled ones, then asks the loop for a scheduling pass. Applied once per event (inbox).
+ * Takes this site's jobs off {@code spillway.jobs}: queues the ones submitted here or handed over to it, answers a
+ * reroute of its own jobs (hands a waiting one over, declines any other), flags cancelled ones, then asks the loop
+ * for a scheduling pass. Applied once per event (inbox).
  */
 @ApplicationScoped
 public class JobEventsConsumer {
 
     private static final Logger LOG = Logger.getLogger(JobEventsConsumer.class);
     static final Set<EventType> HANDLED = EnumSet.of(EventType.JOB_SUBMITTED, EventType.JOB_REROUTED,
-            EventType.JOB_CANCELLED);
+            EventType.JOB_HANDED_OVER, EventType.JOB_CANCELLED);
 
     private final PgPool pool;
     private final Inbox inbox;
@@ -78,7 +85,12 @@ public class JobEventsConsumer {
         if (event instanceof JobRerouted rerouted) {
             return rerouted(tx, rerouted, received);
         }
-        return store.requestCancel(tx, ((JobCancelled) event).jobId()).replaceWithVoid();
+        if (event instanceof JobHandedOver handedOver) {
+            return handedOver(tx, handedOver, received);
+        }
+        String cancelled = ((JobCancelled) event).jobId();
+        return store.rememberCancelled(tx, cancelled).chain(() -> store.requestCancel(tx, cancelled))
+                .replaceWithVoid();
     }
 
     private Uni<Void> submitted(SqlClient tx, JobSubmitted event, Received received) {
@@ -93,28 +105,62 @@ public class JobEventsConsumer {
                 "queued at site " + site + ", waiting for the scheduler"));
     }
 
+    /**
+     * Answers a reroute of one of this site's jobs: hands it over when it still waits here, else declines and says
+     * why. The state change and the answer commit together (outbox), with the job's own trace. The burst site waits
+     * for the answer, so it never runs a job that started, ended or was cancelled here in the meantime.
+     */
     private Uni<Void> rerouted(SqlClient tx, JobRerouted event, Received received) {
-        if (site.equals(event.toSite())) {
-            return store.findSpec(tx, event.jobId()).chain(seen -> {
-                if (seen.isEmpty()) {
-                    return Uni.createFrom().failure(new RejectedEvent("job " + event.jobId() + " was rerouted to "
-                            + site + " but this scheduler never saw its JobSubmitted, so it has no spec to run"));
-                }
-                return admit(tx, event.jobId(), seen.get().spec(), seen.get().submittedAt(), received.traceparent(),
-                        "rerouted from " + event.fromSite() + ", queued at site " + site);
-            });
+        if (!site.equals(event.fromSite())) {
+            // The burst site queues the job on JobHandedOver, once the home site has given it up.
+            return Uni.createFrom().voidItem();
         }
-        if (site.equals(event.fromSite())) {
-            return store.markRerouted(tx, event.jobId(), "rerouted to " + event.toSite())
-                    .invoke(removed -> {
-                        if (!removed) {
-                            LOG.warnf("Job %s was rerouted to %s but was not waiting here; it stays as it is",
-                                    event.jobId(), event.toSite());
+        String jobId = event.jobId();
+        return store.lockForReroute(tx, jobId).chain(found -> {
+            String traceparent = found.map(RerouteCandidate::traceparent).orElse(received.traceparent());
+            Optional<String> refusal = HandOver.refusal(found.map(RerouteCandidate::position), site,
+                    event.toSite());
+            if (refusal.isPresent()) {
+                LOG.infof("Declined the reroute of job %s to %s (burst %s): %s", jobId, event.toSite(),
+                        event.burstId(), refusal.get());
+                return outbox.append(tx, new JobRerouteDeclined(jobId, site, event.toSite(), event.burstId(),
+                        refusal.get()), traceparent).replaceWithVoid();
+            }
+            JobHandedOver handedOver = new JobHandedOver(jobId, site, event.toSite(), event.burstId());
+            if (found.get().position().state() == JobState.REROUTED) {
+                // Handed over to that site already: the same answer again, which the burst site takes once.
+                return outbox.append(tx, handedOver, traceparent).replaceWithVoid();
+            }
+            return store.markRerouted(tx, jobId, event.toSite(), "handed over to " + event.toSite())
+                    .chain(moved -> {
+                        if (!moved) {
+                            // The row is locked since the answer was decided; this cannot change under us.
+                            return Uni.createFrom().failure(new IllegalStateException("job " + jobId
+                                    + " stopped waiting at " + site + " while its reroute was being answered"));
                         }
-                    })
-                    .replaceWithVoid();
+                        return outbox.append(tx, handedOver, traceparent).replaceWithVoid();
+                    });
+        });
+    }
+
+    /** Queues a job the home site handed over to this one, from the spec its JobSubmitted carried. */
+    private Uni<Void> handedOver(SqlClient tx, JobHandedOver event, Received received) {
+        if (!site.equals(event.toSite())) {
+            return Uni.createFrom().voidItem();
         }
-        return Uni.createFrom().voidItem();
+        return store.findSpec(tx, event.jobId()).chain(seen -> {
+            if (seen.isEmpty()) {
+                return Uni.createFrom().failure(new RejectedEvent("job " + event.jobId() + " was handed over to "
+                        + site + " but this scheduler never saw its JobSubmitted, so it has no spec to run"));
+            }
+            if (seen.get().cancelled()) {
+                // Its JobCancelled came before the hand-over; job-intake and the burst already count it cancelled.
+                LOG.infof("Job %s was handed over to %s after it was cancelled; it is not queued", event.jobId(), site);
+                return Uni.createFrom().voidItem();
+            }
+            return admit(tx, event.jobId(), seen.get().spec(), seen.get().submittedAt(), received.traceparent(),
+                    "rerouted from " + event.fromSite() + ", queued at site " + site);
+        });
     }
 
     /** Queues a job here with a first JobPending, or fails it at once when no GPU request of it could ever run. */

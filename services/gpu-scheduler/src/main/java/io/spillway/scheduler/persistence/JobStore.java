@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 import io.spillway.scheduler.domain.Allocation;
+import io.spillway.scheduler.domain.HandOver;
 import io.spillway.scheduler.domain.JobState;
 import io.spillway.schemas.EventCodec;
 import io.spillway.schemas.JobSpec;
@@ -62,10 +63,11 @@ public class JobStore {
 
     /** The spec and submit time of a job seen earlier. */
     public Uni<Optional<SeenSpec>> findSpec(SqlClient tx, String jobId) {
-        return tx.preparedQuery("SELECT spec::text AS spec, submitted_at FROM job_spec WHERE job_id = $1")
+        return tx.preparedQuery("SELECT spec::text AS spec, submitted_at, cancel_requested FROM job_spec"
+                + " WHERE job_id = $1")
                 .execute(Tuple.of(jobId))
                 .map(rows -> first(rows).map(row -> new SeenSpec(fromJson(row.getString("spec")),
-                        row.getOffsetDateTime("submitted_at"))));
+                        row.getOffsetDateTime("submitted_at"), row.getBoolean("cancel_requested"))));
     }
 
     /**
@@ -77,7 +79,7 @@ public class JobStore {
         return tx.preparedQuery("INSERT INTO job (job_id, submitted_at, state, reason, traceparent)"
                 + " VALUES ($1, $2, 'PENDING', $3, $4)"
                 + " ON CONFLICT (job_id) DO UPDATE SET state = 'PENDING', reason = excluded.reason,"
-                + " traceparent = excluded.traceparent, cancel_requested = false, exit_code = NULL,"
+                + " traceparent = excluded.traceparent, cancel_requested = false, exit_code = NULL, rerouted_to = NULL,"
                 + " started_at = NULL, ended_at = NULL, updated_at = now() WHERE job.state = 'REROUTED'")
                 .execute(Tuple.of(jobId, utc(submittedAt), reason, traceparent))
                 .map(rows -> rows.rowCount() == 1);
@@ -92,12 +94,39 @@ public class JobStore {
                 .replaceWithVoid();
     }
 
-    /** Takes a waiting job out of this site's queue; {@code false} when it was not waiting here. */
-    public Uni<Boolean> markRerouted(SqlClient tx, String jobId, String reason) {
-        return tx.preparedQuery("UPDATE job SET state = 'REROUTED', reason = $2, updated_at = now()"
-                + " WHERE job_id = $1 AND state = 'PENDING'")
-                .execute(Tuple.of(jobId, reason))
+    /**
+     * Where a job stands here when a reroute of it arrives, its row locked until the transaction ends: a scheduling
+     * pass cannot give it GPUs between this answer and the hand-over.
+     */
+    public Uni<Optional<RerouteCandidate>> lockForReroute(SqlClient tx, String jobId) {
+        return tx.preparedQuery("SELECT state, cancel_requested, rerouted_to, traceparent FROM job WHERE job_id = $1"
+                + " FOR UPDATE")
+                .execute(Tuple.of(jobId))
+                .map(rows -> first(rows).map(row -> new RerouteCandidate(
+                        new HandOver.Position(JobState.valueOf(row.getString("state")),
+                                row.getBoolean("cancel_requested"), row.getString("rerouted_to")),
+                        row.getString("traceparent"))));
+    }
+
+    /**
+     * Takes a waiting job out of this site's queue and hands it over to {@code toSite}; {@code false} when it was
+     * not waiting here, or someone asked to cancel it.
+     */
+    public Uni<Boolean> markRerouted(SqlClient tx, String jobId, String toSite, String reason) {
+        return tx.preparedQuery("UPDATE job SET state = 'REROUTED', rerouted_to = $2, reason = $3, updated_at = now()"
+                + " WHERE job_id = $1 AND state = 'PENDING' AND NOT cancel_requested")
+                .execute(Tuple.of(jobId, toSite, reason))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * Notes that a job was cancelled, whatever its site, so that a hand-over of it to this site that arrives later
+     * does not queue it.
+     */
+    public Uni<Void> rememberCancelled(SqlClient tx, String jobId) {
+        return tx.preparedQuery("UPDATE job_spec SET cancel_requested = true WHERE job_id = $1")
+                .execute(Tuple.of(jobId))
+                .replaceWithVoid();
     }
 
     /** Flags a live job for cancellation; the scheduling loop stops it. {@code false} when it is not live here. */
@@ -152,8 +181,11 @@ public class JobStore {
                 .map(this::jobs);
     }
 
-    /** Gives a pending job its GPUs: one allocation per worker, in worker order. */
-    public Uni<Void> allocate(SqlClient tx, String jobId, List<Allocation> workers) {
+    /**
+     * Gives a pending job its GPUs: one allocation per worker, in worker order; {@code false}, and nothing held, when
+     * the job stopped waiting since the pass read the queue (handed over to a burst site, most likely).
+     */
+    public Uni<Boolean> allocate(SqlClient tx, String jobId, List<Allocation> workers) {
         List<Tuple> rows = new ArrayList<>();
         for (int worker = 0; worker < workers.size(); worker++) {
             Allocation allocation = workers.get(worker);
@@ -164,9 +196,9 @@ public class JobStore {
         return tx.preparedQuery("UPDATE job SET state = 'ALLOCATED', reason = NULL, wait_kind = NULL,"
                 + " updated_at = now() WHERE job_id = $1 AND state = 'PENDING'")
                 .execute(Tuple.of(jobId))
-                .chain(() -> tx.preparedQuery("INSERT INTO allocation (job_id, node, gpu_id, fraction, worker)"
-                        + " VALUES ($1, $2, $3, $4, $5)").executeBatch(rows))
-                .replaceWithVoid();
+                .chain(updated -> updated.rowCount() == 0 ? Uni.createFrom().item(false)
+                        : tx.preparedQuery("INSERT INTO allocation (job_id, node, gpu_id, fraction, worker)"
+                                + " VALUES ($1, $2, $3, $4, $5)").executeBatch(rows).replaceWith(true));
     }
 
     /** Every worker's GPUs of the jobs that hold GPUs now, by job id, in worker order. */
@@ -319,7 +351,15 @@ public class JobStore {
         }
     }
 
-    /** A job spec seen in a JobSubmitted, and when that job was submitted. */
-    public record SeenSpec(JobSpec spec, OffsetDateTime submittedAt) {
+    /** A job of this site that a burst asks to move: where it stands, and its trace. */
+    public record RerouteCandidate(HandOver.Position position, String traceparent) {
+    }
+
+    /**
+     * A job spec seen in a JobSubmitted, and when that job was submitted.
+     *
+     * @param cancelled whether a JobCancelled of the job was seen, wherever it ran
+     */
+    public record SeenSpec(JobSpec spec, OffsetDateTime submittedAt, boolean cancelled) {
     }
 }

@@ -61,7 +61,13 @@ public enum JobState {
         } else if (event instanceof JobEvent.JobPreempted) {
             next = PREEMPTED;
         } else if (event instanceof JobEvent.JobRerouted) {
-            next = REROUTED;
+            // Only a waiting job can move; a reroute that crossed the job's start at home is declined there.
+            next = waits() ? REROUTED : null;
+        } else if (event instanceof JobEvent.JobHandedOver) {
+            next = waits() || this == REROUTED ? REROUTED : null;
+        } else if (event instanceof JobEvent.JobRerouteDeclined) {
+            // The home site kept a job that waited there: it waits there still.
+            next = this == REROUTED ? PENDING : null;
         } else if (event instanceof JobEvent.JobCancelled) {
             next = CANCELLED;
         } else {

@@ -19,7 +19,8 @@ public class JobEventsConsumer {
 
     private static final Set<EventType> HANDLED = EnumSet.of(EventType.JOB_SUBMITTED, EventType.JOB_CANCELLED,
             EventType.JOB_PENDING, EventType.GPU_ALLOCATED, EventType.JOB_STARTED, EventType.JOB_COMPLETED,
-            EventType.JOB_FAILED, EventType.JOB_PREEMPTED, EventType.JOB_REROUTED);
+            EventType.JOB_FAILED, EventType.JOB_PREEMPTED, EventType.JOB_REROUTED, EventType.JOB_HANDED_OVER,
+            EventType.JOB_REROUTE_DECLINED);
 
     private final JobRepository jobs;
 

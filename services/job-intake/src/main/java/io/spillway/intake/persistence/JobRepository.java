@@ -232,6 +232,12 @@ public class JobRepository {
 
     private static void applyTo(JobEntity job, JobEvent event) {
         Optional<JobState> next = JobState.valueOf(job.state).after(event);
+        // The job moves to the burst site when its home site gives it up, not when a burst asks for it: a declined
+        // reroute leaves it at home. The hand-over may find the job REROUTED already, a state it does not change.
+        if (event instanceof JobEvent.JobHandedOver handedOver && !JobState.valueOf(job.state).isFinal()) {
+            job.site = handedOver.toSite();
+            job.updatedAt = now();
+        }
         if (next.isEmpty()) {
             return;
         }
@@ -250,8 +256,8 @@ public class JobRepository {
         } else if (event instanceof JobEvent.JobFailed failed && failed.exitCode() != null) {
             job.exitCode = failed.exitCode();
         }
-        if (event instanceof JobEvent.JobRerouted rerouted) {
-            job.site = rerouted.toSite();
+        if (event instanceof JobEvent.JobRerouteDeclined declined) {
+            job.pendingReason = "reroute to " + declined.toSite() + " declined: " + declined.reason();
         }
         job.updatedAt = now();
     }
