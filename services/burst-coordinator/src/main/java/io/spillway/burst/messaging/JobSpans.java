@@ -2,15 +2,19 @@ package io.spillway.burst.messaging;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.spillway.burst.saga.BurstJob;
 import io.spillway.burst.saga.BurstState;
 import io.spillway.burst.saga.SagaCommand;
 import io.spillway.burst.saga.Transfer;
+import io.spillway.burst.saga.TransferState;
+import io.spillway.burst.saga.Volume;
 
 /**
  * The spans a saga decision adds to the traces of the jobs it concerns, so that one job's trace shows its whole
@@ -89,20 +93,22 @@ final class JobSpans {
     }
 
     /**
-     * The snapshot and restore of each filesystem the job mounts, as the shared transfers recorded them: the work
-     * itself is traced once, in the burst's trace, and these spans say when it ran for this job.
+     * The snapshot and restore of each transfer that carries the job's data, as the shared transfers recorded them:
+     * the work itself is traced once, in the burst's trace, and these spans say when it ran for this job.
      */
     private static List<Planned> dataOf(BurstState burst, BurstJob job, Instant now) {
         List<Planned> planned = new ArrayList<>();
-        for (String filesystem : job.filesystems()) {
-            Optional<Transfer> found = burst.dataFor(filesystem);
-            if (found.isEmpty() || found.get().snapshotUploadedAt() == null) {
+        Set<String> seen = new HashSet<>();
+        for (Volume volume : job.volumes()) {
+            Optional<Transfer> found = carrying(burst, volume);
+            if (found.isEmpty() || found.get().snapshotUploadedAt() == null
+                    || !seen.add(found.get().snapshotId())) {
                 continue;
             }
             Transfer transfer = found.get();
             Map<String, String> snapshot = common(burst, job.jobId());
             snapshot.put("spillway.site", burst.homeSite());
-            snapshot.put("spillway.filesystem", filesystem);
+            snapshot.put("spillway.filesystem", transfer.filesystem());
             putIfPresent(snapshot, "spillway.path", transfer.path());
             snapshot.put("spillway.snapshot.id", transfer.snapshotId());
             snapshot.put("spillway.snapshot.bytes_uploaded", String.valueOf(transfer.bytesUploaded()));
@@ -113,7 +119,8 @@ final class JobSpans {
             }
             Map<String, String> restore = common(burst, job.jobId());
             restore.put("spillway.site", burst.burstSite());
-            restore.put("spillway.filesystem", filesystem);
+            restore.put("spillway.filesystem", transfer.filesystem());
+            putIfPresent(restore, "spillway.path", transfer.path());
             restore.put("spillway.restore.id", transfer.restoreId());
             // A job whose subpaths are online goes before the rest of the restore is done: it waited until now.
             boolean whole = transfer.restoreEndedAt() != null;
@@ -126,6 +133,23 @@ final class JobSpans {
                     null));
         }
         return planned;
+    }
+
+    /**
+     * The latest transfer, not failed, that carries {@code volume}: of its whole filesystem, or of a subpath that
+     * holds the volume (a burst may move read-only subpaths each on its own).
+     */
+    private static Optional<Transfer> carrying(BurstState burst, Volume volume) {
+        Transfer latest = null;
+        for (Transfer transfer : burst.data()) {
+            boolean covers = transfer.filesystem().equals(volume.filesystem()) && (transfer.path() == null
+                    || !volume.wholeFilesystem() && (volume.subPath().equals(transfer.path())
+                            || volume.subPath().startsWith(transfer.path() + "/")));
+            if (covers && transfer.state() != TransferState.FAILED) {
+                latest = transfer;
+            }
+        }
+        return Optional.ofNullable(latest);
     }
 
     private static Map<String, String> common(BurstState burst, String jobId) {

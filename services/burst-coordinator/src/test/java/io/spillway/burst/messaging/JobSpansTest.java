@@ -88,6 +88,29 @@ class JobSpansTest {
     }
 
     @Test
+    void eachSubpathMovedOnItsOwnIsShownForTheJobsThatMountItOnly() {
+        Transfer imagenet = new Transfer("datasets", "imagenet", null, TransferState.RESTORED, "s1", at(0), "l1", 10,
+                at(1), "r1", at(1), List.of(), at(2), null);
+        Transfer coco = new Transfer("datasets", "coco", null, TransferState.RESTORED, "s2", at(0), "l2", 20, at(3),
+                "r2", at(3), List.of(), at(4), null);
+        Transfer other = new Transfer("datasets", "laion", null, TransferState.RESTORED, "s3", at(0), "l3", 30, at(1),
+                "r3", at(1), List.of(), at(2), null);
+        BurstJob reader = new BurstJob("j1", "vision", 1, List.of(new Volume("datasets", "imagenet/train", true),
+                new Volume("datasets", "coco", true)), JobState.REROUTED, null, null, null, List.of());
+        BurstState after = new BurstState("b1", "onprem", "cloud", Phase.RUNNING, SIGNAL, 1, false, at(0), at(4), null,
+                List.of(imagenet, coco, other), List.of(reader), null, null);
+
+        List<JobSpans.Planned> planned = JobSpans.plan(after, after,
+                List.of(new SagaCommand.Reroute("b1", "j1", "onprem", "cloud")), at(5));
+
+        assertEquals(List.of("burst.snapshot imagenet", "burst.restore imagenet", "burst.snapshot coco",
+                "burst.restore coco", "burst.reroute null"),
+                planned.stream()
+                        .map(span -> span.name() + " " + span.attributes().get("spillway.path")).toList());
+        assertEquals(List.of(at(3), at(4)), List.of(planned.get(3).start(), planned.get(3).end()));
+    }
+
+    @Test
     void resultsCommandsAreSpansOfTheirJobAndBurstLevelCommandsAreNone() {
         BurstState running = burst(Phase.RUNNING, List.of(), job("j1", JobState.SUCCEEDED));
         SagaCommand.RequestSnapshot results = new SagaCommand.RequestSnapshot("b1", "j1", "s2", "cloud", "results",
