@@ -40,7 +40,7 @@ class LocalStackTest {
         }
         services.forEach(service -> {
             assertEquals("127.0.0.1:1", service.config().get("kafka.bootstrap.servers"));
-            assertEquals("http://127.0.0.1:4318", service.config().get("quarkus.otel.exporter.otlp.traces.endpoint"));
+            assertEquals("http://127.0.0.1:4318", service.config().get("quarkus.otel.exporter.otlp.endpoint"));
             assertTrue(service.jar().endsWith("target/quarkus-app/quarkus-run.jar"), service.jar());
         });
     }

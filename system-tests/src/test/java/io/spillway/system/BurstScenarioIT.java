@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -33,8 +34,11 @@ import io.spillway.schemas.JobEvent.JobHandedOver;
 import io.spillway.schemas.JobEvent.JobRerouteDeclined;
 import io.spillway.schemas.JobEvent.JobRerouted;
 import io.spillway.schemas.JobEvent.JobStarted;
+import io.spillway.schemas.JobEvent.JobSubmitted;
 import io.spillway.schemas.StorageEvent.SnapshotProgress;
 import io.spillway.schemas.StorageEvent.SnapshotUploaded;
+import io.spillway.testing.OtlpTraceCollector;
+import io.spillway.testing.OtlpTraceCollector.CollectedSpan;
 import io.spillway.testing.Platform;
 
 import static org.awaitility.Awaitility.await;
@@ -59,15 +63,20 @@ class BurstScenarioIT {
 
     private static SystemStack stack;
     private static EventTap tap;
+    /** Every service of the stack exports its spans here. */
+    private static OtlpTraceCollector traces;
 
     @BeforeAll
     static void startTheStack() throws IOException {
+        traces = OtlpTraceCollector.start();
         stack = SystemStack.start(Map.of("spillway.scheduler.queue.threshold", QUEUE_THRESHOLD,
                 // Progress often enough to catch the upload in its middle.
                 "spillway.snapshot.progress-interval", "100ms",
                 // A killed consumer's partitions move to its restarted self when its session expires: 10 s here,
                 // not Kafka's 45 s, so the burst's data is ready while jobs still wait at onprem.
-                "kafka.session.timeout.ms", "10000", "kafka.heartbeat.interval.ms", "2000"), null);
+                "kafka.session.timeout.ms", "10000", "kafka.heartbeat.interval.ms", "2000",
+                // Spans leave each service within a fraction of a second, not after the default 5 s.
+                "quarkus.otel.bsp.schedule.delay", "200ms"), traces.endpoint());
         tap = new EventTap(Platform.shared().kafkaBootstrapServers());
     }
 
@@ -79,6 +88,9 @@ class BurstScenarioIT {
         if (stack != null) {
             stack.close();
         }
+        if (traces != null) {
+            traces.close();
+        }
     }
 
     @Test
@@ -86,6 +98,7 @@ class BurstScenarioIT {
         BurstDemo.Outcome outcome = demo(8, 5).run();
 
         assertBurstCompletedWithNothingLostOrDuplicated(outcome);
+        assertAReroutedJobsWholeJourneyIsItsOneTrace(outcome);
     }
 
     @Test
@@ -175,6 +188,82 @@ class BurstScenarioIT {
         }
         // Jobs at onprem read the original, jobs at cloud the restored copy: one checksum means it arrived whole.
         assertEquals(1, checksums.size(), "every job read the same dataset: " + checksums);
+    }
+
+    /**
+     * Issue 6 point 5: one rerouted job's spans, from its submission to its results at home, all in the job's trace;
+     * the data the burst moved for many jobs is traced once, in the burst's trace, which the job's decision links to.
+     */
+    private static void assertAReroutedJobsWholeJourneyIsItsOneTrace(BurstDemo.Outcome outcome) {
+        String jobId = outcome.jobIds().stream().filter(id -> count(id, JobRerouted.class) > 0).findFirst()
+                .orElseThrow();
+        String traceId = tap.about(jobId).stream().filter(event -> event.data() instanceof JobSubmitted)
+                .map(event -> event.traceparent().split("-")[1]).findFirst().orElseThrow();
+        List<Predicate<CollectedSpan>> journey = List.of(
+                named("spillway.jobs publish io.spillway.JobSubmitted.v1", "job-intake"),
+                named("spillway.jobs publish io.spillway.JobPending.v1", "gpu-scheduler"),
+                named("burst.decision", "burst-coordinator").and(about(jobId)),
+                named("burst.snapshot", "burst-coordinator").and(at("onprem")),
+                named("burst.restore", "burst-coordinator").and(at("cloud")),
+                named("burst.reroute", "burst-coordinator").and(about(jobId)),
+                named("job.run", "gpu-scheduler").and(at("cloud")).and(about(jobId)),
+                named("burst.results.snapshot", "burst-coordinator").and(at("cloud")),
+                named("snapshot.take", "snapshot-worker").and(at("cloud")),
+                named("burst.results.restore", "burst-coordinator").and(at("onprem")),
+                named("snapshot.restore", "snapshot-worker").and(at("onprem")));
+        List<String> names = List.of("submit", "pending", "burst decision", "data snapshot", "data restore", "reroute",
+                "run at cloud", "results snapshot request", "results snapshot at cloud", "results restore request",
+                "results restore at onprem");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            List<CollectedSpan> trace = traces.spansOfTrace(traceId);
+            for (int step = 0; step < journey.size(); step++) {
+                assertTrue(trace.stream().anyMatch(journey.get(step)), "no " + names.get(step) + " span in "
+                        + jobId + "'s trace " + traceId + ":\n" + tree(trace));
+            }
+        });
+
+        List<CollectedSpan> trace = traces.spansOfTrace(traceId);
+        CollectedSpan decision = trace.stream().filter(named("burst.decision", "burst-coordinator")).findFirst()
+                .orElseThrow();
+        assertEquals(outcome.burstId(), decision.attribute("spillway.burst.id"), tree(trace));
+        assertEquals(1, decision.links().size(), "the decision links to the burst's trace: " + decision);
+        String burstTrace = decision.links().get(0).traceId();
+        assertFalse(burstTrace.equals(traceId), "the burst has a trace of its own");
+        List<CollectedSpan> burst = traces.spansOfTrace(burstTrace);
+        assertTrue(burst.stream().anyMatch(named("snapshot.take", "snapshot-worker").and(at("onprem"))
+                .and(span -> BurstDemo.DATASETS.equals(span.attribute("spillway.filesystem")))
+                .and(span -> outcome.burstId().equals(span.attribute("spillway.burst.id")))),
+                "the shared snapshot of the dataset is in the burst's trace:\n" + tree(burst));
+    }
+
+    private static Predicate<CollectedSpan> named(String name, String service) {
+        return span -> span.name().equals(name) && span.serviceName().equals(service);
+    }
+
+    private static Predicate<CollectedSpan> at(String site) {
+        return span -> site.equals(span.attribute("spillway.site"));
+    }
+
+    private static Predicate<CollectedSpan> about(String jobId) {
+        return span -> jobId.equals(span.attribute("spillway.job.id"));
+    }
+
+    /** The trace as an indented tree, children under their parents, for a failure message. */
+    private static String tree(List<CollectedSpan> trace) {
+        Set<String> ids = trace.stream().map(CollectedSpan::spanId).collect(Collectors.toSet());
+        StringBuilder out = new StringBuilder();
+        trace.stream().filter(span -> !ids.contains(span.parentSpanId()))
+                .forEach(root -> tree(trace, root, 0, out));
+        return out.toString();
+    }
+
+    private static void tree(List<CollectedSpan> trace, CollectedSpan span, int depth, StringBuilder out) {
+        out.append("  ".repeat(depth)).append(span.name()).append(" [").append(span.serviceName()).append("] ")
+                .append(span.attributes().entrySet().stream().filter(entry -> entry.getKey().startsWith("spillway."))
+                        .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(" ")))
+                .append('\n');
+        trace.stream().filter(child -> child.parentSpanId().equals(span.spanId()))
+                .forEach(child -> tree(trace, child, depth + 1, out));
     }
 
     private static List<Path> resultFiles(Path directory) throws IOException {

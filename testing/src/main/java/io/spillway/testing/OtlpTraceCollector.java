@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,6 +19,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -29,8 +32,33 @@ import io.opentelemetry.proto.trace.v1.Span;
  */
 public final class OtlpTraceCollector implements AutoCloseable {
 
-    /** One received span; ids are lower-case hex, {@code parentSpanId} is empty for a root span. */
-    public record CollectedSpan(String traceId, String spanId, String parentSpanId, String name, String serviceName) {
+    /**
+     * One received span; ids are lower-case hex, {@code parentSpanId} is empty for a root span.
+     *
+     * @param attributes the span's attributes, each value as text
+     * @param links the spans it links to (in other traces, or its own)
+     */
+    public record CollectedSpan(String traceId, String spanId, String parentSpanId, String name, String serviceName,
+            Map<String, String> attributes, List<Link> links) {
+
+        public CollectedSpan {
+            attributes = Map.copyOf(attributes);
+            links = List.copyOf(links);
+        }
+
+        /** A span without attributes or links. */
+        public CollectedSpan(String traceId, String spanId, String parentSpanId, String name, String serviceName) {
+            this(traceId, spanId, parentSpanId, name, serviceName, Map.of(), List.of());
+        }
+
+        /** The attribute's value as text, or {@code null}. */
+        public String attribute(String key) {
+            return attributes.get(key);
+        }
+    }
+
+    /** A span link: the span it points at, lower-case hex. */
+    public record Link(String traceId, String spanId) {
     }
 
     private static final String PROTOBUF = "application/x-protobuf";
@@ -146,7 +174,10 @@ public final class OtlpTraceCollector implements AutoCloseable {
             for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
                 for (Span span : scopeSpans.getSpansList()) {
                     spans.add(new CollectedSpan(hex(span.getTraceId()), hex(span.getSpanId()),
-                            hex(span.getParentSpanId()), span.getName(), serviceName));
+                            hex(span.getParentSpanId()), span.getName(), serviceName,
+                            attributes(span.getAttributesList()),
+                            span.getLinksList().stream()
+                                    .map(link -> new Link(hex(link.getTraceId()), hex(link.getSpanId()))).toList()));
                 }
             }
         }
@@ -159,6 +190,24 @@ public final class OtlpTraceCollector implements AutoCloseable {
                 .map(value -> value.getStringValue())
                 .findFirst()
                 .orElse("");
+    }
+
+    private static Map<String, String> attributes(List<KeyValue> attributes) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (KeyValue attribute : attributes) {
+            values.put(attribute.getKey(), text(attribute.getValue()));
+        }
+        return values;
+    }
+
+    private static String text(AnyValue value) {
+        return switch (value.getValueCase()) {
+            case STRING_VALUE -> value.getStringValue();
+            case BOOL_VALUE -> String.valueOf(value.getBoolValue());
+            case INT_VALUE -> String.valueOf(value.getIntValue());
+            case DOUBLE_VALUE -> String.valueOf(value.getDoubleValue());
+            default -> value.toString().trim();
+        };
     }
 
     private static String hex(ByteString bytes) {

@@ -67,6 +67,29 @@ class OtlpTraceCollectorTest {
     }
 
     @Test
+    void keepsEachSpansAttributesAsTextAndItsLinks() throws Exception {
+        try (OtlpTraceCollector collector = OtlpTraceCollector.start()) {
+            Span linked = span(TRACE_ID, "b7ad6b7169203331", "", "burst.decision").toBuilder()
+                    .addAttributes(KeyValue.newBuilder().setKey("spillway.job.id")
+                            .setValue(AnyValue.newBuilder().setStringValue("j1")))
+                    .addAttributes(KeyValue.newBuilder().setKey("spillway.job.workers")
+                            .setValue(AnyValue.newBuilder().setIntValue(2)))
+                    .addLinks(Span.Link.newBuilder()
+                            .setTraceId(ByteString.copyFrom(HEX.parseHex("ffffffffffffffffffffffffffffffff")))
+                            .setSpanId(ByteString.copyFrom(HEX.parseHex("0000000000000001"))))
+                    .build();
+            post(collector, ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
+                    .addScopeSpans(ScopeSpans.newBuilder().addSpans(linked))).build(), false);
+
+            OtlpTraceCollector.CollectedSpan collected = collector.spansOfTrace(TRACE_ID).get(0);
+            assertEquals("j1", collected.attribute("spillway.job.id"));
+            assertEquals("2", collected.attribute("spillway.job.workers"));
+            assertEquals(List.of(new OtlpTraceCollector.Link("ffffffffffffffffffffffffffffffff", "0000000000000001")),
+                    collected.links());
+        }
+    }
+
+    @Test
     void rejectsOtlpJsonWithUnsupportedMediaType() throws Exception {
         try (OtlpTraceCollector collector = OtlpTraceCollector.start()) {
             URI traces = URI.create(collector.endpoint() + "/v1/traces");

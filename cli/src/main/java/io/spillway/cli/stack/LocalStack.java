@@ -37,7 +37,8 @@ public final class LocalStack {
             String otlpEndpoint, Bootstrap bootstrap) {
         Map<String, String> common = new LinkedHashMap<>(platform);
         if (otlpEndpoint != null) {
-            common.put("quarkus.otel.exporter.otlp.traces.endpoint", otlpEndpoint);
+            // The generic key, as an operator would set it: the services' traces endpoint follows it.
+            common.put("quarkus.otel.exporter.otlp.endpoint", otlpEndpoint);
         }
         Path onpremRoot = stateDir.resolve("sites/onprem/filesystems").toAbsolutePath();
         Path cloudRoot = stateDir.resolve("sites/cloud/filesystems").toAbsolutePath();

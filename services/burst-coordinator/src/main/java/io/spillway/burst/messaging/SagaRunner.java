@@ -2,10 +2,10 @@ package io.spillway.burst.messaging;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,7 +16,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Uni;
 import io.spillway.burst.persistence.BurstStore;
-import io.spillway.burst.persistence.BurstStore.KnownJob;
 import io.spillway.burst.saga.BurstState;
 import io.spillway.burst.saga.Decision;
 import io.spillway.burst.saga.SagaCommand;
@@ -61,51 +60,60 @@ public class SagaRunner {
      */
     public Uni<Void> apply(Received received, Lookup lookup, Step step, boolean opensBursts) {
         String what = received.event().type() + " " + received.event().id();
-        return store.sessions().withTransaction(session -> store
-                .firstDelivery(session, received.event().id(), received.event().type())
-                .chain(first -> {
-                    if (!first) {
-                        LOG.debugf("%s is a redelivery; changes nothing", what);
-                        return Uni.createFrom().item(false);
-                    }
-                    return lookup.find(session).chain(burst -> {
-                        if (burst.isEmpty() && !opensBursts) {
-                            LOG.debugf("%s is about no burst of this coordinator; changes nothing", what);
+        return Uni.createFrom().deferred(() -> {
+            JobTraceSpans spans = new JobTraceSpans();
+            return store.sessions().withTransaction(session -> store
+                    .firstDelivery(session, received.event().id(), received.event().type())
+                    .chain(first -> {
+                        if (!first) {
+                            LOG.debugf("%s is a redelivery; changes nothing", what);
                             return Uni.createFrom().item(false);
                         }
-                        Instant now = Instant.now();
-                        return step.decide(session, burst, now)
-                                .chain(decision -> store(session, burst.orElse(null), decision, now, what));
-                    });
-                }))
-                .invoke(sent -> {
-                    if (sent) {
-                        store.wakeRelay();
-                    }
-                })
-                .replaceWithVoid();
+                        return lookup.find(session).chain(burst -> {
+                            if (burst.isEmpty() && !opensBursts) {
+                                LOG.debugf("%s is about no burst of this coordinator; changes nothing", what);
+                                return Uni.createFrom().item(false);
+                            }
+                            Instant now = Instant.now();
+                            return step.decide(session, burst, now)
+                                    .chain(decision -> store(session, burst.orElse(null), decision, now, what,
+                                            spans));
+                        });
+                    }))
+                    .invoke(sent -> committed(sent, spans));
+        }).replaceWithVoid();
     }
 
     /** Applies the timer to one open burst, in its own transaction. */
     public Uni<Void> tick(String burstId, BiFunction<BurstState, Instant, Decision> tick) {
-        return store.sessions().withTransaction(session -> store.findForUpdate(session, burstId).chain(burst -> {
-            if (burst.isEmpty() || !burst.get().open()) {
-                return Uni.createFrom().item(false);
-            }
-            Instant now = Instant.now();
-            return store(session, burst.get(), tick.apply(burst.get(), now), now, "tick");
-        }))
-                .invoke(sent -> {
-                    if (sent) {
-                        store.wakeRelay();
-                    }
-                })
-                .replaceWithVoid();
+        return Uni.createFrom().deferred(() -> {
+            JobTraceSpans spans = new JobTraceSpans();
+            return store.sessions().withTransaction(session -> store.findForUpdate(session, burstId)
+                    .chain(burst -> {
+                        if (burst.isEmpty() || !burst.get().open()) {
+                            return Uni.createFrom().item(false);
+                        }
+                        Instant now = Instant.now();
+                        return store(session, burst.get(), tick.apply(burst.get(), now), now, "tick", spans);
+                    }))
+                    .invoke(sent -> committed(sent, spans));
+        }).replaceWithVoid();
+    }
+
+    /**
+     * After the commit: the jobs' spans are ended, so exported (a rolled-back decision's spans never are), and the
+     * relay is woken when there are events to publish.
+     */
+    private void committed(boolean sent, JobTraceSpans spans) {
+        spans.endAll();
+        if (sent) {
+            store.wakeRelay();
+        }
     }
 
     /** Stores a changed decision and appends its commands; {@code true} when there are events to publish. */
     private Uni<Boolean> store(Mutiny.Session session, BurstState before, Decision decision, Instant now,
-            String what) {
+            String what, JobTraceSpans spans) {
         if (!decision.changed()) {
             LOG.infof("%s changes nothing: %s", what, decision.note());
             return Uni.createFrom().item(false);
@@ -115,21 +123,25 @@ public class SagaRunner {
         if (decision.note() != null) {
             LOG.infof("%s, burst %s: %s", what, after.burstId(), decision.note());
         }
-        List<String> jobIds = decision.commands().stream().map(CommandEvents::jobOf).filter(Objects::nonNull)
-                .distinct().toList();
+        List<JobSpans.Planned> planned = JobSpans.plan(before, after, decision.commands(), now);
+        List<String> jobIds = Stream.concat(decision.commands().stream().map(CommandEvents::jobOf),
+                planned.stream().map(JobSpans.Planned::jobId)).filter(Objects::nonNull).distinct().toList();
         return store.save(session, before, after, now)
                 .chain(() -> store.knownJobs(session, jobIds))
-                .chain(known -> append(session, after, decision.commands(), known))
+                .chain(known -> append(session, after, decision.commands(), spans.start(tracer, after, planned,
+                        known)))
                 .replaceWith(!decision.commands().isEmpty());
     }
 
+    /**
+     * Appends the commands' events. One about a job continues the job's trace (under its span, where it has one),
+     * one about the burst the trace of the burst's signal.
+     */
     private Uni<Void> append(Mutiny.Session session, BurstState burst, List<SagaCommand> commands,
-            Map<String, KnownJob> known) {
+            JobTraceSpans.Started started) {
         Uni<Void> appended = Uni.createFrom().voidItem();
         for (SagaCommand command : commands) {
-            // Events about one job continue the job's trace; burst-level ones the trace of the burst's signal.
-            String traceparent = Optional.ofNullable(CommandEvents.jobOf(command)).map(known::get)
-                    .map(KnownJob::traceparent).orElse(burst.traceparent());
+            String traceparent = started.traceparentOf(command).orElse(burst.traceparent());
             appended = appended.chain(() -> store.append(session, CommandEvents.event(command), traceparent));
         }
         return appended;

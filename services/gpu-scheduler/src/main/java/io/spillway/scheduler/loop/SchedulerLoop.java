@@ -22,14 +22,20 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.spillway.kit.Outbox;
 import io.spillway.kit.ServiceIdentity;
+import io.spillway.kit.TraceContext;
 import io.spillway.scheduler.SchedulerConfig;
 import io.spillway.scheduler.domain.Allocation;
 import io.spillway.scheduler.domain.GpuRequest;
@@ -89,6 +95,8 @@ public class SchedulerLoop {
      * few enough that the event stays far below Kafka's 1 MB message limit.
      */
     static final int MAX_BURST_CANDIDATES = 500;
+    /** The span of a job's run at a site, from its start to its end. */
+    static final String RUN_SPAN = "job.run";
 
     private final PgPool pool;
     private final JobStore store;
@@ -117,6 +125,9 @@ public class SchedulerLoop {
     private final Map<String, StorageWait> waitingForStorage = new HashMap<>();
     /** Whether orphans of a previous process were dealt with; touched only on the loop thread. */
     private boolean recovered;
+    /** Field-injected, so the constructor other changes touch stays as it is. */
+    @Inject
+    Tracer tracer;
 
     public SchedulerLoop(PgPool pool, JobStore store, ProjectStore projects, Outbox outbox, SiteInventory inventory,
             JobExecutor executor, JobMounts mounts, SchedulerConfig config, ServiceIdentity identity) {
@@ -539,21 +550,32 @@ public class SchedulerLoop {
         }
         try {
             StoredJob job = inTransaction(tx -> store.find(tx, launchedJob.jobId())).orElse(launchedJob);
+            // Recorded now that the run is over, with its real start; the end event continues it. Ended (exported)
+            // only once the end is committed: a retried record does not trace the run twice.
+            Span runSpan = runSpan(job, run);
+            String runTrace = Optional.ofNullable(TraceContext.of(runSpan.getSpanContext())).orElse(job.traceparent());
             if (job.cancelRequested()) {
+                runSpan.setAttribute("spillway.job.outcome", "cancelled");
                 inTransaction(tx -> store.finish(tx, job.jobId(), JobState.CANCELLED, exit.exitCode(), "cancelled"));
             } else if (job.preemptRequested()) {
+                runSpan.setAttribute("spillway.job.outcome", "preempted");
                 requeue(job.jobId(), "preempted, " + job.preemptReason(), job.traceparent());
             } else if (run.failure == null) {
+                runSpan.setAttribute("spillway.job.outcome", "succeeded");
                 inTransaction(tx -> store.finish(tx, job.jobId(), JobState.SUCCEEDED, 0, null)
                         .call(ended -> ended ? outbox.append(tx, new JobCompleted(job.jobId(), site, 0,
-                                run.durationMs), job.traceparent()) : Uni.createFrom().voidItem()));
+                                run.durationMs), runTrace) : Uni.createFrom().voidItem()));
             } else {
                 Integer code = run.failedCode;
                 String reason = run.workers > 1 ? run.failure : "exited with code " + code;
+                runSpan.setAttribute("spillway.job.outcome", "failed").setAttribute("spillway.job.exit_code",
+                        code == null ? -1 : code);
+                runSpan.setStatus(StatusCode.ERROR, reason);
                 inTransaction(tx -> store.finish(tx, job.jobId(), JobState.FAILED, code, reason)
                         .call(ended -> ended ? outbox.append(tx, new JobFailed(job.jobId(), site, code, reason,
-                                run.durationMs), job.traceparent()) : Uni.createFrom().voidItem()));
+                                run.durationMs), runTrace) : Uni.createFrom().voidItem()));
             }
+            runSpan.end();
             launched.remove(job.jobId());
             // Every end (done, failed, cancelled, preempted) gives the job's filesystems back.
             releaseMounts(job.jobId(), volumesOf(job));
@@ -564,6 +586,22 @@ public class SchedulerLoop {
             LOG.warnf("Cannot record the end of job %s yet (%s); retrying", launchedJob.jobId(), e.getMessage());
             schedule(() -> recordExit(launchedJob, exit), RETRY_DELAY);
         }
+    }
+
+    /** The job's run at this site, in the job's trace, from its recorded start (or its duration back from now). */
+    private Span runSpan(StoredJob job, GangRun run) {
+        Instant startedAt = job.startedAt() != null ? job.startedAt().toInstant()
+                : Instant.now().minusMillis(run.durationMs);
+        return tracer.spanBuilder(RUN_SPAN)
+                .setParent(TraceContext.parse(job.traceparent()))
+                .setSpanKind(SpanKind.INTERNAL)
+                .setStartTimestamp(startedAt)
+                .setAttribute("spillway.job.id", job.jobId())
+                .setAttribute("spillway.site", site)
+                .setAttribute("spillway.executor", executor.name())
+                .setAttribute("spillway.job.workers", run.workers)
+                .setAttribute("spillway.job.duration_ms", run.durationMs)
+                .startSpan();
     }
 
     private Launch launch(StoredJob job, int worker, List<Allocation> workers, List<MountedVolume> granted) {

@@ -15,6 +15,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.spillway.kit.Inbox;
@@ -67,6 +69,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 public class RestoreRequestConsumer {
 
     private static final Logger LOG = Logger.getLogger(RestoreRequestConsumer.class);
+    /** The fetch and write of one restore, in the trace of the request (a job's, for its results coming home). */
+    static final String RESTORE_SPAN = "snapshot.restore";
 
     private final SiteRoots roots;
     private final SnapshotRestorer restorer;
@@ -81,6 +85,8 @@ public class RestoreRequestConsumer {
     /** Field-injected, so the constructor other changes touch stays as it is. */
     @Inject
     StoreLeases leases;
+    @Inject
+    Tracer tracer;
 
     public RestoreRequestConsumer(SiteRoots roots, SnapshotRestorer restorer, S3SnapshotStore manifests,
             SnapshotCatalogue catalogue, PgPool pool, Inbox inbox, Outbox outbox, ImmediateEvents immediateEvents,
@@ -182,9 +188,25 @@ public class RestoreRequestConsumer {
         // job's results coming home) puts the whole tree under a directory of its own.
         Path target = roots.resolve(request.site(), request.filesystem(), joined(request.targetPath(),
                 manifest.path()));
-        RestoreResult result = restorer.restore(new SnapshotRestorer.Request(request.restoreId(), manifest, target,
-                relativeTo(manifest.path(), request.priorityPaths())), listener(received, request));
-        return new Restored(manifest, result);
+        Span span = WorkSpans.start(tracer, RESTORE_SPAN, received.traceparent(), request.burstId(), request.site(),
+                request.filesystem())
+                .setAttribute("spillway.restore.id", request.restoreId())
+                .setAttribute("spillway.locator", request.locator());
+        if (request.targetPath() != null) {
+            span.setAttribute("spillway.target.path", request.targetPath());
+        }
+        try {
+            RestoreResult result = restorer.restore(new SnapshotRestorer.Request(request.restoreId(), manifest,
+                    target, relativeTo(manifest.path(), request.priorityPaths())), listener(received, request));
+            span.setAttribute("spillway.restore.files", result.files())
+                    .setAttribute("spillway.restore.bytes_written", result.bytesWritten());
+            return new Restored(manifest, result);
+        } catch (RuntimeException e) {
+            WorkSpans.failed(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
     }
 
     /** Sends what the restore tells while it runs; progress throttled to one event per interval. */

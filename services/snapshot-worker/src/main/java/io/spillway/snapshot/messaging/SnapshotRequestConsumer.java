@@ -14,6 +14,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.spillway.kit.Inbox;
@@ -56,6 +58,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 public class SnapshotRequestConsumer {
 
     private static final Logger LOG = Logger.getLogger(SnapshotRequestConsumer.class);
+    /** The walk and upload of one snapshot, in the trace of the request (a job's, for its results). */
+    static final String SNAPSHOT_SPAN = "snapshot.take";
 
     private final SiteRoots roots;
     private final SnapshotTaker taker;
@@ -70,6 +74,8 @@ public class SnapshotRequestConsumer {
     /** Field-injected, so the constructor other changes touch stays as it is. */
     @Inject
     StoreLeases leases;
+    @Inject
+    Tracer tracer;
 
     public SnapshotRequestConsumer(SiteRoots roots, SnapshotTaker taker, S3SnapshotStore manifests,
             SnapshotCatalogue catalogue, PgPool pool, Inbox inbox, Outbox outbox, ImmediateEvents immediateEvents,
@@ -146,16 +152,30 @@ public class SnapshotRequestConsumer {
     private SnapshotResult take(Received received, SnapshotRequested request, SnapshotTaker.Request work,
             Optional<Uploaded> parent) {
         metrics.snapshotStarted();
+        Span span = WorkSpans.start(tracer, SNAPSHOT_SPAN, received.traceparent(), request.burstId(), request.site(),
+                request.filesystem())
+                .setAttribute("spillway.snapshot.id", request.snapshotId());
+        if (request.path() != null) {
+            span.setAttribute("spillway.path", request.path());
+        }
         try {
             ProgressThrottle throttle = new ProgressThrottle(progressInterval, Clock.systemUTC());
-            return taker.take(work, parentManifest(parent), progress -> {
+            SnapshotResult result = taker.take(work, parentManifest(parent), progress -> {
                 if (throttle.due()) {
                     immediateEvents.send(new SnapshotProgress(request.snapshotId(), request.site(),
                             request.filesystem(), progress.filesDone(), progress.filesTotal(), progress.bytesDone(),
                             progress.bytesTotal(), request.burstId()), received.traceparent());
                 }
             });
+            span.setAttribute("spillway.snapshot.bytes_scanned", result.bytesScanned())
+                    .setAttribute("spillway.snapshot.bytes_uploaded", result.bytesUploaded())
+                    .setAttribute("spillway.snapshot.files_read", result.filesRead());
+            return result;
+        } catch (RuntimeException e) {
+            WorkSpans.failed(span, e);
+            throw e;
         } finally {
+            span.end();
             metrics.snapshotEnded();
         }
     }
