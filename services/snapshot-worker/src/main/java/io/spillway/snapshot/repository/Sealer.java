@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -79,7 +77,6 @@ public abstract sealed class Sealer {
         private static final int TAG_BITS = 128;
         private static final SecureRandom RANDOM = new SecureRandom();
         private static final int WARM_UP_ROUNDS = 20_000;
-        private static final long WARM_UP_AFTER = 48L * 1024 * 1024;
 
         private final SecretKeySpec key;
         /**
@@ -88,13 +85,9 @@ public abstract sealed class Sealer {
          */
         private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(AesGcm::newCipher);
 
-        /** Bytes sealed and opened so far; the warm-up starts when they show bulk work. */
-        private final AtomicLong processed = new AtomicLong();
-        private final AtomicBoolean warming = new AtomicBoolean();
-        private final boolean warmsUp;
-
         AesGcm(byte[] key) {
-            this(new SecretKeySpec(key.clone(), "AES"), true);
+            this.key = new SecretKeySpec(key.clone(), "AES");
+            warmUp(this.key);
         }
 
         /**
@@ -102,16 +95,10 @@ public abstract sealed class Sealer {
          * intrinsics (then 2 to 5 GB/s), and compilation counts calls, not bytes: sealing 16 MiB packs, a worker
          * would chunk a gigabyte before encryption got fast, and a restore would decrypt its first gigabyte
          * slowly. Sealing and opening a few thousand small blobs in the background gets there in about a second of
-         * one core. That second is only worth paying for bulk work: it starts once {@link #WARM_UP_AFTER} bytes
-         * went through, so an incremental snapshot that seals a few megabytes (and its manifest) does not pay it.
-         * Measured with JDK 17 on the CI machine (docs/benchmarks.md).
+         * one core, while the worker starts. Starting it only once bulk work shows up was tried: the first
+         * snapshot after a restart then sealed its first hundreds of megabytes at interpreter speed (a 256 MiB
+         * upload took 28 s instead of 3). Measured with JDK 17 on the CI machine (docs/benchmarks.md).
          */
-        private void counted(int length) {
-            if (warmsUp && processed.addAndGet(length) >= WARM_UP_AFTER && warming.compareAndSet(false, true)) {
-                warmUp(key);
-            }
-        }
-
         private static void warmUp(SecretKeySpec key) {
             Thread warmUp = new Thread(() -> {
                 AesGcm sealer = new AesGcm(key, false);
@@ -126,9 +113,8 @@ public abstract sealed class Sealer {
             warmUp.start();
         }
 
-        private AesGcm(SecretKeySpec key, boolean warmsUp) {
+        private AesGcm(SecretKeySpec key, boolean warm) {
             this.key = key;
-            this.warmsUp = warmsUp;
         }
 
         private static Cipher newCipher() {
@@ -151,7 +137,6 @@ public abstract sealed class Sealer {
 
         @Override
         public byte[] seal(byte[] plain, int offset, int length, String associated) {
-            counted(length);
             byte[] out = new byte[NONCE + length + TAG_BITS / 8];
             byte[] nonce = new byte[NONCE];
             RANDOM.nextBytes(nonce);
@@ -173,7 +158,6 @@ public abstract sealed class Sealer {
                 throw new SnapshotException(Reason.CHUNK_CORRUPT, "Sealed data of '" + associated + "' is "
                         + length + " bytes, shorter than nonce and tag");
             }
-            counted(length);
             try {
                 Cipher cipher = ciphers.get();
                 cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, offset, NONCE));
