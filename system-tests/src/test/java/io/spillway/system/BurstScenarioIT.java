@@ -107,8 +107,10 @@ class BurstScenarioIT {
                 .collect(Collectors.toSet());
         CompletableFuture<BurstDemo.Outcome> running = CompletableFuture.supplyAsync(() -> {
             try {
-                // Longer jobs: the queue at onprem must still hold jobs when the restarted worker has uploaded.
-                return demo(256, 10).run();
+                // Longer jobs: the queue at onprem must still hold chosen jobs when the restarted worker has
+                // uploaded. On the 2-core CI machine the restart, the consumer group's rebalance, the upload of
+                // 256 MiB and the restore take 35-50 s; with 10 s jobs onprem had started every chosen job by then.
+                return demo(256, 20).run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);

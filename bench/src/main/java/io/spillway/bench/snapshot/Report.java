@@ -20,6 +20,7 @@ final class Report {
     /** The goal: snapshot-worker at most this share of restic's time on each operation. */
     static final double GOAL = 0.7;
     private static final Pattern DURATION = Pattern.compile("durationMs=(\\d+)");
+    private static final Pattern WORKER_RSS = Pattern.compile("workerPeakRssKiB=(\\d+)");
 
     private Report() {
     }
@@ -56,7 +57,8 @@ final class Report {
                             : String.format(Locale.ROOT, "%.2f", inWorker.getAsLong() / 1000.0
                                     / resticOutcome.run().wallSeconds());
             out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d MiB | %s | %s | %s |%n", tool.name(),
-                    operation.label, wall, SnapshotVsRestic.mib(outcome.bytesUploaded()), run.peakRssKiB() / 1024,
+                    operation.label, wall, SnapshotVsRestic.mib(outcome.bytesUploaded()),
+                    logged(run, WORKER_RSS).orElse(run.peakRssKiB()) / 1024,
                     ratio(outcome, resticOutcome), inWorker.isEmpty() ? "–"
                             : String.format(Locale.ROOT, "%.1f s", inWorker.getAsLong() / 1000.0),
                     inWorkerRatio));
@@ -64,17 +66,24 @@ final class Report {
         out.append(String.format(Locale.ROOT, "%nGoal: spillway's time at most %.1f× restic's on each operation."
                 + " \"In the worker\" is the operation's own duration as snapshot-worker measures it (`durationMs`),"
                 + " without starting a JVM and an S3 client, which the long-running service does once, not per"
-                + " snapshot; restic, a command, starts every time.%n", GOAL));
+                + " snapshot; restic, a command, starts every time. \"spillway (one worker)\" is snapshot-worker as it"
+                + " runs: one process started before the first operation, taking the three one after the other (the"
+                + " wall time is from request to answer, the peak RSS the worker's own).%n", GOAL));
         return out.toString();
     }
 
     /** The {@code durationMs=} a SpillwaySnapshotTool run printed, if this was one. */
     static OptionalLong inWorkerMillis(TimedProcess.Result run) {
+        return logged(run, DURATION);
+    }
+
+    /** A number the run printed ({@code name=123}); a worker reports its own peak memory, not the client's. */
+    private static OptionalLong logged(TimedProcess.Result run, Pattern pattern) {
         if (run.log() == null || !Files.isRegularFile(run.log())) {
             return OptionalLong.empty();
         }
         try {
-            Matcher matcher = DURATION.matcher(Files.readString(run.log()));
+            Matcher matcher = pattern.matcher(Files.readString(run.log()));
             return matcher.find() ? OptionalLong.of(Long.parseLong(matcher.group(1))) : OptionalLong.empty();
         } catch (IOException e) {
             return OptionalLong.empty();

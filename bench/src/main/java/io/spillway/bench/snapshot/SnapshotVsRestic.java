@@ -1,6 +1,9 @@
 package io.spillway.bench.snapshot;
 
 import java.io.File;
+import java.net.ServerSocket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -77,6 +80,13 @@ public final class SnapshotVsRestic {
         default Path restoredRoot(Path restoreTarget) {
             return restoreTarget;
         }
+
+        /** Before the first operation of any tool, untimed: a long-running process the commands talk to. */
+        default void start() throws IOException {
+        }
+
+        default void stop() {
+        }
     }
 
     private final Path work;
@@ -118,7 +128,7 @@ public final class SnapshotVsRestic {
         Map<Tool, Map<Operation, Outcome>> outcomes = new LinkedHashMap<>();
         SnapshotDataset.Change change;
         try (S3Proxy proxy = S3Proxy.start(work.resolve("s3proxy"), 0, false)) {
-            List<Tool> tools = List.of(restic(proxy), spillway(proxy), rclone(proxy));
+            List<Tool> tools = List.of(restic(proxy), spillway(proxy), spillwayWorker(proxy), rclone(proxy));
             Map<Tool, BucketMeter> meters = new LinkedHashMap<>();
             try (S3Client s3 = proxy.client()) {
                 for (Tool tool : tools) {
@@ -128,29 +138,43 @@ public final class SnapshotVsRestic {
                 }
             }
             for (Tool tool : tools) {
-                if (tool.init() != null) {
-                    TimedProcess.Result init = TimedProcess.run(tool.init(), dataset, tool.environment(),
-                            logs.resolve(tool.name() + "-init.log"));
-                    if (!init.succeeded()) {
-                        throw new IllegalStateException(tool.name() + " init failed:\n" + init.logTail());
-                    }
-                    meters.get(tool).bytesWrittenSinceLastLook();
-                }
-                measure(tool, Operation.FULL, meters.get(tool), outcomes, null);
+                tool.start();
             }
-            change = data.change(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-            log("Changed %d files, %s (%.2f%%)", change.files(), mib(change.bytes()),
-                    100.0 * change.bytes() / data.totalBytes());
-            for (Tool tool : tools) {
-                measure(tool, Operation.INCREMENTAL, meters.get(tool), outcomes, null);
-            }
-            log("Hashing the changed source to check the restores");
-            TreeDigest expected = TreeDigest.of(dataset);
-            for (Tool tool : tools) {
-                measure(tool, Operation.RESTORE, meters.get(tool), outcomes, expected);
+            try {
+                change = measureAll(tools, meters, outcomes, data);
+            } finally {
+                tools.forEach(Tool::stop);
             }
         }
         return Report.markdown(outcomes, data, change, scale, seed, arguments);
+    }
+
+    /** Full snapshots, the change, incrementals, then restores checked against the changed source. */
+    private SnapshotDataset.Change measureAll(List<Tool> tools, Map<Tool, BucketMeter> meters,
+            Map<Tool, Map<Operation, Outcome>> outcomes, SnapshotDataset data) throws IOException {
+        for (Tool tool : tools) {
+            if (tool.init() != null) {
+                TimedProcess.Result init = TimedProcess.run(tool.init(), dataset, tool.environment(),
+                        logs.resolve(tool.name() + "-init.log"));
+                if (!init.succeeded()) {
+                    throw new IllegalStateException(tool.name() + " init failed:\n" + init.logTail());
+                }
+                meters.get(tool).bytesWrittenSinceLastLook();
+            }
+            measure(tool, Operation.FULL, meters.get(tool), outcomes, null);
+        }
+        SnapshotDataset.Change change = data.change(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        log("Changed %d files, %s (%.2f%%)", change.files(), mib(change.bytes()),
+                100.0 * change.bytes() / data.totalBytes());
+        for (Tool tool : tools) {
+            measure(tool, Operation.INCREMENTAL, meters.get(tool), outcomes, null);
+        }
+        log("Hashing the changed source to check the restores");
+        TreeDigest expected = TreeDigest.of(dataset);
+        for (Tool tool : tools) {
+            measure(tool, Operation.RESTORE, meters.get(tool), outcomes, expected);
+        }
+        return change;
     }
 
     private void measure(Tool tool, Operation operation, BucketMeter meter, Map<Tool, Map<Operation, Outcome>> all,
@@ -262,6 +286,92 @@ public final class SnapshotVsRestic {
                 return Map.of();
             }
         };
+    }
+
+    /**
+     * snapshot-worker as it runs: one process started before the first operation and kept, taking the three
+     * operations one after the other (SpillwaySnapshotTool serve); each is timed from the request to the answer.
+     */
+    private Tool spillwayWorker(S3Proxy proxy) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
+        return new Tool() {
+            private Process worker;
+            private int port;
+
+            @Override
+            public String name() {
+                return "spillway (one worker)";
+            }
+
+            @Override
+            public String bucket() {
+                return "spillway-worker-bench";
+            }
+
+            @Override
+            public List<String> init() {
+                return null;
+            }
+
+            @Override
+            public void start() throws IOException {
+                try (ServerSocket socket = new ServerSocket(0)) {
+                    port = socket.getLocalPort();
+                }
+                Path log = logs.resolve("spillway-worker.log");
+                Files.createDirectories(logs);
+                worker = new ProcessBuilder(java, "-Xmx1g", "-cp", classpath, SpillwaySnapshotTool.class.getName(),
+                        "serve", "--endpoint", proxy.endpoint(), "--bucket", bucket(), "--access-key",
+                        proxy.accessKey(), "--secret-key", proxy.secretKey(), "--key", SPILLWAY_KEY, "--port",
+                        String.valueOf(port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                Instant deadline = Instant.now().plusSeconds(60);
+                while (!Files.readString(log).contains("serving on port")) {
+                    if (!worker.isAlive() || Instant.now().isAfter(deadline)) {
+                        throw new IllegalStateException("the Spillway worker did not start; see " + log);
+                    }
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+
+            @Override
+            public void stop() {
+                if (worker != null) {
+                    worker.destroy();
+                }
+            }
+
+            @Override
+            public List<String> command(Operation operation, Path restoreTarget) {
+                String full = SnapshotLayout.manifestKey(SpillwaySnapshotTool.FILESYSTEM, "full");
+                String request = switch (operation) {
+                    case FULL -> "snapshot?source=" + encoded(dataset.toString()) + "&id=full";
+                    case INCREMENTAL -> "snapshot?source=" + encoded(dataset.toString()) + "&id=incremental&parent="
+                            + encoded(full);
+                    case RESTORE -> "restore?locator=" + encoded(SnapshotLayout.manifestKey(
+                            SpillwaySnapshotTool.FILESYSTEM, "incremental")) + "&target="
+                            + encoded(restoreTarget.toString());
+                };
+                return List.of("curl", "-sS", "--fail-with-body", "-X", "POST", "http://127.0.0.1:" + port + "/"
+                        + request);
+            }
+
+            @Override
+            public Map<String, String> environment() {
+                return Map.of();
+            }
+        };
+    }
+
+    private static String encoded(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private Tool rclone(S3Proxy proxy) {

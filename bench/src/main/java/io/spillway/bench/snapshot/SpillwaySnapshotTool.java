@@ -1,6 +1,16 @@
 package io.spillway.bench.snapshot;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,6 +18,8 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import com.sun.net.httpserver.HttpServer;
 
 import io.spillway.snapshot.domain.FastCdcChunker;
 import io.spillway.snapshot.domain.Manifest;
@@ -36,7 +48,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <pre>
  * SpillwaySnapshotTool snapshot --endpoint URL --bucket B --access-key K --secret-key S --source DIR --id ID [--parent LOCATOR]
  * SpillwaySnapshotTool restore  --endpoint URL --bucket B --access-key K --secret-key S --locator LOCATOR --target DIR
+ * SpillwaySnapshotTool serve    --endpoint URL --bucket B --access-key K --secret-key S --port P
  * </pre>
+ *
+ * <p>
+ * {@code serve} runs the way snapshot-worker does: one long-lived process with one S3 client and one repository
+ * (its index in memory), taking one operation after another: {@code POST /snapshot?source=&id=[&parent=]} and
+ * {@code POST /restore?locator=&target=} answer with the same line the commands print, plus the process's peak
+ * resident memory so far.
  */
 public final class SpillwaySnapshotTool {
 
@@ -47,14 +66,16 @@ public final class SpillwaySnapshotTool {
     }
 
     public static void main(String[] args) {
-        if (args.length == 0 || !List.of("snapshot", "restore").contains(args[0])) {
-            usage("first argument: snapshot or restore");
+        if (args.length == 0 || !List.of("snapshot", "restore", "serve").contains(args[0])) {
+            usage("first argument: snapshot, restore or serve");
         }
         Map<String, String> options = options(args);
         try (S3Client s3 = s3Client(options)) {
             Repository store = store(s3, required(options, "bucket"), options.get("key"));
             try {
-                if (args[0].equals("snapshot")) {
+                if (args[0].equals("serve")) {
+                    serve(store, Integer.parseInt(required(options, "port")));
+                } else if (args[0].equals("snapshot")) {
                     snapshot(store, options);
                 } else {
                     restore(store, options);
@@ -65,7 +86,79 @@ public final class SpillwaySnapshotTool {
         }
     }
 
+    /** Serves operations one at a time until the process is stopped, as the service takes requests. */
+    private static void serve(Repository store, int port) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+            server.createContext("/", exchange -> {
+                String answer;
+                int status = 200;
+                try {
+                    Map<String, String> options = query(exchange.getRequestURI().getRawQuery());
+                    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+                    PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+                    switch (exchange.getRequestURI().getPath()) {
+                        case "/snapshot" -> snapshot(store, options, out);
+                        case "/restore" -> restore(store, options, out);
+                        default -> throw new IllegalArgumentException("POST /snapshot or /restore");
+                    }
+                    answer = printed.toString(StandardCharsets.UTF_8).trim() + " workerPeakRssKiB=" + peakRssKiB()
+                            + "\n";
+                } catch (RuntimeException e) {
+                    status = 500;
+                    answer = e + "\n";
+                }
+                byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(status, body.length);
+                try (OutputStream response = exchange.getResponseBody()) {
+                    response.write(body);
+                }
+            });
+            server.start();
+            System.out.println("serving on port " + port);
+            Thread.currentThread().join();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> options = new HashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int equals = pair.indexOf('=');
+                options.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return options;
+    }
+
+    /** The process's peak resident set so far (VmHWM), in KiB; 0 where /proc does not say. */
+    private static long peakRssKiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux: no figure.
+        }
+        return 0;
+    }
+
     private static void snapshot(Repository store, Map<String, String> options) {
+        snapshot(store, options, System.out);
+    }
+
+    private static void restore(Repository store, Map<String, String> options) {
+        restore(store, options, System.out);
+    }
+
+    private static void snapshot(Repository store, Map<String, String> options, PrintStream out) {
         // What the service does per snapshot: read the parent manifest, then take the snapshot.
         long started = System.nanoTime();
         Manifest parent = null;
@@ -77,13 +170,13 @@ public final class SpillwaySnapshotTool {
         SnapshotTaker taker = new SnapshotTaker(new FastCdcChunker(), store, store, Clock.systemUTC());
         SnapshotResult result = taker.take(new SnapshotTaker.Request(SnapshotLayout.requireSafeId(
                 required(options, "id")), SITE, FILESYSTEM, null, Path.of(required(options, "source"))), parent);
-        System.out.printf("locator=%s filesRead=%d filesSkipped=%d bytesScanned=%d bytesUploaded=%d chunksNew=%d "
+        out.printf("locator=%s filesRead=%d filesSkipped=%d bytesScanned=%d bytesUploaded=%d chunksNew=%d "
                 + "chunksReused=%d durationMs=%d%n", result.locator(), result.filesRead(), result.filesSkipped(),
                 result.bytesScanned(), result.bytesUploaded(), result.chunksNew(), result.chunksReused(),
                 (System.nanoTime() - started) / 1_000_000);
     }
 
-    private static void restore(Repository store, Map<String, String> options) {
+    private static void restore(Repository store, Map<String, String> options, PrintStream out) {
         // What the service does per restore: read the manifest, then restore it.
         long started = System.nanoTime();
         String locator = required(options, "locator");
@@ -91,7 +184,7 @@ public final class SpillwaySnapshotTool {
                 .orElseThrow(() -> new IllegalArgumentException("--locator: no manifest at " + locator));
         RestoreResult result = new SnapshotRestorer(store).restore(new SnapshotRestorer.Request("bench-restore",
                 manifest, Path.of(required(options, "target")), List.of()));
-        System.out.printf("files=%d bytesWritten=%d chunksFetched=%d durationMs=%d%n", result.files(),
+        out.printf("files=%d bytesWritten=%d chunksFetched=%d durationMs=%d%n", result.files(),
                 result.bytesWritten(), result.chunksFetched(), (System.nanoTime() - started) / 1_000_000);
     }
 

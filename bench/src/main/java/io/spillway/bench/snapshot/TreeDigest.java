@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import io.spillway.snapshot.domain.RestoreIndex;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,7 +35,9 @@ public record TreeDigest(Map<String, FileDigest> files) {
     public static TreeDigest of(Path root) {
         Map<String, FileDigest> files = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {
-            for (Path file : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+            // A Spillway restore leaves its index of what it wrote (RestoreIndex): bookkeeping, not the dataset.
+            for (Path file : (Iterable<Path>) walk.filter(Files::isRegularFile)
+                    .filter(file -> !RestoreIndex.isIndexFile(file.getFileName().toString()))::iterator) {
                 String relative = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
                 files.put(relative, new FileDigest(Files.size(file), sha256(file)));
             }
