@@ -16,8 +16,10 @@ import java.util.Optional;
  * for), snapshot (until uploaded), restore (uploaded until the first job's data is online), reroute (until the first
  * job is rerouted) and start (rerouted until it started at the burst site).
  *
- * @param bytesUploaded what the burst's data snapshots uploaded (an incremental snapshot: only the delta)
- * @param fullRestore the whole restore, asked for until every path is online; may end after the first job started
+ * @param bytesUploaded what all the burst's data snapshots uploaded (an incremental snapshot: only the delta)
+ * @param snapshot from the first snapshot asked for until the last one uploaded before the first job moved
+ * @param fullRestore every restore of the burst's data, from the first asked for until the last ended; may end
+ *        after the first job started
  */
 record BurstTiming(String burstId, Duration toFirstJob, Duration deciding, Duration snapshot, long bytesUploaded,
         Duration restore, Duration reroute, Duration start, Duration fullRestore) {
@@ -37,16 +39,22 @@ record BurstTiming(String burstId, Duration toFirstJob, Duration deciding, Durat
             return Optional.empty();
         }
         DemoJob job = first.get();
-        List<BurstFacts.Transfer> data = burst.data();
+        List<BurstFacts.Transfer> all = burst.data();
+        // The data a burst moves may be several snapshots (each read-only subpath on its own); the first job's
+        // phases are those of the snapshots uploaded before it moved, not of ones still travelling for later jobs.
+        Instant moved = job.reroutedAt();
+        List<BurstFacts.Transfer> beforeIt = moved == null ? List.of()
+                : all.stream().filter(t -> t.uploadedAt() != null && !t.uploadedAt().isAfter(moved)).toList();
+        List<BurstFacts.Transfer> data = beforeIt.isEmpty() ? all : beforeIt;
         Instant snapshotRequested = earliest(data.stream().map(BurstFacts.Transfer::snapshotRequestedAt).toList());
         Instant uploaded = latest(data.stream().map(BurstFacts.Transfer::uploadedAt).toList());
-        Instant restoreRequested = earliest(data.stream().map(BurstFacts.Transfer::restoreRequestedAt).toList());
-        Instant restored = latest(data.stream().map(BurstFacts.Transfer::restoredAt).toList());
+        Instant restoreRequested = earliest(all.stream().map(BurstFacts.Transfer::restoreRequestedAt).toList());
+        Instant restored = latest(all.stream().map(BurstFacts.Transfer::restoredAt).toList());
         // Readiness is announced once the chosen jobs' paths are online; a restore without priority paths is ready
         // when it ends.
         Instant ready = burst.readyAt() != null ? burst.readyAt() : restored;
         Instant rerouted = job.reroutedAt();
-        long bytes = data.stream().mapToLong(BurstFacts.Transfer::bytesUploaded).sum();
+        long bytes = all.stream().mapToLong(BurstFacts.Transfer::bytesUploaded).sum();
         return Optional.of(new BurstTiming(burst.burstId(), between(burst.openedAt(), job.startedAt()),
                 between(burst.openedAt(), snapshotRequested), between(snapshotRequested, uploaded), bytes,
                 between(uploaded, ready), between(ready, rerouted), between(rerouted, job.startedAt()),

@@ -42,6 +42,26 @@ class BurstTimingTest {
     }
 
     @Test
+    void timesTheFirstJobsSnapshotsNotTheOnesStillTravellingForLaterJobs() {
+        // Two subpaths moved on their own: the first (uploaded at 4.0) carried the first job's shard, the second
+        // was uploaded at 10.0, after that job moved at 8.5.
+        BurstFacts burst = new BurstFacts(BURST, "RELEASED", "onprem", "cloud", at(3.0), at(26.0), 3, 2, 1, List.of(
+                new BurstFacts.Transfer("datasets", null, "RESTORED", 10, at(3.1), at(4.0), at(4.1), at(5.0), null),
+                new BurstFacts.Transfer("datasets", null, "RESTORED", 20, at(3.1), at(10.0), at(10.1), at(11.0),
+                        null)),
+                List.of(), null, at(5.0));
+
+        BurstTiming timing = BurstTiming.of(List.of(job("b", "cloud", BURST, 0.2, 9.4, 19.5)), burst).orElseThrow();
+
+        assertEquals(Duration.ofMillis(900), timing.snapshot(), "3.1 until the first job's data was up at 4.0");
+        assertEquals(Duration.ofMillis(1000), timing.restore(), "4.0 until ready at 5.0");
+        assertEquals(30, timing.bytesUploaded(), "everything the burst moved");
+        assertEquals(Duration.ofMillis(6900), timing.fullRestore(), "every restore: 4.1 until 11.0");
+        assertEquals(timing.toFirstJob(), timing.deciding().plus(timing.snapshot()).plus(timing.restore())
+                .plus(timing.reroute()).plus(timing.start()));
+    }
+
+    @Test
     void takesTheEndOfTheRestoreAsReadinessWhenTheBurstDoesNotTellIt() {
         List<DemoJob> jobs = List.of(job("b", "cloud", BURST, 0.2, 9.4, 19.5));
 

@@ -182,7 +182,9 @@ public final class SpillwaySnapshotTool {
         String locator = required(options, "locator");
         Manifest manifest = store.get(locator)
                 .orElseThrow(() -> new IllegalArgumentException("--locator: no manifest at " + locator));
-        RestoreResult result = new SnapshotRestorer(store).restore(new SnapshotRestorer.Request("bench-restore",
+        // The worker's spillway.snapshot.restore-threads, 8 unless told.
+        int threads = Integer.parseInt(options.getOrDefault("threads", String.valueOf(SnapshotRestorer.DEFAULT_THREADS)));
+        RestoreResult result = new SnapshotRestorer(store, threads).restore(new SnapshotRestorer.Request("bench-restore",
                 manifest, Path.of(required(options, "target")), List.of()));
         out.printf("files=%d bytesWritten=%d chunksFetched=%d durationMs=%d%n", result.files(),
                 result.bytesWritten(), result.chunksFetched(), (System.nanoTime() - started) / 1_000_000);

@@ -7,13 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import io.spillway.snapshot.domain.RestoreIndex;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+
+import io.spillway.snapshot.domain.RestoreIndex;
 
 /**
  * What a user checks after a restore: the same regular files, at the same relative paths, with the same sizes and
