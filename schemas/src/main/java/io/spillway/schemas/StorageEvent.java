@@ -35,6 +35,15 @@ public sealed interface StorageEvent extends SpillwayEvent {
     record SnapshotRequested(String snapshotId, String site, String filesystem, String path, String burstId)
             implements
                 StorageEvent {
+
+        /**
+         * A burst's requests share its key, so the worker takes them in the order the burst asked: the first job's
+         * data first, whatever filesystems it spans; others are keyed by their filesystem.
+         */
+        @Override
+        public String subject() {
+            return burstId != null ? burstId : filesystem;
+        }
     }
 
     /** The snapshot's manifest is built: the point in time is fixed. */
@@ -81,6 +90,12 @@ public sealed interface StorageEvent extends SpillwayEvent {
 
         public RestoreRequested {
             priorityPaths = priorityPaths == null ? List.of() : List.copyOf(priorityPaths);
+        }
+
+        /** Keyed as {@link SnapshotRequested}: a burst's restores in the order it asked. */
+        @Override
+        public String subject() {
+            return burstId != null ? burstId : filesystem;
         }
 
         /** A restore into the filesystem's root. */
