@@ -54,6 +54,11 @@ record BurstTiming(String burstId, Duration toFirstJob, Duration deciding, Durat
         // when it ends.
         Instant ready = burst.readyAt() != null ? burst.readyAt() : restored;
         Instant rerouted = job.reroutedAt();
+        if (ready != null && uploaded != null && ready.isBefore(uploaded) && rerouted != null) {
+            // Readiness was announced for other jobs (say, chosen jobs that then started at home) before this one's
+            // data was up; a job is rerouted the moment its own data is usable, so that is when it was ready.
+            ready = rerouted;
+        }
         long bytes = all.stream().mapToLong(BurstFacts.Transfer::bytesUploaded).sum();
         return Optional.of(new BurstTiming(burst.burstId(), between(burst.openedAt(), job.startedAt()),
                 between(burst.openedAt(), snapshotRequested), between(snapshotRequested, uploaded), bytes,

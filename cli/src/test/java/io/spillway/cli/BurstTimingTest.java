@@ -62,6 +62,23 @@ class BurstTimingTest {
     }
 
     @Test
+    void takesTheRerouteAsTheJobsReadinessWhenTheBurstWasAnnouncedReadyForOthersBeforeItsDataWasUp() {
+        // Announced at 5.0 for a job that then started at home; b's data was up at 7.0 and b moved at 8.5.
+        BurstFacts burst = new BurstFacts(BURST, "RELEASED", "onprem", "cloud", at(3.0), at(26.0), 3, 2, 1, List.of(
+                new BurstFacts.Transfer("datasets", null, "RESTORED", 10, at(3.1), at(4.0), at(4.1), at(5.0), null),
+                new BurstFacts.Transfer("datasets", null, "RESTORED", 20, at(3.1), at(7.0), at(7.1), at(8.0), null)),
+                List.of(), null, at(5.0));
+
+        BurstTiming timing = BurstTiming.of(List.of(job("b", "cloud", BURST, 0.2, 9.4, 19.5)), burst).orElseThrow();
+
+        assertEquals(Duration.ofMillis(3900), timing.snapshot(), "3.1 until 7.0");
+        assertEquals(Duration.ofMillis(1500), timing.restore(), "7.0 until b moved at 8.5");
+        assertEquals(Duration.ZERO, timing.reroute());
+        assertEquals(timing.toFirstJob(), timing.deciding().plus(timing.snapshot()).plus(timing.restore())
+                .plus(timing.reroute()).plus(timing.start()));
+    }
+
+    @Test
     void takesTheEndOfTheRestoreAsReadinessWhenTheBurstDoesNotTellIt() {
         List<DemoJob> jobs = List.of(job("b", "cloud", BURST, 0.2, 9.4, 19.5));
 
