@@ -46,12 +46,6 @@ public record BurstState(
         return jobs.stream().filter(job -> job.jobId().equals(jobId)).findFirst();
     }
 
-    /** The latest transfer of {@code filesystem} to the burst site: a failed one is replaced when a job needs it. */
-    public Optional<Transfer> dataFor(String filesystem) {
-        return data.stream().filter(transfer -> transfer.filesystem().equals(filesystem))
-                .reduce((first, second) -> second);
-    }
-
     /** The GPUs this burst's jobs hold or are promised at the burst site. */
     public double gpusCommitted() {
         return jobs.stream().filter(job -> job.state().active()).mapToDouble(BurstJob::gpus).sum();

@@ -133,7 +133,8 @@ final class Scenario {
      */
     Transfer data(String name) {
         return state.data().stream().filter(transfer -> transfer.label().equals(name)).reduce((a, b) -> b)
-                .or(() -> state.dataFor(name))
+                .or(() -> state.data().stream().filter(transfer -> transfer.filesystem().equals(name))
+                        .reduce((a, b) -> b))
                 .orElseThrow(() -> new AssertionError("no transfer of " + name));
     }
 

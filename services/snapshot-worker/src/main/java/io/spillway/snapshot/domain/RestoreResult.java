@@ -23,10 +23,4 @@ public record RestoreResult(long files, long bytesWritten, long filesSkipped, lo
         conflicts = List.copyOf(conflicts);
         skippedSymlinks = List.copyOf(skippedSymlinks);
     }
-
-    public RestoreResult(long files, long bytesWritten, long filesSkipped, long bytesSkipped, long chunksFetched,
-            long durationMs, List<String> conflicts, List<String> skippedSymlinks) {
-        this(files, bytesWritten, filesSkipped, bytesSkipped, chunksFetched, durationMs, conflicts, skippedSymlinks,
-                0);
-    }
 }
