@@ -3,6 +3,7 @@ package io.spillway.snapshot.domain;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,6 +55,25 @@ public interface ChunkStore {
             fetch(hash).ifPresent(bytes -> found.put(hash, bytes));
         }
         return found;
+    }
+
+    /**
+     * Several chunks handed to {@code sink} as they are read, unverified like {@link #fetch}: each once, however
+     * often {@code hashes} names it, in no promised order (a store reads them in the order it stores them). A
+     * missing chunk is not handed over; the caller sees which. The bytes are the store's buffer, valid only during
+     * the call: a restore writes them out and keeps nothing, where {@link #fetchAll} holds every chunk at once.
+     */
+    default void read(Collection<String> hashes, ChunkSink sink) {
+        for (Map.Entry<String, byte[]> chunk : fetchAll(new LinkedHashSet<>(hashes)).entrySet()) {
+            sink.accept(chunk.getKey(), chunk.getValue(), 0, chunk.getValue().length);
+        }
+    }
+
+    /** Takes the chunks a {@link #read} hands over. */
+    @FunctionalInterface
+    interface ChunkSink {
+        /** The chunk is {@code data[offset, offset + length)}; {@code data} is reused once this returns. */
+        void accept(String sha256, byte[] data, int offset, int length);
     }
 
     /**

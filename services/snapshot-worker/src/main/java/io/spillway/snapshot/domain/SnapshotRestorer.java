@@ -2,8 +2,9 @@ package io.spillway.snapshot.domain;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -19,11 +20,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,10 +77,14 @@ public final class SnapshotRestorer {
     static final long BATCH_BYTES = 8L * 1024 * 1024;
     /** ... and at most this many files. */
     static final int BATCH_FILES = 256;
-    /** Chunks of a large file fetched together (about 8 MiB with 1 MiB chunks). */
-    static final int WINDOW = 8;
+    /**
+     * Chunks of a large file read together (about 32 MiB with 1 MiB chunks, one ranged GET where they were packed
+     * side by side); they stream through, so the window bounds requests, not memory.
+     */
+    static final int WINDOW = 32;
 
     private static final HexFormat HEX = HexFormat.of();
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(SnapshotRestorer::sha256);
 
     private final ChunkStore chunks;
     private final int threads;
@@ -372,18 +380,8 @@ public final class SnapshotRestorer {
                             : index.untouched(entry.path(), local) ? Existing.RESTORED : Existing.LOCAL);
                 }
             }
-            if (toFetch.isEmpty()) {
-                return;
-            }
-            if (toFetch.size() == 1 && toFetch.get(0).size() > SMALL_FILE) {
-                replace(toFetch.get(0), existing.get(0), null);
-                return;
-            }
-            List<String> hashes = new ArrayList<>();
-            toFetch.forEach(entry -> hashes.addAll(entry.chunks()));
-            Map<String, byte[]> fetched = fetchAll(hashes, toFetch.get(0));
-            for (int i = 0; i < toFetch.size(); i++) {
-                replace(toFetch.get(i), existing.get(i), fetched);
+            if (!toFetch.isEmpty()) {
+                fetchAndReplace(toFetch, existing);
             }
         }
 
@@ -410,81 +408,188 @@ public final class SnapshotRestorer {
         }
 
         /**
-         * Writes the entry beside the old file, verified, and renames it over. A local file is kept aside first; one
-         * an earlier restore left untouched is simply replaced, since a snapshot holds it.
+         * Writes each file beside the old one and renames it over, chunk by chunk as the store hands them over,
+         * each verified before a byte of it is written; a large file a window of {@link #WINDOW} chunks at a time,
+         * small files in one read. A local file is kept aside first; one an earlier restore left untouched is
+         * simply replaced, since a snapshot holds it.
          */
-        private void replace(ManifestEntry entry, Existing existing, Map<String, byte[]> fetched) throws IOException {
-            Path file = pathOf(entry);
-            Path temporary = file.resolveSibling("." + file.getFileName() + ".spillway-" + request.restoreId());
-            boolean renamed = false;
+        private void fetchAndReplace(List<ManifestEntry> files, List<Existing> existing) throws IOException {
+            Map<String, List<Assembly>> needing = new LinkedHashMap<>();
+            List<Assembly> assemblies = new ArrayList<>();
+            boolean done = false;
             try {
-                write(temporary, entry, fetched);
-                setMode(temporary, entry.mode());
-                setTimes(temporary, entry);
-                if (existing == Existing.LOCAL) {
-                    moveAside(entry.path(), file);
+                for (int i = 0; i < files.size(); i++) {
+                    Assembly assembly = new Assembly(files.get(i), existing.get(i));
+                    assemblies.add(assembly);
+                    for (String hash : assembly.hashes) {
+                        List<Assembly> needers = needing.computeIfAbsent(hash, h -> new ArrayList<>(1));
+                        if (needers.isEmpty() || needers.get(needers.size() - 1) != assembly) {
+                            needers.add(assembly);
+                        }
+                    }
                 }
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                renamed = true;
-                fileProgress.get(entry.path()).done();
+                ChunkStore.ChunkSink sink = (hash, data, offset, length) -> {
+                    List<Assembly> needers = needing.get(hash);
+                    if (needers == null) {
+                        return;
+                    }
+                    verify(hash, data, offset, length, needers.get(0).entry);
+                    for (Assembly assembly : needers) {
+                        assembly.offer(hash, data, offset, length);
+                    }
+                };
+                if (files.size() == 1 && files.get(0).size() > SMALL_FILE) {
+                    List<String> hashes = files.get(0).chunks();
+                    for (int start = 0; start < hashes.size(); start += WINDOW) {
+                        read(hashes.subList(start, Math.min(hashes.size(), start + WINDOW)), sink, files.get(0));
+                    }
+                } else {
+                    read(needing.keySet(), sink, files.get(0));
+                }
+                for (Assembly assembly : assemblies) {
+                    assembly.finish();
+                }
+                done = true;
             } finally {
-                if (!renamed) {
-                    Files.deleteIfExists(temporary);
-                }
-            }
-            if (nextIndex != null) {
-                nextIndex.add(entry.path(), entry, RestoreIndex.local(file));
-            }
-        }
-
-        /**
-         * Writes the entry's chunks in order, each verified before it is written: from {@code fetched}, or a window
-         * of {@link #WINDOW} chunks at a time from the store.
-         */
-        private void write(Path temporary, ManifestEntry entry, Map<String, byte[]> fetched) throws IOException {
-            MessageDigest sha256 = sha256();
-            long written = 0;
-            List<String> hashes = entry.chunks();
-            try (OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                for (int start = 0; start < hashes.size(); start += WINDOW) {
-                    List<String> window = hashes.subList(start, Math.min(hashes.size(), start + WINDOW));
-                    Map<String, byte[]> chunksOfWindow = fetched != null ? fetched : fetchAll(window, entry);
-                    for (String hash : window) {
-                        byte[] data = chunksOfWindow.get(hash);
-                        if (data == null) {
-                            throw new SnapshotException(Reason.CHUNK_CORRUPT, "Chunk " + hash + " of file '"
-                                    + entry.path() + "' is missing from the store");
-                        }
-                        chunksFetched.incrementAndGet();
-                        String actual = HEX.formatHex(sha256.digest(data));
-                        if (!actual.equals(hash)) {
-                            throw new SnapshotException(Reason.CHUNK_CORRUPT, "Chunk " + hash + " of file '"
-                                    + entry.path() + "' is corrupt: its content hashes to " + actual);
-                        }
-                        out.write(data);
-                        written += data.length;
-                        fileProgress.get(entry.path()).advanced(data.length);
+                if (!done) {
+                    for (Assembly assembly : assemblies) {
+                        assembly.abandon();
                     }
                 }
             }
-            if (written != entry.size()) {
-                throw new SnapshotException(Reason.CHUNK_CORRUPT, "File '" + entry.path() + "' reassembles to "
-                        + written + " bytes, the manifest says " + entry.size());
-            }
-            bytesWritten.addAndGet(written);
         }
 
-        /** Fetches chunks; a chunk the store cannot open is reported with the file that needs it. */
-        private Map<String, byte[]> fetchAll(List<String> hashes, ManifestEntry firstFile) {
+        /** Reads chunks; a chunk the store cannot open is reported with the file that needs it. */
+        private void read(Collection<String> hashes, ChunkStore.ChunkSink sink, ManifestEntry firstFile) {
             try {
-                return chunks.fetchAll(hashes);
+                chunks.read(hashes, sink);
             } catch (SnapshotException e) {
                 if (e.reason() != Reason.CHUNK_CORRUPT) {
                     throw e;
                 }
                 throw new SnapshotException(Reason.CHUNK_CORRUPT, "A chunk of file '" + firstFile.path()
                         + "' (or a file restored with it) is corrupt: " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * One file being written: chunks come in the order the store keeps them, usually the file's own; one that
+         * comes before its turn (or recurs later in the file) is copied and written when its turn comes.
+         */
+        private final class Assembly {
+            final ManifestEntry entry;
+            final Existing existing;
+            final List<String> hashes;
+            final Path file;
+            final Path temporary;
+            /** How often each chunk is still to be written. */
+            final Map<String, Integer> uses = new HashMap<>();
+            final Map<String, byte[]> early = new HashMap<>();
+            final ProgressCounter.File progress;
+            FileChannel channel;
+            int next;
+            long written;
+
+            Assembly(ManifestEntry entry, Existing existing) {
+                this.entry = entry;
+                this.existing = existing;
+                this.hashes = entry.chunks();
+                this.file = pathOf(entry);
+                this.temporary = file.resolveSibling("." + file.getFileName() + ".spillway-" + request.restoreId());
+                this.progress = fileProgress.get(entry.path());
+                for (String hash : hashes) {
+                    uses.merge(hash, 1, Integer::sum);
+                }
+            }
+
+            void offer(String hash, byte[] data, int offset, int length) {
+                if (next < hashes.size() && hashes.get(next).equals(hash)) {
+                    append(hash, data, offset, length);
+                    while (next < hashes.size()) {
+                        byte[] waiting = early.get(hashes.get(next));
+                        if (waiting == null) {
+                            break;
+                        }
+                        append(hashes.get(next), waiting, 0, waiting.length);
+                    }
+                } else if (uses.getOrDefault(hash, 0) > 0 && !early.containsKey(hash)) {
+                    early.put(hash, Arrays.copyOfRange(data, offset, offset + length));
+                }
+            }
+
+            private void append(String hash, byte[] data, int offset, int length) {
+                try {
+                    if (channel == null) {
+                        channel = open();
+                    }
+                    ByteBuffer buffer = ByteBuffer.wrap(data, offset, length);
+                    while (buffer.hasRemaining()) {
+                        channel.write(buffer);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                next++;
+                written += length;
+                chunksFetched.incrementAndGet();
+                progress.advanced(length);
+                int left = uses.merge(hash, -1, Integer::sum);
+                if (left == 0) {
+                    early.remove(hash);
+                } else if (!early.containsKey(hash)) {
+                    early.put(hash, Arrays.copyOfRange(data, offset, offset + length));
+                }
+            }
+
+            private FileChannel open() throws IOException {
+                return FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            }
+
+            /** Checks the file is whole, then puts it in place with its mode and times. */
+            void finish() throws IOException {
+                if (next < hashes.size()) {
+                    throw new SnapshotException(Reason.CHUNK_CORRUPT, "Chunk " + hashes.get(next) + " of file '"
+                            + entry.path() + "' is missing from the store");
+                }
+                if (written != entry.size()) {
+                    throw new SnapshotException(Reason.CHUNK_CORRUPT, "File '" + entry.path() + "' reassembles to "
+                            + written + " bytes, the manifest says " + entry.size());
+                }
+                if (channel == null) {
+                    channel = open(); // an empty file
+                }
+                channel.close();
+                setMode(temporary, entry.mode());
+                setTimes(temporary, entry);
+                if (existing == Existing.LOCAL) {
+                    moveAside(entry.path(), file);
+                }
+                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                bytesWritten.addAndGet(written);
+                progress.done();
+                if (nextIndex != null) {
+                    nextIndex.add(entry.path(), entry, RestoreIndex.local(file));
+                }
+            }
+
+            /** After a failure: nothing half-written is left behind. */
+            void abandon() throws IOException {
+                if (channel != null) {
+                    channel.close();
+                }
+                Files.deleteIfExists(temporary);
+            }
+        }
+
+        /** Compares a chunk with its name before a byte of it is written. */
+        private void verify(String hash, byte[] data, int offset, int length, ManifestEntry file) {
+            MessageDigest sha256 = SHA256.get();
+            sha256.update(data, offset, length);
+            String actual = HEX.formatHex(sha256.digest());
+            if (!actual.equals(hash)) {
+                throw new SnapshotException(Reason.CHUNK_CORRUPT, "Chunk " + hash + " of file '" + file.path()
+                        + "' is corrupt: its content hashes to " + actual);
             }
         }
 

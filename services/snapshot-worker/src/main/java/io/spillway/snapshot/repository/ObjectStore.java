@@ -1,5 +1,8 @@
 package io.spillway.snapshot.repository;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -22,6 +25,31 @@ public interface ObjectStore {
 
     /** {@code length} bytes from {@code offset}; empty when there is no object under the key. */
     Optional<byte[]> getRange(String key, long offset, int length);
+
+    /**
+     * Hands {@code length} bytes from {@code offset} to {@code reader} as a stream, as they arrive, so a reader of
+     * many megabytes need not hold them all at once. The stream ends early where the object does.
+     *
+     * @return false when there is no object under the key (the reader is not called)
+     */
+    default boolean readRange(String key, long offset, int length, RangeReader reader) {
+        Optional<byte[]> range = getRange(key, offset, length);
+        if (range.isEmpty()) {
+            return false;
+        }
+        try {
+            reader.read(new ByteArrayInputStream(range.get()));
+        } catch (IOException e) {
+            throw new IllegalStateException("Reading from memory does not fail", e);
+        }
+        return true;
+    }
+
+    /** Reads a range as it streams in; an {@link IOException} is the store's, reported as such. */
+    @FunctionalInterface
+    interface RangeReader {
+        void read(InputStream range) throws IOException;
+    }
 
     /** Every object under the prefix, in no promised order. */
     List<StoredObject> list(String prefix);

@@ -1,6 +1,7 @@
 package io.spillway.snapshot.repository;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -12,6 +13,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -247,29 +249,45 @@ public class Repository implements ChunkStore, ManifestStore {
 
     @Override
     public Map<String, byte[]> fetchAll(Collection<String> hashes) {
-        checkConfig();
-        Map<String, BlobLocation> wanted = locate(hashes);
-        if (wanted.size() < new HashSet<>(hashes).size()) {
-            prepare(); // written by another worker since this one last looked
-            wanted = locate(hashes);
-        }
-        Map<String, byte[]> found = read(wanted);
-        if (found.size() < wanted.size()) {
-            // A pack gone: garbage collection moved its live chunks into a new pack since this worker looked.
-            prepare();
-            Map<String, BlobLocation> moved = locate(hashes);
-            moved.keySet().removeAll(found.keySet());
-            found.putAll(read(moved));
-        }
+        Map<String, byte[]> found = new HashMap<>();
+        read(hashes, (hash, data, offset, length) -> found.put(hash, Arrays.copyOfRange(data, offset,
+                offset + length)));
         return found;
     }
 
-    private Map<String, byte[]> read(Map<String, BlobLocation> wanted) {
+    @Override
+    public void read(Collection<String> hashes, ChunkSink sink) {
+        checkConfig();
+        Set<String> unique = new LinkedHashSet<>(hashes);
+        Map<String, BlobLocation> wanted = locate(unique);
+        if (wanted.size() < unique.size()) {
+            prepare(); // written by another worker since this one last looked
+            wanted = locate(unique);
+        }
+        Set<String> delivered = new HashSet<>();
+        read(wanted, sink, delivered);
+        if (delivered.size() < wanted.size()) {
+            // A pack gone: garbage collection moved its live chunks into a new pack since this worker looked.
+            prepare();
+            Map<String, BlobLocation> moved = locate(unique);
+            moved.keySet().removeAll(delivered);
+            read(moved, sink, delivered);
+        }
+    }
+
+    /**
+     * Reads the chunks pack by pack, neighbours in one ranged GET, and opens each as it streams in: one buffer for
+     * the sealed bytes and one for the plain, whatever the number of chunks.
+     */
+    private void read(Map<String, BlobLocation> wanted, ChunkSink sink, Set<String> delivered) {
         Map<String, List<Map.Entry<String, BlobLocation>>> byPack = new LinkedHashMap<>();
+        int largest = 0;
         for (Map.Entry<String, BlobLocation> entry : wanted.entrySet()) {
             byPack.computeIfAbsent(entry.getValue().pack(), pack -> new ArrayList<>()).add(entry);
+            largest = Math.max(largest, entry.getValue().length());
         }
-        Map<String, byte[]> found = new HashMap<>();
+        byte[] sealed = new byte[largest];
+        byte[] plain = new byte[largest];
         for (List<Map.Entry<String, BlobLocation>> slices : byPack.values()) {
             slices.sort(Comparator.comparingLong(entry -> entry.getValue().offset()));
             int start = 0;
@@ -286,23 +304,48 @@ public class Repository implements ChunkStore, ManifestStore {
                     rangeEnd = nextEnd;
                     end++;
                 }
-                String pack = slices.get(start).getValue().pack();
-                Optional<byte[]> range = objects.getRange(pack, rangeStart, (int) (rangeEnd - rangeStart));
-                if (range.isPresent()) {
-                    byte[] bytes = range.get();
-                    for (Map.Entry<String, BlobLocation> slice : slices.subList(start, end)) {
-                        BlobLocation location = slice.getValue();
-                        int offset = (int) (location.offset() - rangeStart);
-                        if (offset + location.length() > bytes.length) {
-                            continue; // a short pack: the chunk is missing, the caller says which file needed it
-                        }
-                        found.put(slice.getKey(), sealer.open(bytes, offset, location.length(), slice.getKey()));
-                    }
-                }
+                List<Map.Entry<String, BlobLocation>> inRange = slices.subList(start, end);
+                long from = rangeStart;
+                objects.readRange(inRange.get(0).getValue().pack(), rangeStart, (int) (rangeEnd - rangeStart),
+                        range -> {
+                            long position = from;
+                            for (Map.Entry<String, BlobLocation> slice : inRange) {
+                                BlobLocation location = slice.getValue();
+                                if (location.offset() < position) {
+                                    continue; // the same bytes under two hashes: cannot happen in packs we write
+                                }
+                                if (!skip(range, location.offset() - position)) {
+                                    return;
+                                }
+                                int got = range.readNBytes(sealed, 0, location.length());
+                                position = location.offset() + got;
+                                if (got < location.length()) {
+                                    return; // a short pack: the chunk is missing, the caller says which file needed it
+                                }
+                                int length = sealer.open(sealed, 0, location.length(), slice.getKey(), plain);
+                                delivered.add(slice.getKey());
+                                sink.accept(slice.getKey(), plain, 0, length);
+                            }
+                        });
                 start = end;
             }
         }
-        return found;
+    }
+
+    /** @return false when the stream ended first */
+    private static boolean skip(InputStream in, long bytes) throws IOException {
+        long left = bytes;
+        while (left > 0) {
+            long skipped = in.skip(left);
+            if (skipped <= 0) {
+                if (in.read() < 0) {
+                    return false;
+                }
+                skipped = 1;
+            }
+            left -= skipped;
+        }
+        return true;
     }
 
     /** Where a chunk is stored, as this worker's index says; for tools and tests that inspect the bucket. */

@@ -91,6 +91,22 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public boolean readRange(String key, long offset, int length, RangeReader reader) {
+        ensureBucket();
+        String range = "bytes=" + offset + "-" + (offset + length - 1);
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request -> request.bucket(bucket).key(key)
+                .range(range))) {
+            reader.read(in);
+            return true;
+        } catch (SdkException e) {
+            return absentOr(e, "GET " + key + " " + range).isPresent();
+        } catch (IOException e) {
+            throw new SnapshotException(Reason.OBJECT_STORE, "Object store GET " + key + " " + range + " in bucket "
+                    + bucket + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public List<StoredObject> list(String prefix) {
         ensureBucket();
         List<StoredObject> keys = new ArrayList<>();

@@ -12,8 +12,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -122,6 +126,83 @@ class SnapshotRestorerTest {
         assertTrue(error.getMessage().contains(bad), error.getMessage());
         assertTrue(error.getMessage().contains("imagenet/train/shard-0.bin"), error.getMessage());
         assertFalse(Files.exists(target.resolve("imagenet/train/shard-0.bin")), "no torn file is visible");
+    }
+
+    @Test
+    void reassemblesFilesWhoseChunksComeInAnyOrderFromABufferTheStoreOverwrites() throws IOException {
+        // A large file (read a window at a time) whose first chunk recurs in its middle and in its last window,
+        // and two small files of the same content: every chunk is handed over once, in reverse.
+        byte[] block = FixedSizeChunkerTest.random(CHUNK);
+        byte[] large = FixedSizeChunkerTest.random(70 * CHUNK + 5);
+        System.arraycopy(block, 0, large, 0, CHUNK);
+        System.arraycopy(block, 0, large, 20 * CHUNK, CHUNK);
+        System.arraycopy(block, 0, large, 66 * CHUNK, CHUNK);
+        Files.write(source.resolve("checkpoint.pt"), large);
+        Files.write(source.resolve("copy-a.txt"), block);
+        Files.write(source.resolve("copy-b.txt"), block);
+        manifest = new SnapshotTaker(new FixedSizeChunker(CHUNK), store, store, Clock.systemUTC())
+                .take(new SnapshotTaker.Request("snap-2", "onprem", "datasets", null, source)).manifest();
+        ChunkStore reversing = new ChunkStore() {
+            @Override
+            public boolean contains(String sha256) {
+                return store.contains(sha256);
+            }
+
+            @Override
+            public void put(String sha256, byte[] data, int length) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Optional<byte[]> fetch(String sha256) {
+                return store.fetch(sha256);
+            }
+
+            @Override
+            public void read(Collection<String> hashes, ChunkSink sink) {
+                List<String> order = new ArrayList<>(new LinkedHashSet<>(hashes));
+                Collections.reverse(order);
+                byte[] buffer = new byte[CHUNK + 100];
+                for (String hash : order) {
+                    byte[] chunk = store.chunks.get(hash);
+                    System.arraycopy(chunk, 0, buffer, 100, chunk.length);
+                    sink.accept(hash, buffer, 100, chunk.length);
+                    Arrays.fill(buffer, (byte) 0x5A); // what a store does with its buffer next
+                }
+            }
+
+            @Override
+            public GcResult collectGarbage(Set<String> referenced, Instant storedBefore) {
+                throw new UnsupportedOperationException();
+            }
+        };
+
+        RestoreResult result = new SnapshotRestorer(reversing).restore(new SnapshotRestorer.Request("r-1", manifest,
+                target, List.of()));
+
+        assertArrayEquals(large, Files.readAllBytes(target.resolve("checkpoint.pt")));
+        assertArrayEquals(block, Files.readAllBytes(target.resolve("copy-a.txt")));
+        assertArrayEquals(block, Files.readAllBytes(target.resolve("copy-b.txt")));
+        assertArrayEquals(Files.readAllBytes(source.resolve("imagenet/train/shard-0.bin")),
+                Files.readAllBytes(target.resolve("imagenet/train/shard-0.bin")));
+        assertEquals(manifest.bytes(), result.bytesWritten());
+    }
+
+    @Test
+    void aChunkMissingFromTheStoreFailsNamingItAndTheFileAndLeavesNoPartFile() throws IOException {
+        ManifestEntry shard = entry("imagenet/train/shard-0.bin");
+        String missing = shard.chunks().get(3);
+        store.chunks.remove(missing);
+
+        SnapshotException error = assertThrows(SnapshotException.class, () -> restore("r-1"));
+
+        assertEquals(Reason.CHUNK_CORRUPT, error.reason());
+        assertTrue(error.getMessage().contains(missing) && error.getMessage().contains("shard-0.bin"),
+                error.getMessage());
+        try (var left = Files.walk(target)) {
+            assertEquals(List.of(), left.filter(path -> path.getFileName().toString().contains(".spillway-"))
+                    .toList(), "no part-written file is left");
+        }
     }
 
     @Test

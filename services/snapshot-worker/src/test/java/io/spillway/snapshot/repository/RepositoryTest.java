@@ -96,6 +96,57 @@ class RepositoryTest {
     }
 
     @Test
+    void readHandsEachChunkOverOnceFromOneReusedBufferAndSkipsWhatIsMissing() {
+        Repository writer = open(Sealer.aes256Gcm(KEY));
+        Map<String, byte[]> chunks = randomChunks(50, 3000);
+        chunks.forEach((hash, data) -> writer.put(hash, data, data.length));
+        writer.flush();
+        Repository reader = open(Sealer.aes256Gcm(KEY));
+        reader.prepare();
+        List<String> wanted = new ArrayList<>(chunks.keySet());
+        wanted.addAll(chunks.keySet()); // each named twice
+        wanted.add(sha256("not stored".getBytes(StandardCharsets.UTF_8)));
+        objects.gets.clear();
+
+        Map<String, byte[]> handed = new java.util.HashMap<>();
+        java.util.Set<byte[]> buffers = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        reader.read(wanted, (hash, data, offset, length) -> {
+            buffers.add(data);
+            assertEquals(null, handed.put(hash, Arrays.copyOfRange(data, offset, offset + length)),
+                    "handed over twice: " + hash);
+        });
+
+        assertEquals(chunks.keySet(), handed.keySet());
+        chunks.forEach((hash, data) -> assertArrayEquals(data, handed.get(hash)));
+        assertEquals(1, buffers.size(), "every chunk opened into the same buffer");
+        assertEquals(1, objects.gets.size(), "one ranged GET for 50 neighbours: " + objects.gets);
+    }
+
+    @Test
+    void aShortPackHandsOverTheChunksBeforeItsEndAndNotTheRest() {
+        Repository writer = open(Sealer.none());
+        Map<String, byte[]> chunks = randomChunks(10, 1000);
+        chunks.forEach((hash, data) -> writer.put(hash, data, data.length));
+        writer.flush();
+        String pack = objects.keys(SnapshotLayout.PACK_PREFIX).get(0);
+        int cut = objects.objects.get(pack).length / 2;
+        objects.objects.put(pack, Arrays.copyOf(objects.objects.get(pack), cut));
+
+        Repository reader = open(Sealer.none());
+        reader.prepare();
+        Map<String, byte[]> fetched = reader.fetchAll(chunks.keySet());
+
+        java.util.Set<String> whole = new java.util.HashSet<>();
+        chunks.keySet().stream().filter(hash -> {
+            BlobLocation at = reader.locate(hash).orElseThrow();
+            return at.offset() + at.length() <= cut;
+        }).forEach(whole::add);
+        assertTrue(whole.size() >= 4 && whole.size() < 10, "the cut leaves some chunks whole: " + whole.size());
+        assertEquals(whole, fetched.keySet());
+        fetched.forEach((hash, data) -> assertArrayEquals(chunks.get(hash), data));
+    }
+
+    @Test
     void anotherWorkerKnowsWhatIsStoredAfterPrepareAndUploadsNothingAgain() {
         Repository first = open(Sealer.none());
         Map<String, byte[]> chunks = randomChunks(10, 4096);
