@@ -118,9 +118,15 @@ public abstract sealed class Sealer {
             Thread warmUp = new Thread(() -> {
                 AesGcm sealer = new AesGcm(key, false);
                 byte[] blob = new byte[2048];
+                byte[] opened = new byte[blob.length];
                 for (int i = 0; i < WARM_UP_ROUNDS; i++) {
                     byte[] sealed = sealer.seal(blob, 0, blob.length, "warm-up");
-                    sealer.open(sealed, 0, sealed.length, "warm-up");
+                    // Both ways of opening: restores open into a reused buffer, indexes and manifests into new arrays.
+                    if (i % 2 == 0) {
+                        sealer.open(sealed, 0, sealed.length, "warm-up", opened);
+                    } else {
+                        sealer.open(sealed, 0, sealed.length, "warm-up");
+                    }
                 }
             }, "aes-gcm-warm-up");
             warmUp.setDaemon(true);
