@@ -1,6 +1,8 @@
 package io.spillway.scheduler.inventory;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,6 +29,17 @@ class NvidiaSmiTest {
     void readsIndexMemoryAndNameOfEveryGpu() {
         assertEquals(List.of(new Gpu("0", 81559, "NVIDIA H100 80GB HBM3"), new Gpu("1", 81559, "NVIDIA H100 80GB HBM3")),
                 NvidiaSmi.parse(TWO_GPUS));
+    }
+
+    @Test
+    void readsWhatNvidiaSmiPrintedOnARealH200() throws IOException {
+        // Saved from the query on the H200 machine that GpuMachineTest ran on (bench/gpu-check.sh, 2026-11-29).
+        String printed;
+        try (InputStream in = NvidiaSmiTest.class.getResourceAsStream("/nvidia-smi-h200.txt")) {
+            printed = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        assertEquals(List.of(new Gpu("0", 143771, "NVIDIA H200")), NvidiaSmi.parse(printed));
     }
 
     @Test
