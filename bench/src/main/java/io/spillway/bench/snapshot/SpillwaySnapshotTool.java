@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -30,12 +29,10 @@ import io.spillway.snapshot.domain.SnapshotResult;
 import io.spillway.snapshot.domain.SnapshotTaker;
 import io.spillway.snapshot.repository.Repository;
 import io.spillway.snapshot.repository.Sealer;
+import io.spillway.snapshot.s3.S3ClientProducer;
 import io.spillway.snapshot.s3.S3ObjectStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -201,17 +198,12 @@ public final class SpillwaySnapshotTool {
 
     /** The client snapshot-worker's S3ClientProducer builds for an S3-compatible store. */
     private static S3Client s3Client(Map<String, String> options) {
-        return S3Client.builder()
+        return S3ClientProducer.configure(S3Client.builder())
                 .endpointOverride(URI.create(required(options, "endpoint")))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
                         required(options, "access-key"), required(options, "secret-key"))))
                 .forcePathStyle(true)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofSeconds(120)))
                 .build();
     }
 

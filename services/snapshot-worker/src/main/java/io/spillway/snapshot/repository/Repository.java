@@ -188,7 +188,7 @@ public class Repository implements ChunkStore, ManifestStore {
                 return;
             }
             // Sealed later, on the upload thread: the caller's thread is busy enough chunking and hashing.
-            open.addPlain(sha256, Arrays.copyOf(data, length));
+            open.addPlain(sha256, data, length);
             if (open.size() >= packSize) {
                 full = open;
                 open = new PackBuilder(packSize);
@@ -507,9 +507,8 @@ public class Repository implements ChunkStore, ManifestStore {
                         "Pack " + pack.key() + " vanished during garbage collection"));
                 for (Map.Entry<String, BlobLocation> chunk : live.entrySet()) {
                     BlobLocation location = chunk.getValue();
-                    byte[] sealed = java.util.Arrays.copyOfRange(bytes, (int) location.offset(),
-                            (int) location.offset() + location.length());
-                    repack.addSealed(chunk.getKey(), sealed, location.plainLength());
+                    repack.addSealed(chunk.getKey(), bytes, (int) location.offset(), location.length(),
+                            location.plainLength());
                     if (repack.size() >= packSize) {
                         newIndex.putAll(store(repack));
                         repack = new PackBuilder(packSize);
@@ -540,17 +539,14 @@ public class Repository implements ChunkStore, ManifestStore {
     /** Seals what the pack holds unsealed, uploads it, and says where each chunk is. */
     private Map<String, BlobLocation> store(PackBuilder pack) {
         String key = SnapshotLayout.packKey(UUID.randomUUID().toString().replace("-", ""));
-        byte[] bytes = new byte[pack.size()];
         Map<String, BlobLocation> located = new LinkedHashMap<>();
-        int offset = 0;
         for (PackBuilder.Slice slice : pack.slices) {
-            byte[] sealed = slice.sealed() ? slice.bytes()
-                    : sealer.seal(slice.bytes(), 0, slice.bytes().length, slice.hash());
-            System.arraycopy(sealed, 0, bytes, offset, sealed.length);
-            located.put(slice.hash(), new BlobLocation(key, offset, sealed.length, slice.plainLength()));
-            offset += sealed.length;
+            if (!slice.sealed()) {
+                sealer.sealInPlace(pack.bytes, slice.offset(), slice.plainLength(), slice.hash());
+            }
+            located.put(slice.hash(), new BlobLocation(key, slice.offset(), slice.length(), slice.plainLength()));
         }
-        objects.put(key, bytes, 0, offset);
+        objects.put(key, pack.bytes, 0, pack.size());
         return located;
     }
 
@@ -632,37 +628,61 @@ public class Repository implements ChunkStore, ManifestStore {
         return sealer.open(sealed, 0, sealed.length, kind);
     }
 
-    /** A pack being filled: its chunks in order, plain until it is stored, or sealed already (repacking). */
+    /**
+     * A pack being filled, in the one array it is uploaded from: each chunk is copied in as plaintext, with room for
+     * the sealer's nonce and tag around it, and sealed where it lies when the pack is stored; a chunk sealed already
+     * (repacking) is copied in as it is.
+     */
     private final class PackBuilder {
         private final List<Slice> slices = new ArrayList<>();
         private final Set<String> hashes = new HashSet<>();
-        private long size;
+        /** A pack is full once it reaches the pack size, so most end one chunk beyond it. */
+        private final int capacity;
+        private byte[] bytes = new byte[0];
+        private int size;
 
         PackBuilder(int packSize) {
+            this.capacity = packSize + packSize / 4;
         }
 
-        void addPlain(String hash, byte[] plain) {
-            slices.add(new Slice(hash, plain, plain.length, false));
+        void addPlain(String hash, byte[] plain, int length) {
+            int sealedLength = length + sealer.overhead();
+            int at = reserve(sealedLength);
+            System.arraycopy(plain, 0, bytes, at + sealer.prefix(), length);
+            slices.add(new Slice(hash, at, sealedLength, length, false));
             hashes.add(hash);
-            size += plain.length + sealer.overhead();
         }
 
-        void addSealed(String hash, byte[] sealed, int plainLength) {
-            slices.add(new Slice(hash, sealed, plainLength, true));
+        void addSealed(String hash, byte[] sealed, int offset, int length, int plainLength) {
+            int at = reserve(length);
+            System.arraycopy(sealed, offset, bytes, at, length);
+            slices.add(new Slice(hash, at, length, plainLength, true));
             hashes.add(hash);
-            size += sealed.length;
+        }
+
+        private int reserve(int length) {
+            int at = size;
+            if (size + length > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(size + length, Math.max(capacity, bytes.length * 2)));
+            }
+            size += length;
+            return at;
         }
 
         /** The pack's size once sealed. */
         int size() {
-            return (int) size;
+            return size;
         }
 
         Set<String> hashes() {
             return hashes;
         }
 
-        record Slice(String hash, byte[] bytes, int plainLength, boolean sealed) {
+        /**
+         * @param offset where the slice starts in the pack
+         * @param length its length sealed
+         */
+        record Slice(String hash, int offset, int length, int plainLength, boolean sealed) {
         }
     }
 }

@@ -29,6 +29,16 @@ public abstract sealed class Sealer {
 
     public abstract byte[] seal(byte[] plain, int offset, int length, String associated);
 
+    /** Bytes a sealed blob has in front of its plaintext (the nonce). */
+    public abstract int prefix();
+
+    /**
+     * Seals in place: the plaintext is at {@code buffer[offset + prefix(), + length)}, and the sealed blob takes its
+     * place at {@code buffer[offset, + length + overhead())}. A pack is filled with plaintext and sealed where it
+     * lies, instead of each chunk being copied into a sealed array and that into the pack.
+     */
+    public abstract void sealInPlace(byte[] buffer, int offset, int length, String associated);
+
     /**
      * @throws SnapshotException {@link Reason#CHUNK_CORRUPT} when the bytes do not open under this key: damaged,
      *         swapped or sealed with another key
@@ -72,6 +82,16 @@ public abstract sealed class Sealer {
         @Override
         public byte[] seal(byte[] plain, int offset, int length, String associated) {
             return Arrays.copyOfRange(plain, offset, offset + length);
+        }
+
+        @Override
+        public int prefix() {
+            return 0;
+        }
+
+        @Override
+        public void sealInPlace(byte[] buffer, int offset, int length, String associated) {
+            // Plain bytes are their own sealed form.
         }
 
         @Override
@@ -154,6 +174,27 @@ public abstract sealed class Sealer {
         @Override
         public boolean encrypts() {
             return true;
+        }
+
+        @Override
+        public int prefix() {
+            return NONCE;
+        }
+
+        @Override
+        public void sealInPlace(byte[] buffer, int offset, int length, String associated) {
+            byte[] nonce = new byte[NONCE];
+            RANDOM.nextBytes(nonce);
+            System.arraycopy(nonce, 0, buffer, offset, NONCE);
+            try {
+                Cipher cipher = ciphers.get();
+                cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+                cipher.updateAAD(associated.getBytes(StandardCharsets.UTF_8));
+                // Same array, same offset: GCM encrypts in place, and appends the tag after the ciphertext.
+                cipher.doFinal(buffer, offset + NONCE, length, buffer, offset + NONCE);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-GCM is part of every Java platform", e);
+            }
         }
 
         @Override

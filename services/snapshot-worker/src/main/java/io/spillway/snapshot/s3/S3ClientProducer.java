@@ -19,6 +19,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /** The one S3 client of the worker, built from {@code spillway.s3.*}. */
 @ApplicationScoped
@@ -27,19 +28,36 @@ public class S3ClientProducer {
     @Produces
     @Singleton
     S3Client s3Client(SnapshotWorkerConfig.S3 s3) {
-        S3ClientBuilder builder = S3Client.builder()
+        S3ClientBuilder builder = configure(S3Client.builder())
                 .region(Region.of(s3.region()))
                 .credentialsProvider(credentials(s3))
-                .forcePathStyle(s3.pathStyleAccess())
-                // S3-compatible stores do not all accept the SDK's default trailing checksums; chunks are
-                // verified by their SHA-256 content address instead.
+                .forcePathStyle(s3.pathStyleAccess());
+        s3.endpoint().map(URI::create).ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /**
+     * What every client of the repository is built with, wherever it runs (the worker, the benchmark's tool).
+     *
+     * <ul>
+     * <li>Checksums only where the operation requires them: S3-compatible stores do not all accept the SDK's default
+     * trailing checksums, and every chunk is verified by its SHA-256 content address (and, encrypted, by its GCM tag)
+     * when it is read back.</li>
+     * <li>No aws-chunked uploads. Over plain HTTP the SDK signs every payload, by default as a stream of signed 128
+     * KiB chunks; S3-compatible servers decode that slowly (s3proxy byte by byte: on a 2 GiB snapshot it spent more
+     * CPU than the worker) and some not at all. A pack is in memory anyway, so its whole SHA-256 is signed instead;
+     * over HTTPS nothing changes, the payload is not signed there.</li>
+     * </ul>
+     */
+    public static S3ClientBuilder configure(S3ClientBuilder builder) {
+        return builder
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .serviceConfiguration(
+                        S3Configuration.builder().chunkedEncodingEnabled(false).build())
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofSeconds(120)));
-        s3.endpoint().map(URI::create).ifPresent(builder::endpointOverride);
-        return builder.build();
     }
 
     void close(@Disposes S3Client client) {
