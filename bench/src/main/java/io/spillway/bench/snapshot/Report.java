@@ -67,8 +67,12 @@ final class Report {
                 + " \"In the worker\" is the operation's own duration as snapshot-worker measures it (`durationMs`),"
                 + " without starting a JVM and an S3 client, which the long-running service does once, not per"
                 + " snapshot; restic, a command, starts every time. \"spillway (one worker)\" is snapshot-worker as it"
-                + " runs: one process started before the first operation, taking the three one after the other (the"
-                + " wall time is from request to answer, the peak RSS the worker's own).%n", GOAL));
+                + " runs: one process started before the first operation, taking them one after the other (the wall"
+                + " time is from request to answer, the peak RSS the worker's own); its first restore is also the"
+                + " first time its JIT meets the restore path, \"restore, again\" the same restore once more, as a"
+                + " worker that has restored before runs it (every tool is measured again, into an empty directory)."
+                + " Every operation starts after a `sync`, so none pays for the kernel writing back what the one"
+                + " before it wrote.%n", GOAL));
         return out.toString();
     }
 

@@ -68,6 +68,13 @@ public class Repository implements ChunkStore, ManifestStore {
     static final double REPACK_BELOW = 0.5;
     private static final String CHECK_PLAINTEXT = "spillway repository key check";
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Each reading thread's buffers for one sealed and one opened chunk, kept between reads: a restore reads
+     * hundreds of ranges, and chunks of up to 4 MiB are humongous objects for G1. A thread holds them as long as it
+     * lives; a restore's pool ends with the restore.
+     */
+    private static final ThreadLocal<byte[][]> READ_BUFFERS = ThreadLocal.withInitial(() -> new byte[][] {
+            new byte[0], new byte[0] });
 
     private final ObjectStore objects;
     private final Sealer sealer;
@@ -286,8 +293,13 @@ public class Repository implements ChunkStore, ManifestStore {
             byPack.computeIfAbsent(entry.getValue().pack(), pack -> new ArrayList<>()).add(entry);
             largest = Math.max(largest, entry.getValue().length());
         }
-        byte[] sealed = new byte[largest];
-        byte[] plain = new byte[largest];
+        byte[][] buffers = READ_BUFFERS.get();
+        if (buffers[0].length < largest) {
+            buffers[0] = new byte[largest];
+            buffers[1] = new byte[largest];
+        }
+        byte[] sealed = buffers[0];
+        byte[] plain = buffers[1];
         for (List<Map.Entry<String, BlobLocation>> slices : byPack.values()) {
             slices.sort(Comparator.comparingLong(entry -> entry.getValue().offset()));
             int start = 0;
