@@ -27,7 +27,13 @@ public abstract sealed class Sealer {
     /** Whether data is encrypted: recorded in the repository's config, so a reader knows it needs the key. */
     public abstract boolean encrypts();
 
-    public abstract byte[] seal(byte[] plain, int offset, int length, String associated);
+    /** A sealed copy of the plaintext, in an array of its own (an index, a manifest). */
+    public final byte[] seal(byte[] plain, int offset, int length, String associated) {
+        byte[] sealed = new byte[length + overhead()];
+        System.arraycopy(plain, offset, sealed, prefix(), length);
+        sealInPlace(sealed, 0, length, associated);
+        return sealed;
+    }
 
     /** Bytes a sealed blob has in front of its plaintext (the nonce). */
     public abstract int prefix();
@@ -43,14 +49,19 @@ public abstract sealed class Sealer {
      * @throws SnapshotException {@link Reason#CHUNK_CORRUPT} when the bytes do not open under this key: damaged,
      *         swapped or sealed with another key
      */
-    public abstract byte[] open(byte[] sealed, int offset, int length, String associated);
+    public final byte[] open(byte[] sealed, int offset, int length, String associated) {
+        byte[] plain = new byte[Math.max(0, length - overhead())];
+        int opened = open(sealed, offset, length, associated, plain);
+        return opened == plain.length ? plain : Arrays.copyOf(plain, opened);
+    }
 
     /**
      * Opens into {@code plain} from its start, which holds at least {@code length - overhead()} bytes: a restore
      * opens every chunk into one buffer instead of allocating a megabyte per chunk.
      *
      * @return the plaintext's length
-     * @throws SnapshotException as {@link #open(byte[], int, int, String)}
+     * @throws SnapshotException {@link Reason#CHUNK_CORRUPT} when the bytes do not open under this key: damaged,
+     *         swapped or sealed with another key
      */
     public abstract int open(byte[] sealed, int offset, int length, String associated, byte[] plain);
 
@@ -80,11 +91,6 @@ public abstract sealed class Sealer {
         }
 
         @Override
-        public byte[] seal(byte[] plain, int offset, int length, String associated) {
-            return Arrays.copyOfRange(plain, offset, offset + length);
-        }
-
-        @Override
         public int prefix() {
             return 0;
         }
@@ -92,12 +98,6 @@ public abstract sealed class Sealer {
         @Override
         public void sealInPlace(byte[] buffer, int offset, int length, String associated) {
             // Plain bytes are their own sealed form.
-        }
-
-        @Override
-        public byte[] open(byte[] sealed, int offset, int length, String associated) {
-            return offset == 0 && length == sealed.length ? sealed
-                    : Arrays.copyOfRange(sealed, offset, offset + length);
         }
 
         @Override
@@ -141,12 +141,7 @@ public abstract sealed class Sealer {
                 byte[] opened = new byte[blob.length];
                 for (int i = 0; i < WARM_UP_ROUNDS; i++) {
                     byte[] sealed = sealer.seal(blob, 0, blob.length, "warm-up");
-                    // Both ways of opening: restores open into a reused buffer, indexes and manifests into new arrays.
-                    if (i % 2 == 0) {
-                        sealer.open(sealed, 0, sealed.length, "warm-up", opened);
-                    } else {
-                        sealer.open(sealed, 0, sealed.length, "warm-up");
-                    }
+                    sealer.open(sealed, 0, sealed.length, "warm-up", opened);
                 }
             }, "aes-gcm-warm-up");
             warmUp.setDaemon(true);
@@ -198,41 +193,6 @@ public abstract sealed class Sealer {
         }
 
         @Override
-        public byte[] seal(byte[] plain, int offset, int length, String associated) {
-            byte[] out = new byte[NONCE + length + TAG_BITS / 8];
-            byte[] nonce = new byte[NONCE];
-            RANDOM.nextBytes(nonce);
-            System.arraycopy(nonce, 0, out, 0, NONCE);
-            try {
-                Cipher cipher = ciphers.get();
-                cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-                cipher.updateAAD(associated.getBytes(StandardCharsets.UTF_8));
-                cipher.doFinal(plain, offset, length, out, NONCE);
-                return out;
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("AES-GCM is part of every Java platform", e);
-            }
-        }
-
-        @Override
-        public byte[] open(byte[] sealed, int offset, int length, String associated) {
-            if (length < overhead()) {
-                throw new SnapshotException(Reason.CHUNK_CORRUPT, "Sealed data of '" + associated + "' is "
-                        + length + " bytes, shorter than nonce and tag");
-            }
-            try {
-                Cipher cipher = ciphers.get();
-                cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, offset, NONCE));
-                cipher.updateAAD(associated.getBytes(StandardCharsets.UTF_8));
-                return cipher.doFinal(sealed, offset + NONCE, length - NONCE);
-            } catch (AEADBadTagException e) {
-                throw notOpening(associated, e);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("AES-GCM is part of every Java platform", e);
-            }
-        }
-
-        @Override
         public int open(byte[] sealed, int offset, int length, String associated, byte[] plain) {
             if (length < overhead()) {
                 throw new SnapshotException(Reason.CHUNK_CORRUPT, "Sealed data of '" + associated + "' is "
@@ -244,15 +204,11 @@ public abstract sealed class Sealer {
                 cipher.updateAAD(associated.getBytes(StandardCharsets.UTF_8));
                 return cipher.doFinal(sealed, offset + NONCE, length - NONCE, plain, 0);
             } catch (AEADBadTagException e) {
-                throw notOpening(associated, e);
+                throw new SnapshotException(Reason.CHUNK_CORRUPT, "'" + associated
+                        + "' does not decrypt: damaged, or sealed with another key", e);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("AES-GCM is part of every Java platform", e);
             }
-        }
-
-        private static SnapshotException notOpening(String associated, AEADBadTagException e) {
-            return new SnapshotException(Reason.CHUNK_CORRUPT, "'" + associated
-                    + "' does not decrypt: damaged, or sealed with another key", e);
         }
     }
 }
