@@ -1,6 +1,5 @@
 package io.spillway.snapshot.repository;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -23,27 +22,13 @@ public interface ObjectStore {
     /** @return empty when there is no object under the key */
     Optional<byte[]> get(String key);
 
-    /** {@code length} bytes from {@code offset}; empty when there is no object under the key. */
-    Optional<byte[]> getRange(String key, long offset, int length);
-
     /**
      * Hands {@code length} bytes from {@code offset} to {@code reader} as a stream, as they arrive, so a reader of
      * many megabytes need not hold them all at once. The stream ends early where the object does.
      *
      * @return false when there is no object under the key (the reader is not called)
      */
-    default boolean readRange(String key, long offset, int length, RangeReader reader) {
-        Optional<byte[]> range = getRange(key, offset, length);
-        if (range.isEmpty()) {
-            return false;
-        }
-        try {
-            reader.read(new ByteArrayInputStream(range.get()));
-        } catch (IOException e) {
-            throw new IllegalStateException("Reading from memory does not fail", e);
-        }
-        return true;
-    }
+    boolean readRange(String key, long offset, int length, RangeReader reader);
 
     /** Reads a range as it streams in; an {@link IOException} is the store's, reported as such. */
     @FunctionalInterface

@@ -76,21 +76,6 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public Optional<byte[]> getRange(String key, long offset, int length) {
-        ensureBucket();
-        String range = "bytes=" + offset + "-" + (offset + length - 1);
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request -> request.bucket(bucket).key(key)
-                .range(range))) {
-            return Optional.of(readFully(in, in.response().contentLength(), "GET " + key + " " + range));
-        } catch (SdkException e) {
-            return absentOr(e, "GET " + key + " " + range);
-        } catch (IOException e) {
-            throw new SnapshotException(Reason.OBJECT_STORE, "Object store GET " + key + " " + range + " in bucket "
-                    + bucket + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    @Override
     public boolean readRange(String key, long offset, int length, RangeReader reader) {
         ensureBucket();
         String range = "bytes=" + offset + "-" + (offset + length - 1);

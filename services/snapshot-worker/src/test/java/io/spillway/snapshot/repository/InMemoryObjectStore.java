@@ -1,5 +1,8 @@
 package io.spillway.snapshot.repository;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,14 +45,19 @@ final class InMemoryObjectStore implements ObjectStore {
     }
 
     @Override
-    public Optional<byte[]> getRange(String key, long offset, int length) {
+    public boolean readRange(String key, long offset, int length, RangeReader reader) {
         gets.add(key + "@" + offset + "+" + length);
         byte[] object = objects.get(key);
         if (object == null) {
-            return Optional.empty();
+            return false;
         }
         int from = (int) Math.min(offset, object.length);
-        return Optional.of(Arrays.copyOfRange(object, from, (int) Math.min(object.length, offset + length)));
+        try {
+            reader.read(new ByteArrayInputStream(object, from, (int) Math.min(object.length, offset + length) - from));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return true;
     }
 
     @Override
