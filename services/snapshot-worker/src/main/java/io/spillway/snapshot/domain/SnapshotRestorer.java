@@ -6,15 +6,19 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -84,6 +88,9 @@ public final class SnapshotRestorer {
     static final int WINDOW = 32;
 
     private static final HexFormat HEX = HexFormat.of();
+    private static final Set<OpenOption> NEW_FILE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(SnapshotRestorer::sha256);
 
     private final ChunkStore chunks;
@@ -541,9 +548,17 @@ public final class SnapshotRestorer {
                 }
             }
 
+            /**
+             * Creates the temporary file with the entry's permission bits (less what the umask takes away), so most
+             * files need no chmod of their own; one an interrupted restore of the same id left is replaced.
+             */
             private FileChannel open() throws IOException {
-                return FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+                try {
+                    return FileChannel.open(temporary, NEW_FILE, permissions(entry.mode()));
+                } catch (FileAlreadyExistsException e) {
+                    Files.delete(temporary);
+                    return FileChannel.open(temporary, NEW_FILE, permissions(entry.mode()));
+                }
             }
 
             /** Checks the file is whole, then puts it in place with its mode and times. */
@@ -560,8 +575,10 @@ public final class SnapshotRestorer {
                     channel = open(); // an empty file
                 }
                 channel.close();
-                setMode(temporary, entry.mode());
-                setTimes(temporary, entry);
+                if (nextIndex == null) {
+                    setMode(temporary, entry.mode());
+                }
+                setTimesOfOwnFile(temporary, entry);
                 if (existing == Existing.LOCAL) {
                     moveAside(entry.path(), file);
                 }
@@ -569,7 +586,14 @@ public final class SnapshotRestorer {
                 bytesWritten.addAndGet(written);
                 progress.done();
                 if (nextIndex != null) {
-                    nextIndex.add(entry.path(), entry, RestoreIndex.local(file));
+                    // The index needs this lstat anyway (the rename changed the ctime); it also shows whether the
+                    // umask took bits the entry has, which only a chmod gives back.
+                    RestoreIndex.Local local = RestoreIndex.local(file);
+                    if (local.mode() != (entry.mode() & 0777)) {
+                        setMode(file, entry.mode());
+                        local = RestoreIndex.local(file);
+                    }
+                    nextIndex.add(entry.path(), entry, local);
                 }
             }
 
@@ -667,6 +691,15 @@ public final class SnapshotRestorer {
     }
 
     /**
+     * Sets a file's times that this restore created as a regular file and still holds the only name of: following
+     * links spares the JDK's {@code lstat} for a symlink check before it opens the file for {@code futimens}.
+     */
+    private static void setTimesOfOwnFile(Path path, ManifestEntry entry) throws IOException {
+        FileTime mtime = FileTime.from(entry.mtime());
+        Files.getFileAttributeView(path, BasicFileAttributeView.class).setTimes(mtime, mtime, null);
+    }
+
+    /**
      * Sets mtime (and atime, to the same) in one call: giving only the mtime makes the JDK read the attributes first.
      */
     private static void setTimes(Path path, ManifestEntry entry) throws IOException {
@@ -677,6 +710,20 @@ public final class SnapshotRestorer {
 
     /** The permission bits; setuid, setgid and sticky are not restored (the JDK cannot set them). */
     private static void setMode(Path path, int mode) throws IOException {
+        try {
+            Files.setPosixFilePermissions(path, permissionSet(mode));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX filesystem: there are no modes to restore.
+        }
+    }
+
+    /** The mode's permission bits as a file's attribute at creation; none where the platform has no POSIX modes. */
+    private static FileAttribute<?>[] permissions(int mode) {
+        return POSIX ? new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(permissionSet(mode)) }
+                : new FileAttribute<?>[0];
+    }
+
+    private static Set<PosixFilePermission> permissionSet(int mode) {
         Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
         PosixFilePermission[] all = PosixFilePermission.values();
         for (int i = 0; i < all.length; i++) {
@@ -684,11 +731,7 @@ public final class SnapshotRestorer {
                 permissions.add(all[i]);
             }
         }
-        try {
-            Files.setPosixFilePermissions(path, permissions);
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX filesystem: there are no modes to restore.
-        }
+        return permissions;
     }
 
     private static MessageDigest sha256() {

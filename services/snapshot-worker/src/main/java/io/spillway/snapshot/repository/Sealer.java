@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -111,7 +112,17 @@ public abstract sealed class Sealer {
         private static final int NONCE = 12;
         private static final int TAG_BITS = 128;
         private static final SecureRandom RANDOM = new SecureRandom();
+        /** Below the JDK's 64 KiB split: the path small files' chunks take. */
+        private static final int SMALL_WARM_UP_BLOB = 2048;
+        /** Above it: the path a large file's chunks (about 1 MiB) take, through other methods. */
+        private static final int LARGE_WARM_UP_BLOB = 96 * 1024;
         private static final int WARM_UP_ROUNDS = 20_000;
+        /** A chunk's name is its SHA-256 in hex: 64 bytes of associated data, where "index" has 5. */
+        private static final String WARM_UP_HASH = "0".repeat(64);
+        /** Every this many rounds, a large blob: often enough for C2 to compile both paths, rare enough to be cheap. */
+        private static final int LARGE_EVERY = 16;
+        /** Compiled code is the JVM's, whatever the key: one warm-up per process, not one per sealer. */
+        private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
 
         private final SecretKeySpec key;
         /**
@@ -122,26 +133,39 @@ public abstract sealed class Sealer {
 
         AesGcm(byte[] key) {
             this.key = new SecretKeySpec(key.clone(), "AES");
-            warmUp(this.key);
+            if (WARMED_UP.compareAndSet(false, true)) {
+                warmUp();
+            }
         }
 
         /**
-         * The JDK's AES-GCM runs at about 80 MB/s until C2 compiles its callers with the GHASH and AES-CTR
-         * intrinsics (then 2 to 5 GB/s), and compilation counts calls, not bytes: sealing 16 MiB packs, a worker
-         * would chunk a gigabyte before encryption got fast, and a restore would decrypt its first gigabyte
-         * slowly. Sealing and opening a few thousand small blobs in the background gets there in about a second of
-         * one core, while the worker starts. Starting it only once bulk work shows up was tried: the first
-         * snapshot after a restart then sealed its first hundreds of megabytes at interpreter speed (a 256 MiB
-         * upload took 28 s instead of 3). Measured with JDK 17 on the CI machine (docs/benchmarks.md).
+         * The JDK's AES-GCM runs at 40 to 80 MB/s until C2 compiles its callers with the GHASH and AES-CTR
+         * intrinsics (then about 2 GB/s here), and compilation counts calls, not bytes: sealing 16 MiB packs, a
+         * worker would chunk a gigabyte before encryption got fast, and a restore would decrypt its first gigabyte
+         * slowly. So a background thread seals and opens blobs while the worker starts, about a second of one core.
+         *
+         * <p>
+         * Both sizes matter. The JDK splits data over 64 KiB into pieces through other methods
+         * ({@code GaloisCounterMode.TRIGGERLEN}); warmed with small blobs only, C2 compiled the callers for small
+         * data alone, and the first large chunk of the first restore threw that code away (deoptimization). Its
+         * recompilation then waited behind the thousands of methods the restore itself brought to the JIT: the
+         * first six seconds of the first restore decrypted at interpreter speed. The same happened for lengths that
+         * end inside a block and for associated data of another length. So the warm-up mixes sizes, lengths and
+         * associated data like the repository's from its first round, and the code C2 compiles expects them all.
          */
-        private static void warmUp(SecretKeySpec key) {
+        private static void warmUp() {
             Thread warmUp = new Thread(() -> {
-                AesGcm sealer = new AesGcm(key, false);
-                byte[] blob = new byte[2048];
-                byte[] opened = new byte[blob.length];
+                byte[] throwaway = new byte[32];
+                RANDOM.nextBytes(throwaway);
+                AesGcm sealer = new AesGcm(new SecretKeySpec(throwaway, "AES"));
+                byte[] buffer = new byte[LARGE_WARM_UP_BLOB + 16 + sealer.overhead()];
+                byte[] opened = new byte[buffer.length];
                 for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-                    byte[] sealed = sealer.seal(blob, 0, blob.length, "warm-up");
-                    sealer.open(sealed, 0, sealed.length, "warm-up", opened);
+                    // Lengths that end in every part of a block, as chunks do: a whole last block only, and C2
+                    // compiles a trap where the partial one is handled.
+                    int size = (i % LARGE_EVERY == 0 ? LARGE_WARM_UP_BLOB : SMALL_WARM_UP_BLOB) + i % 17;
+                    // Associated data as the repository's: a chunk's hash, or an object's kind.
+                    sealAndOpen(sealer, buffer, size, i % 8 == 1 ? "index" : WARM_UP_HASH, opened);
                 }
             }, "aes-gcm-warm-up");
             warmUp.setDaemon(true);
@@ -149,7 +173,15 @@ public abstract sealed class Sealer {
             warmUp.start();
         }
 
-        private AesGcm(SecretKeySpec key, boolean warm) {
+        /** The calls a pack upload and a restore make: seal in place, open into another buffer. */
+        private static void sealAndOpen(AesGcm sealer, byte[] buffer, int length, String associated,
+                byte[] opened) {
+            sealer.sealInPlace(buffer, 0, length, associated);
+            sealer.open(buffer, 0, length + sealer.overhead(), associated, opened);
+        }
+
+        /** A sealer that does not start a warm-up: the warm-up's own. */
+        private AesGcm(SecretKeySpec key) {
             this.key = key;
         }
 

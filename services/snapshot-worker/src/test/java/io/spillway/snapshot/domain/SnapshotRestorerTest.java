@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -112,6 +114,37 @@ class SnapshotRestorerTest {
             assertEquals(List.of("shard-0.bin"), left.map(p -> p.getFileName().toString()).toList(),
                     "no temporary file is left behind");
         }
+    }
+
+    @Test
+    void restoresModesTheUmaskWouldTakeAndReadOnlyFilesAndIndexesThemAsTheyEndUp() throws IOException {
+        Path modes = work.resolve("site-a/modes");
+        Files.createDirectories(modes);
+        Map<String, String> wanted = Map.of("shared.txt", "rw-rw-rw-", "tool", "rwxrwxrwx", "readonly.txt",
+                "r--r-----", "private.key", "rw-------");
+        for (Map.Entry<String, String> file : wanted.entrySet()) {
+            Files.writeString(modes.resolve(file.getKey()), file.getKey(), StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(modes.resolve(file.getKey()), PosixFilePermissions.fromString(file
+                    .getValue()));
+        }
+        Manifest snapshot = new SnapshotTaker(new FixedSizeChunker(CHUNK), store, store, Clock.systemUTC())
+                .take(new SnapshotTaker.Request("snap-modes", "onprem", "modes", null, modes)).manifest();
+        Path restored = work.resolve("site-b/modes");
+        // Dated a minute ahead, so the index it leaves trusts files written just now (RestoreIndexTest).
+        SnapshotRestorer restorer = new SnapshotRestorer(store, 4, Clock.offset(Clock.systemUTC(), Duration
+                .ofMinutes(1)));
+
+        restorer.restore(new SnapshotRestorer.Request("r-modes", snapshot, restored, List.of()));
+
+        for (Map.Entry<String, String> file : wanted.entrySet()) {
+            assertEquals(file.getValue(), PosixFilePermissions.toString(Files.getPosixFilePermissions(restored
+                    .resolve(file.getKey()))), file.getKey() + " (the umask takes group and other write at creation)");
+            assertEquals(file.getKey(), Files.readString(restored.resolve(file.getKey()), StandardCharsets.UTF_8));
+        }
+        RestoreResult again = restorer.restore(new SnapshotRestorer.Request("r-modes-2", snapshot, restored,
+                List.of()));
+        assertEquals(wanted.size(), again.filesTrusted(),
+                "the index recorded each file as it ended up, mode given back included: nothing is read again");
     }
 
     @Test
