@@ -379,7 +379,7 @@ public final class SnapshotRestorer {
                     skipped(entry, local);
                 } else if (local != null && local.size() == entry.size() && sameContent(file, entry)) {
                     setMode(file, entry.mode());
-                    setTimes(file, entry);
+                    setTimes(file, entry, LinkOption.NOFOLLOW_LINKS);
                     skipped(entry, nextIndex == null ? null : RestoreIndex.local(file));
                 } else {
                     toFetch.add(entry);
@@ -578,7 +578,7 @@ public final class SnapshotRestorer {
                 if (nextIndex == null) {
                     setMode(temporary, entry.mode());
                 }
-                setTimesOfOwnFile(temporary, entry);
+                setTimes(temporary, entry);
                 if (existing == Existing.LOCAL) {
                     moveAside(entry.path(), file);
                 }
@@ -691,21 +691,14 @@ public final class SnapshotRestorer {
     }
 
     /**
-     * Sets a file's times that this restore created as a regular file and still holds the only name of: following
-     * links spares the JDK's {@code lstat} for a symlink check before it opens the file for {@code futimens}.
-     */
-    private static void setTimesOfOwnFile(Path path, ManifestEntry entry) throws IOException {
-        FileTime mtime = FileTime.from(entry.mtime());
-        Files.getFileAttributeView(path, BasicFileAttributeView.class).setTimes(mtime, mtime, null);
-    }
-
-    /**
      * Sets mtime (and atime, to the same) in one call: giving only the mtime makes the JDK read the attributes first.
+     * Without {@link LinkOption#NOFOLLOW_LINKS} (for a file this restore created as a regular file and holds the only
+     * name of) the JDK also skips its {@code lstat} for a symlink check before it opens the file for
+     * {@code futimens}.
      */
-    private static void setTimes(Path path, ManifestEntry entry) throws IOException {
+    private static void setTimes(Path path, ManifestEntry entry, LinkOption... options) throws IOException {
         FileTime mtime = FileTime.from(entry.mtime());
-        Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(mtime,
-                mtime, null);
+        Files.getFileAttributeView(path, BasicFileAttributeView.class, options).setTimes(mtime, mtime, null);
     }
 
     /** The permission bits; setuid, setgid and sticky are not restored (the JDK cannot set them). */
