@@ -1,9 +1,12 @@
 package io.spillway.snapshot.domain;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -67,6 +70,32 @@ public interface ChunkStore {
         for (Map.Entry<String, byte[]> chunk : fetchAll(new LinkedHashSet<>(hashes)).entrySet()) {
             sink.accept(chunk.getKey(), chunk.getValue(), 0, chunk.getValue().length);
         }
+    }
+
+    /**
+     * How to read these chunks in parallel: the hashes split into groups, each best read with one {@link #read} (a
+     * store that packs chunks makes a group of the neighbours one request fetches), and every stored chunk's length,
+     * so a reader can place a chunk in its files before the chunks in front of it arrive. A chunk the store does not
+     * hold is in no group and has no length. The default reads every chunk to learn its length: fine for a store in
+     * memory, and overridden by any other.
+     */
+    default ReadPlan plan(Collection<String> hashes) {
+        List<List<String>> groups = new ArrayList<>();
+        Map<String, Integer> lengths = new HashMap<>();
+        for (String hash : new LinkedHashSet<>(hashes)) {
+            fetch(hash).ifPresent(bytes -> {
+                groups.add(List.of(hash));
+                lengths.put(hash, bytes.length);
+            });
+        }
+        return new ReadPlan(groups, lengths);
+    }
+
+    /**
+     * @param groups chunks to read together, one {@link #read} each, in the order best read
+     * @param lengths each planned chunk's length in bytes
+     */
+    record ReadPlan(List<List<String>> groups, Map<String, Integer> lengths) {
     }
 
     /** Takes the chunks a {@link #read} hands over. */

@@ -9,6 +9,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,22 +25,24 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.spillway.snapshot.domain.SnapshotException.Reason;
@@ -75,17 +78,15 @@ public final class SnapshotRestorer {
     /** Enough to overlap store round trips and disk writes, few enough not to starve the worker's other work. */
     public static final int DEFAULT_THREADS = 8;
 
-    /** Files up to this size are restored in batches: one task, one fetch of all their chunks. */
+    /**
+     * Files up to this size are looked at in batches (one task: an lstat each, a read of those whose size matches);
+     * a larger one, which may be read whole to compare, is a task of its own.
+     */
     static final long SMALL_FILE = 1024 * 1024;
     /** A batch of small files holds at most this many bytes ... */
     static final long BATCH_BYTES = 8L * 1024 * 1024;
     /** ... and at most this many files. */
     static final int BATCH_FILES = 256;
-    /**
-     * Chunks of a large file read together (about 32 MiB with 1 MiB chunks, one ranged GET where they were packed
-     * side by side); they stream through, so the window bounds requests, not memory.
-     */
-    static final int WINDOW = 32;
 
     private static final HexFormat HEX = HexFormat.of();
     private static final Set<OpenOption> NEW_FILE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
@@ -255,7 +256,12 @@ public final class SnapshotRestorer {
         private final Optional<Chunker> chunker;
         private final List<String> conflicts = Collections.synchronizedList(new ArrayList<>());
         /** Directories known to exist under the target; shared by the pool's threads. */
-        private final Set<Path> directories = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final Set<Path> directories = ConcurrentHashMap.newKeySet();
+        /**
+         * Directories this restore created: nothing was in them to look at or keep aside, so their files are
+         * written without an {@code lstat} (and its exception) each.
+         */
+        private final Set<Path> created = ConcurrentHashMap.newKeySet();
         private final List<String> skippedSymlinks = new ArrayList<>();
         private final AtomicLong bytesWritten = new AtomicLong();
         private final AtomicLong filesSkipped = new AtomicLong();
@@ -305,11 +311,15 @@ public final class SnapshotRestorer {
 
         void directory(ManifestEntry entry) throws IOException {
             Path dir = pathOf(entry);
-            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            BasicFileAttributes existing = attributes(dir);
+            if (existing != null && !existing.isDirectory()) {
                 moveAside(entry.path(), dir);
             }
             Files.createDirectories(dir);
             directories.add(dir);
+            if (existing == null || !existing.isDirectory()) {
+                created.add(dir);
+            }
         }
 
         /**
@@ -330,19 +340,70 @@ public final class SnapshotRestorer {
             Files.setLastModifiedTime(dir, FileTime.from(entry.mtime()));
         }
 
+        /**
+         * Restores these files: first decides, in batches on the pool, which need their content (an earlier
+         * restore's file or one with the same chunks is kept); then asks the store how it would read the chunks
+         * those need and reads each group once, on the pool, writing every chunk at its offset in every file that
+         * holds it. A file is renamed into place by whichever thread writes its last chunk.
+         */
         void files(ExecutorService pool, List<ManifestEntry> files) throws IOException {
-            List<Future<?>> pending = new ArrayList<>();
+            List<Callable<List<FileWrite>>> deciding = new ArrayList<>();
             for (List<ManifestEntry> batch : batches(files)) {
-                pending.add(pool.submit(() -> {
-                    batch(batch);
-                    return null;
-                }));
+                deciding.add(() -> decide(batch));
             }
+            List<FileWrite> writes = new ArrayList<>();
+            for (List<FileWrite> decided : runAll(pool, deciding)) {
+                writes.addAll(decided);
+            }
+            if (writes.isEmpty()) {
+                return;
+            }
+            boolean done = false;
             try {
-                for (Future<?> future : pending) {
-                    future.get();
+                Set<String> needed = new LinkedHashSet<>();
+                for (FileWrite write : writes) {
+                    needed.addAll(write.hashes);
+                }
+                ChunkStore.ReadPlan plan = chunks.plan(needed);
+                Map<String, List<Target>> targets = new HashMap<>();
+                for (FileWrite write : writes) {
+                    write.place(plan.lengths(), targets);
+                }
+                Set<String> delivered = ConcurrentHashMap.newKeySet();
+                List<Callable<Void>> reading = new ArrayList<>();
+                for (List<String> group : plan.groups()) {
+                    reading.add(() -> {
+                        readGroup(group, targets, delivered);
+                        return null;
+                    });
+                }
+                runAll(pool, reading);
+                for (FileWrite write : writes) {
+                    write.checkComplete(delivered);
+                }
+                done = true;
+            } finally {
+                if (!done) {
+                    for (FileWrite write : writes) {
+                        write.abandon();
+                    }
+                }
+            }
+        }
+
+        /** Runs the tasks on the pool and returns their results in order; the first failure cancels the rest. */
+        private <T> List<T> runAll(ExecutorService pool, List<Callable<T>> tasks) throws IOException {
+            List<Future<T>> pending = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                pending.add(pool.submit(task));
+            }
+            List<T> results = new ArrayList<>();
+            try {
+                for (Future<T> future : pending) {
+                    results.add(future.get());
                 }
             } catch (InterruptedException e) {
+                pending.forEach(future -> future.cancel(true));
                 Thread.currentThread().interrupt();
                 throw new SnapshotException(Reason.WRITE_FAILED, "Restore " + request.restoreId() + " interrupted",
                         e);
@@ -355,24 +416,27 @@ public final class SnapshotRestorer {
                 if (cause instanceof IOException io) {
                     throw io;
                 }
+                if (cause instanceof UncheckedIOException io) {
+                    throw io.getCause();
+                }
                 if (cause instanceof RuntimeException runtime) {
                     throw runtime;
                 }
                 throw new IllegalStateException(cause);
             }
+            return results;
         }
 
         /**
-         * Small files together, so their chunks (packed side by side when they were snapshotted in the same order)
-         * come in a few requests; a large file alone, its chunks fetched a window at a time.
+         * Which files of the batch need their content written; the others are kept as they are (their mode and
+         * times set), and an empty one is written at once.
          */
-        void batch(List<ManifestEntry> batch) throws IOException {
-            List<ManifestEntry> toFetch = new ArrayList<>();
-            List<Existing> existing = new ArrayList<>();
+        private List<FileWrite> decide(List<ManifestEntry> batch) throws IOException {
+            List<FileWrite> writes = new ArrayList<>();
             for (ManifestEntry entry : batch) {
                 Path file = pathOf(entry);
                 parentOf(file);
-                RestoreIndex.Local local = look(file);
+                RestoreIndex.Local local = created.contains(file.getParent()) ? null : look(file);
                 if (local != null && index.holds(entry.path(), local, entry)) {
                     // Left here by an earlier restore with this content, and untouched since: nothing to do.
                     filesTrusted.incrementAndGet();
@@ -382,14 +446,16 @@ public final class SnapshotRestorer {
                     setTimes(file, entry, LinkOption.NOFOLLOW_LINKS);
                     skipped(entry, nextIndex == null ? null : RestoreIndex.local(file));
                 } else {
-                    toFetch.add(entry);
-                    existing.add(local == null ? Existing.NONE
+                    FileWrite write = new FileWrite(entry, local == null ? Existing.NONE
                             : index.untouched(entry.path(), local) ? Existing.RESTORED : Existing.LOCAL);
+                    if (write.hashes.isEmpty()) {
+                        write.finish();
+                    } else {
+                        writes.add(write);
+                    }
                 }
             }
-            if (!toFetch.isEmpty()) {
-                fetchAndReplace(toFetch, existing);
-            }
+            return writes;
         }
 
         private void skipped(ManifestEntry entry, RestoreIndex.Local local) {
@@ -415,53 +481,62 @@ public final class SnapshotRestorer {
         }
 
         /**
-         * Writes each file beside the old one and renames it over, chunk by chunk as the store hands them over,
-         * each verified before a byte of it is written; a large file a window of {@link #WINDOW} chunks at a time,
-         * small files in one read. A local file is kept aside first; one an earlier restore left untouched is
-         * simply replaced, since a snapshot holds it.
+         * Reads one group of chunks and writes each, once its hash is checked, at its offsets in the files that hold
+         * it. The group's files stay open until it is read (a file's chunks are mostly neighbours); several groups
+         * may write one file at once, at different offsets.
          */
-        private void fetchAndReplace(List<ManifestEntry> files, List<Existing> existing) throws IOException {
-            Map<String, List<Assembly>> needing = new LinkedHashMap<>();
-            List<Assembly> assemblies = new ArrayList<>();
+        private void readGroup(List<String> group, Map<String, List<Target>> targets, Set<String> delivered)
+                throws IOException {
+            Map<FileWrite, FileChannel> open = new HashMap<>();
             boolean done = false;
             try {
-                for (int i = 0; i < files.size(); i++) {
-                    Assembly assembly = new Assembly(files.get(i), existing.get(i));
-                    assemblies.add(assembly);
-                    for (String hash : assembly.hashes) {
-                        List<Assembly> needers = needing.computeIfAbsent(hash, h -> new ArrayList<>(1));
-                        if (needers.isEmpty() || needers.get(needers.size() - 1) != assembly) {
-                            needers.add(assembly);
-                        }
-                    }
-                }
-                ChunkStore.ChunkSink sink = (hash, data, offset, length) -> {
-                    List<Assembly> needers = needing.get(hash);
-                    if (needers == null) {
+                read(group, (hash, data, offset, length) -> {
+                    List<Target> wanting = targets.get(hash);
+                    if (wanting == null || !delivered.add(hash)) {
                         return;
                     }
-                    verify(hash, data, offset, length, needers.get(0).entry);
-                    for (Assembly assembly : needers) {
-                        assembly.offer(hash, data, offset, length);
+                    ManifestEntry first = wanting.get(0).file().entry;
+                    verify(hash, data, offset, length, first);
+                    if (length != wanting.get(0).length()) {
+                        throw new SnapshotException(Reason.CHUNK_CORRUPT, "Chunk " + hash + " of file '"
+                                + first.path() + "' is " + length + " bytes; the store's index says "
+                                + wanting.get(0).length());
                     }
-                };
-                if (files.size() == 1 && files.get(0).size() > SMALL_FILE) {
-                    List<String> hashes = files.get(0).chunks();
-                    for (int start = 0; start < hashes.size(); start += WINDOW) {
-                        read(hashes.subList(start, Math.min(hashes.size(), start + WINDOW)), sink, files.get(0));
+                    chunksFetched.incrementAndGet();
+                    try {
+                        for (Target target : wanting) {
+                            FileWrite write = target.file();
+                            FileChannel channel = open.get(write);
+                            if (channel == null) {
+                                channel = write.open();
+                                open.put(write, channel);
+                            }
+                            ByteBuffer buffer = ByteBuffer.wrap(data, offset, length);
+                            long position = target.position();
+                            while (buffer.hasRemaining()) {
+                                position += channel.write(buffer, position);
+                            }
+                            if (write.written(length)) {
+                                open.remove(write).close();
+                                write.finish();
+                            }
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
-                } else {
-                    read(needing.keySet(), sink, files.get(0));
-                }
-                for (Assembly assembly : assemblies) {
-                    assembly.finish();
-                }
+                }, targets.get(group.get(0)).get(0).file().entry);
                 done = true;
             } finally {
-                if (!done) {
-                    for (Assembly assembly : assemblies) {
-                        assembly.abandon();
+                IOException closing = null;
+                for (FileChannel channel : open.values()) {
+                    try {
+                        channel.close();
+                    } catch (IOException e) {
+                        closing = e;
                     }
+                }
+                if (done && closing != null) {
+                    throw closing;
                 }
             }
         }
@@ -479,102 +554,100 @@ public final class SnapshotRestorer {
             }
         }
 
+        /** Where a chunk goes: the file and the offset in it. */
+        private record Target(FileWrite file, long position, int length) {
+        }
+
         /**
-         * One file being written: chunks come in the order the store keeps them, usually the file's own; one that
-         * comes before its turn (or recurs later in the file) is copied and written when its turn comes.
+         * One file being written beside its old self, at a temporary name in its directory, chunk by chunk at their
+         * offsets, from whichever threads read them.
          */
-        private final class Assembly {
+        private final class FileWrite {
             final ManifestEntry entry;
             final Existing existing;
             final List<String> hashes;
             final Path file;
             final Path temporary;
-            /** How often each chunk is still to be written. */
-            final Map<String, Integer> uses = new HashMap<>();
-            final Map<String, byte[]> early = new HashMap<>();
             final ProgressCounter.File progress;
-            FileChannel channel;
-            int next;
-            long written;
+            /** Chunk writes still to come (a chunk the file holds twice counts twice). */
+            final AtomicInteger remaining = new AtomicInteger();
+            /** Guarded by this: the temporary file exists; the write was abandoned or is being put in place. */
+            boolean created;
+            boolean abandoned;
+            boolean finished;
 
-            Assembly(ManifestEntry entry, Existing existing) {
+            FileWrite(ManifestEntry entry, Existing existing) {
                 this.entry = entry;
                 this.existing = existing;
                 this.hashes = entry.chunks();
                 this.file = pathOf(entry);
                 this.temporary = file.resolveSibling("." + file.getFileName() + ".spillway-" + request.restoreId());
                 this.progress = fileProgress.get(entry.path());
-                for (String hash : hashes) {
-                    uses.merge(hash, 1, Integer::sum);
-                }
-            }
-
-            void offer(String hash, byte[] data, int offset, int length) {
-                if (next < hashes.size() && hashes.get(next).equals(hash)) {
-                    append(hash, data, offset, length);
-                    while (next < hashes.size()) {
-                        byte[] waiting = early.get(hashes.get(next));
-                        if (waiting == null) {
-                            break;
-                        }
-                        append(hashes.get(next), waiting, 0, waiting.length);
-                    }
-                } else if (uses.getOrDefault(hash, 0) > 0 && !early.containsKey(hash)) {
-                    early.put(hash, Arrays.copyOfRange(data, offset, offset + length));
-                }
-            }
-
-            private void append(String hash, byte[] data, int offset, int length) {
-                try {
-                    if (channel == null) {
-                        channel = open();
-                    }
-                    ByteBuffer buffer = ByteBuffer.wrap(data, offset, length);
-                    while (buffer.hasRemaining()) {
-                        channel.write(buffer);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                next++;
-                written += length;
-                chunksFetched.incrementAndGet();
-                progress.advanced(length);
-                int left = uses.merge(hash, -1, Integer::sum);
-                if (left == 0) {
-                    early.remove(hash);
-                } else if (!early.containsKey(hash)) {
-                    early.put(hash, Arrays.copyOfRange(data, offset, offset + length));
-                }
             }
 
             /**
-             * Creates the temporary file with the entry's permission bits (less what the umask takes away), so most
-             * files need no chmod of their own; one an interrupted restore of the same id left is replaced.
+             * Puts each of the file's chunks at its offset, from the lengths the store gave; a chunk the store does
+             * not hold, or lengths that do not add up to the file, fail the restore before anything is fetched.
              */
-            private FileChannel open() throws IOException {
-                try {
-                    return FileChannel.open(temporary, NEW_FILE, permissions(entry.mode()));
-                } catch (FileAlreadyExistsException e) {
-                    Files.delete(temporary);
-                    return FileChannel.open(temporary, NEW_FILE, permissions(entry.mode()));
+            void place(Map<String, Integer> lengths, Map<String, List<Target>> targets) {
+                long position = 0;
+                for (String hash : hashes) {
+                    Integer length = lengths.get(hash);
+                    if (length == null) {
+                        throw new SnapshotException(Reason.CHUNK_CORRUPT, "Chunk " + hash + " of file '"
+                                + entry.path() + "' is missing from the store");
+                    }
+                    targets.computeIfAbsent(hash, h -> new ArrayList<>(1)).add(new Target(this, position, length));
+                    position += length;
                 }
+                if (position != entry.size()) {
+                    throw new SnapshotException(Reason.CHUNK_CORRUPT, "File '" + entry.path() + "' reassembles to "
+                            + position + " bytes, the manifest says " + entry.size());
+                }
+                remaining.set(hashes.size());
             }
 
-            /** Checks the file is whole, then puts it in place with its mode and times. */
+            /**
+             * A channel to the temporary file, for one reader: the first creates the file with the entry's
+             * permission bits (less what the umask takes away), so most files need no chmod of their own; one an
+             * interrupted restore of the same id left is replaced.
+             */
+            synchronized FileChannel open() throws IOException {
+                if (abandoned) {
+                    throw new SnapshotException(Reason.WRITE_FAILED, "Restore " + request.restoreId()
+                            + " stopped before file '" + entry.path() + "' was written");
+                }
+                if (created) {
+                    return FileChannel.open(temporary, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+                }
+                FileChannel channel;
+                try {
+                    channel = FileChannel.open(temporary, NEW_FILE, permissions(entry.mode()));
+                } catch (FileAlreadyExistsException e) {
+                    Files.delete(temporary);
+                    channel = FileChannel.open(temporary, NEW_FILE, permissions(entry.mode()));
+                }
+                created = true;
+                return channel;
+            }
+
+            /** @return true when this was the file's last chunk */
+            boolean written(int length) {
+                progress.advanced(length);
+                return remaining.decrementAndGet() == 0;
+            }
+
+            /** Puts the whole file in place with its mode and times, keeping a local version aside first. */
             void finish() throws IOException {
-                if (next < hashes.size()) {
-                    throw new SnapshotException(Reason.CHUNK_CORRUPT, "Chunk " + hashes.get(next) + " of file '"
-                            + entry.path() + "' is missing from the store");
+                synchronized (this) {
+                    if (abandoned) {
+                        return;
+                    }
+                    finished = true;
+                    if (!created) {
+                        open().close(); // an empty file
+                    }
                 }
-                if (written != entry.size()) {
-                    throw new SnapshotException(Reason.CHUNK_CORRUPT, "File '" + entry.path() + "' reassembles to "
-                            + written + " bytes, the manifest says " + entry.size());
-                }
-                if (channel == null) {
-                    channel = open(); // an empty file
-                }
-                channel.close();
                 if (nextIndex == null) {
                     setMode(temporary, entry.mode());
                 }
@@ -583,7 +656,7 @@ public final class SnapshotRestorer {
                     moveAside(entry.path(), file);
                 }
                 Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                bytesWritten.addAndGet(written);
+                bytesWritten.addAndGet(entry.size());
                 progress.done();
                 if (nextIndex != null) {
                     // The index needs this lstat anyway (the rename changed the ctime); it also shows whether the
@@ -597,12 +670,29 @@ public final class SnapshotRestorer {
                 }
             }
 
-            /** After a failure: nothing half-written is left behind. */
-            void abandon() throws IOException {
-                if (channel != null) {
-                    channel.close();
+            /** After every read: a file still waiting for a chunk names the first one the store did not hand over. */
+            void checkComplete(Set<String> delivered) {
+                if (remaining.get() == 0) {
+                    return;
                 }
-                Files.deleteIfExists(temporary);
+                for (String hash : hashes) {
+                    if (!delivered.contains(hash)) {
+                        throw new SnapshotException(Reason.CHUNK_CORRUPT, "Chunk " + hash + " of file '"
+                                + entry.path() + "' is missing from the store");
+                    }
+                }
+                throw new IllegalStateException("File '" + entry.path() + "' has every chunk and is not complete");
+            }
+
+            /** After a failure: nothing half-written is left behind; a file already being put in place stays. */
+            synchronized void abandon() throws IOException {
+                if (finished) {
+                    return;
+                }
+                abandoned = true;
+                if (created) {
+                    Files.deleteIfExists(temporary);
+                }
             }
         }
 
@@ -673,10 +763,11 @@ public final class SnapshotRestorer {
         }
 
         private static BasicFileAttributes attributes(Path path) throws IOException {
-            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
                 return null;
             }
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         }
     }
 

@@ -3,12 +3,11 @@ package io.spillway.snapshot.domain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
@@ -156,39 +155,55 @@ public final class SnapshotTaker {
             }
             return entries;
         }
-        Files.walkFileTree(source, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
-                if (!dir.equals(source)) {
-                    entries.add(entry(dir, relative(source, dir), attributes, upload, progress));
-                }
-                return FileVisitResult.CONTINUE;
-            }
+        List<Path> top = children(source);
+        if (top == null) {
+            throw new NoSuchFileException(source.toString(), null, "deleted while the snapshot started");
+        }
+        walk(source, top, entries, upload, progress);
+        entries.sort(Comparator.comparing(ManifestEntry::path));
+        return entries;
+    }
 
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                if (RestoreIndex.isIndexFile(file.getFileName().toString())) {
-                    // A restore's record of this site's copy: meaningless anywhere else.
-                    return FileVisitResult.CONTINUE;
+    /**
+     * Visits a directory's children in name order, depth first, so chunks are packed in the order a restore asks
+     * for them (by path): neighbouring files sit side by side in a pack and come back in one ranged read. The
+     * directory's own listing order (hash order on ext4) would scatter them over the packs.
+     */
+    private void walk(Path source, List<Path> children, List<ManifestEntry> entries, Upload upload,
+            ProgressCounter progress) throws IOException {
+        for (Path child : children) {
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                continue; // deleted while we walked: not part of this point in time
+            }
+            if (attributes.isDirectory()) {
+                List<Path> grandchildren = children(child);
+                if (grandchildren != null) {
+                    entries.add(entry(child, relative(source, child), attributes, upload, progress));
+                    walk(source, grandchildren, entries, upload, progress);
                 }
-                ManifestEntry entry = entry(file, relative(source, file), attributes, upload, progress);
+            } else if (!RestoreIndex.isIndexFile(child.getFileName().toString())) {
+                // An index file is a restore's record of this site's copy: meaningless anywhere else.
+                ManifestEntry entry = entry(child, relative(source, child), attributes, upload, progress);
                 if (entry != null) {
                     entries.add(entry);
                 }
-                return FileVisitResult.CONTINUE;
             }
+        }
+    }
 
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    // Deleted while we walked: it is not part of this point in time.
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
-            }
-        });
-        entries.sort(Comparator.comparing(ManifestEntry::path));
-        return entries;
+    /** A directory's entries sorted by name; {@code null} when it was deleted while we walked. */
+    private static List<Path> children(Path directory) throws IOException {
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(directory)) {
+            listing.forEach(children::add);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        children.sort(Comparator.comparing(child -> child.getFileName().toString()));
+        return children;
     }
 
     private ManifestEntry entry(Path file, String path, BasicFileAttributes attributes, Upload upload,

@@ -283,15 +283,36 @@ public class Repository implements ChunkStore, ManifestStore {
     }
 
     /**
+     * One group per ranged GET {@link #read} would make for these chunks, in the order the packs are first needed
+     * and by offset within a pack, with every chunk's plain length: a restore hands the groups to its threads, so
+     * each request is made once, whatever order the files that need the chunks come in.
+     */
+    @Override
+    public ReadPlan plan(Collection<String> hashes) {
+        checkConfig();
+        Set<String> unique = new LinkedHashSet<>(hashes);
+        Map<String, BlobLocation> wanted = locate(unique);
+        if (wanted.size() < unique.size()) {
+            prepare(); // written by another worker since this one last looked
+            wanted = locate(unique);
+        }
+        Map<String, Integer> lengths = new HashMap<>();
+        wanted.forEach((hash, location) -> lengths.put(hash, location.plainLength()));
+        List<List<String>> groups = new ArrayList<>();
+        for (List<Map.Entry<String, BlobLocation>> range : ranges(wanted)) {
+            groups.add(range.stream().map(Map.Entry::getKey).toList());
+        }
+        return new ReadPlan(groups, lengths);
+    }
+
+    /**
      * Reads the chunks pack by pack, neighbours in one ranged GET, and opens each as it streams in: one buffer for
      * the sealed bytes and one for the plain, whatever the number of chunks.
      */
     private void read(Map<String, BlobLocation> wanted, ChunkSink sink, Set<String> delivered) {
-        Map<String, List<Map.Entry<String, BlobLocation>>> byPack = new LinkedHashMap<>();
         int largest = 0;
-        for (Map.Entry<String, BlobLocation> entry : wanted.entrySet()) {
-            byPack.computeIfAbsent(entry.getValue().pack(), pack -> new ArrayList<>()).add(entry);
-            largest = Math.max(largest, entry.getValue().length());
+        for (BlobLocation location : wanted.values()) {
+            largest = Math.max(largest, location.length());
         }
         byte[][] buffers = READ_BUFFERS.get();
         if (buffers[0].length < largest) {
@@ -300,6 +321,46 @@ public class Repository implements ChunkStore, ManifestStore {
         }
         byte[] sealed = buffers[0];
         byte[] plain = buffers[1];
+        for (List<Map.Entry<String, BlobLocation>> inRange : ranges(wanted)) {
+            BlobLocation first = inRange.get(0).getValue();
+            long rangeStart = first.offset();
+            long rangeEnd = 0;
+            for (Map.Entry<String, BlobLocation> slice : inRange) {
+                rangeEnd = Math.max(rangeEnd, slice.getValue().offset() + slice.getValue().length());
+            }
+            objects.readRange(first.pack(), rangeStart, (int) (rangeEnd - rangeStart), range -> {
+                long position = rangeStart;
+                for (Map.Entry<String, BlobLocation> slice : inRange) {
+                    BlobLocation location = slice.getValue();
+                    if (location.offset() < position) {
+                        continue; // the same bytes under two hashes: cannot happen in packs we write
+                    }
+                    if (!skip(range, location.offset() - position)) {
+                        return;
+                    }
+                    int got = range.readNBytes(sealed, 0, location.length());
+                    position = location.offset() + got;
+                    if (got < location.length()) {
+                        return; // a short pack: the chunk is missing, the caller says which file needed it
+                    }
+                    int length = sealer.open(sealed, 0, location.length(), slice.getKey(), plain);
+                    delivered.add(slice.getKey());
+                    sink.accept(slice.getKey(), plain, 0, length);
+                }
+            });
+        }
+    }
+
+    /**
+     * The ranged GETs for these chunks: slices of one pack by offset, neighbours closer than {@link #COALESCE_GAP}
+     * in one range of at most {@link #MAX_RANGE}; packs in the order they are first needed.
+     */
+    private static List<List<Map.Entry<String, BlobLocation>>> ranges(Map<String, BlobLocation> wanted) {
+        Map<String, List<Map.Entry<String, BlobLocation>>> byPack = new LinkedHashMap<>();
+        for (Map.Entry<String, BlobLocation> entry : wanted.entrySet()) {
+            byPack.computeIfAbsent(entry.getValue().pack(), pack -> new ArrayList<>()).add(entry);
+        }
+        List<List<Map.Entry<String, BlobLocation>>> ranges = new ArrayList<>();
         for (List<Map.Entry<String, BlobLocation>> slices : byPack.values()) {
             slices.sort(Comparator.comparingLong(entry -> entry.getValue().offset()));
             int start = 0;
@@ -316,32 +377,11 @@ public class Repository implements ChunkStore, ManifestStore {
                     rangeEnd = nextEnd;
                     end++;
                 }
-                List<Map.Entry<String, BlobLocation>> inRange = slices.subList(start, end);
-                long from = rangeStart;
-                objects.readRange(inRange.get(0).getValue().pack(), rangeStart, (int) (rangeEnd - rangeStart),
-                        range -> {
-                            long position = from;
-                            for (Map.Entry<String, BlobLocation> slice : inRange) {
-                                BlobLocation location = slice.getValue();
-                                if (location.offset() < position) {
-                                    continue; // the same bytes under two hashes: cannot happen in packs we write
-                                }
-                                if (!skip(range, location.offset() - position)) {
-                                    return;
-                                }
-                                int got = range.readNBytes(sealed, 0, location.length());
-                                position = location.offset() + got;
-                                if (got < location.length()) {
-                                    return; // a short pack: the chunk is missing, the caller says which file needed it
-                                }
-                                int length = sealer.open(sealed, 0, location.length(), slice.getKey(), plain);
-                                delivered.add(slice.getKey());
-                                sink.accept(slice.getKey(), plain, 0, length);
-                            }
-                        });
+                ranges.add(slices.subList(start, end));
                 start = end;
             }
         }
+        return ranges;
     }
 
     /** @return false when the stream ended first */

@@ -3,7 +3,10 @@ package io.spillway.snapshot.domain;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,11 +24,55 @@ final class InMemoryStore implements ChunkStore, ManifestStore {
     /** When each chunk was stored, by the clock in {@link #now}. */
     final Map<String, Instant> storedAt = new LinkedHashMap<>();
     Instant now = Instant.EPOCH;
+    static final int GROUP = 4;
+    /** The groups of every plan made, and the hashes of every read; shared with a restore's threads. */
+    final List<List<String>> plannedGroups = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<List<String>> reads = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public Optional<byte[]> fetch(String sha256) {
         gets.add(sha256);
         return Optional.ofNullable(chunks.get(sha256)).map(byte[]::clone);
+    }
+
+    /**
+     * Groups of up to {@link #GROUP} chunks in the order asked, so a large file's chunks are read by several threads
+     * at once and a group holds several files' chunks, as packs do; planning fetches nothing.
+     */
+    @Override
+    public ReadPlan plan(Collection<String> hashes) {
+        ReadPlan plan = group(hashes);
+        plannedGroups.addAll(plan.groups());
+        return plan;
+    }
+
+    /** Each read's hashes, in the order asked; shared with a restore's threads. */
+    @Override
+    public void read(Collection<String> hashes, ChunkSink sink) {
+        reads.add(List.copyOf(hashes));
+        ChunkStore.super.read(hashes, sink);
+    }
+
+    private ReadPlan group(Collection<String> hashes) {
+        List<List<String>> groups = new ArrayList<>();
+        Map<String, Integer> lengths = new HashMap<>();
+        List<String> group = new ArrayList<>();
+        for (String hash : new LinkedHashSet<>(hashes)) {
+            byte[] chunk = chunks.get(hash);
+            if (chunk == null) {
+                continue;
+            }
+            lengths.put(hash, chunk.length);
+            group.add(hash);
+            if (group.size() == GROUP) {
+                groups.add(group);
+                group = new ArrayList<>();
+            }
+        }
+        if (!group.isEmpty()) {
+            groups.add(group);
+        }
+        return new ReadPlan(groups, lengths);
     }
 
     @Override

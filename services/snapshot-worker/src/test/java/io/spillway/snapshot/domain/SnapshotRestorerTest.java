@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -163,7 +165,7 @@ class SnapshotRestorerTest {
 
     @Test
     void reassemblesFilesWhoseChunksComeInAnyOrderFromABufferTheStoreOverwrites() throws IOException {
-        // A large file (read a window at a time) whose first chunk recurs in its middle and in its last window,
+        // A large file whose first chunk recurs in its middle and near its end,
         // and two small files of the same content: every chunk is handed over once, in reverse.
         byte[] block = FixedSizeChunkerTest.random(CHUNK);
         byte[] large = FixedSizeChunkerTest.random(70 * CHUNK + 5);
@@ -189,6 +191,16 @@ class SnapshotRestorerTest {
             @Override
             public Optional<byte[]> fetch(String sha256) {
                 return store.fetch(sha256);
+            }
+
+            /** One group: every chunk in one read, handed over last first. */
+            @Override
+            public ReadPlan plan(Collection<String> hashes) {
+                Map<String, Integer> lengths = new HashMap<>();
+                for (String hash : hashes) {
+                    lengths.put(hash, store.chunks.get(hash).length);
+                }
+                return new ReadPlan(List.of(List.copyOf(new LinkedHashSet<>(hashes))), lengths);
             }
 
             @Override
@@ -371,6 +383,95 @@ class SnapshotRestorerTest {
 
         assertEquals(Reason.INVALID_REQUEST, error.reason());
         assertFalse(Files.exists(work.resolve("site-b/outside")));
+    }
+
+    @Test
+    void readsEachGroupTheStorePlansOnceAndWritesAChunkIntoEveryFileThatHoldsIt() throws IOException {
+        // Three files are one shared chunk, which a large file holds too; the large file's chunks fall in groups
+        // that the pool's threads read at the same time. Each group is read once, each chunk fetched once.
+        byte[] block = FixedSizeChunkerTest.random(CHUNK);
+        byte[] large = FixedSizeChunkerTest.random(40 * CHUNK + 9);
+        System.arraycopy(block, 0, large, 13 * CHUNK, CHUNK);
+        Files.write(source.resolve("checkpoint.pt"), large);
+        Files.createDirectories(source.resolve("copies"));
+        for (String copy : List.of("a.txt", "b.txt", "c.txt")) {
+            Files.write(source.resolve("copies").resolve(copy), block);
+        }
+        manifest = new SnapshotTaker(new FixedSizeChunker(CHUNK), store, store, Clock.systemUTC())
+                .take(new SnapshotTaker.Request("snap-2", "onprem", "datasets", null, source)).manifest();
+        store.plannedGroups.clear();
+        store.reads.clear();
+
+        RestoreResult result = restore("r-1");
+
+        Set<String> unique = manifest.entries().stream().flatMap(e -> e.chunks().stream())
+                .collect(Collectors.toSet());
+        assertTrue(store.plannedGroups.size() > 10, "the large file alone is 11 groups: " + store.plannedGroups);
+        assertEquals(store.plannedGroups.stream().map(HashSet::new).collect(Collectors.toSet()),
+                store.reads.stream().map(HashSet::new).collect(Collectors.toSet()), "each planned group read");
+        assertEquals(store.plannedGroups.size(), store.reads.size(), "and read once");
+        assertEquals(unique.size(), result.chunksFetched());
+        for (ManifestEntry entry : manifest.entries()) {
+            if (entry.type() == EntryType.FILE) {
+                assertArrayEquals(Files.readAllBytes(source.resolve(entry.path())),
+                        Files.readAllBytes(target.resolve(entry.path())), entry.path());
+            }
+        }
+    }
+
+    @Test
+    void aChunkOfAnotherLengthThanTheStorePlannedFailsNamingItAndLeavesNoPartFile() throws IOException {
+        // The store's index is wrong about two chunks of one file, in a way that still adds up to the file's size.
+        ManifestEntry shard = entry("imagenet/train/shard-0.bin");
+        String longer = shard.chunks().get(1);
+        String shorter = shard.chunks().get(2);
+        ChunkStore wrongIndex = new ChunkStore() {
+            @Override
+            public ReadPlan plan(Collection<String> hashes) {
+                ReadPlan plan = store.plan(hashes);
+                Map<String, Integer> lengths = new HashMap<>(plan.lengths());
+                lengths.merge(longer, 1, Integer::sum);
+                lengths.merge(shorter, -1, Integer::sum);
+                return new ReadPlan(plan.groups(), lengths);
+            }
+
+            @Override
+            public void read(Collection<String> hashes, ChunkSink sink) {
+                store.read(hashes, sink);
+            }
+
+            @Override
+            public boolean contains(String sha256) {
+                return store.contains(sha256);
+            }
+
+            @Override
+            public void put(String sha256, byte[] data, int length) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Optional<byte[]> fetch(String sha256) {
+                return store.fetch(sha256);
+            }
+
+            @Override
+            public GcResult collectGarbage(Set<String> referenced, Instant storedBefore) {
+                throw new UnsupportedOperationException();
+            }
+        };
+
+        SnapshotException error = assertThrows(SnapshotException.class, () -> new SnapshotRestorer(wrongIndex)
+                .restore(new SnapshotRestorer.Request("r-1", manifest, target, List.of())));
+
+        assertEquals(Reason.CHUNK_CORRUPT, error.reason());
+        assertTrue(error.getMessage().contains(longer) || error.getMessage().contains(shorter), error.getMessage());
+        assertTrue(error.getMessage().contains("imagenet/train/shard-0.bin"), error.getMessage());
+        assertFalse(Files.exists(target.resolve("imagenet/train/shard-0.bin")), "no torn file is visible");
+        try (var left = Files.walk(target)) {
+            assertEquals(List.of(), left.filter(path -> path.getFileName().toString().contains(".spillway-"))
+                    .toList(), "no part-written file is left");
+        }
     }
 
     private RestoreResult restore(String restoreId) {

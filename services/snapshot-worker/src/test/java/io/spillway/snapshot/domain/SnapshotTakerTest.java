@@ -14,9 +14,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -73,6 +75,32 @@ class SnapshotTakerTest {
         assertEquals(5 + big.length, manifest.bytes());
         assertEquals(NOW, manifest.createdAt());
         assertEquals(new Manifest.Chunking("fixed", 4 * MIB), manifest.chunking());
+    }
+
+    @Test
+    void storesChunksInPathOrderWhateverOrderTheDirectoriesListTheirFiles() throws IOException {
+        // Created in a shuffled order: a directory lists its entries in creation or hash order, not by name. A
+        // restore asks for chunks by path, so the store should hold them that way, neighbours side by side.
+        Path tree = Files.createDirectories(filesystem.resolve("tree"));
+        List<String> paths = new ArrayList<>();
+        for (String directory : List.of("alpha", "beta", "gamma")) {
+            for (int i = 0; i < 12; i++) {
+                paths.add(directory + "/file-" + (char) ('a' + i) + ".bin");
+            }
+        }
+        List<String> shuffled = new ArrayList<>(paths);
+        Collections.shuffle(shuffled, new Random(11));
+        for (String path : shuffled) {
+            Files.createDirectories(tree.resolve(path).getParent());
+            Files.writeString(tree.resolve(path), "content of " + path, StandardCharsets.UTF_8);
+        }
+
+        taker.take(new SnapshotTaker.Request("snap-order", "onprem", "datasets", null, tree));
+
+        List<String> stored = store.writes.stream().filter(w -> w.startsWith("chunk:")).map(w -> w.substring(6))
+                .toList();
+        assertEquals(paths.stream().map(p -> sha256(("content of " + p).getBytes(StandardCharsets.UTF_8)))
+                .toList(), stored, "chunks in path order");
     }
 
     @Test

@@ -123,6 +123,40 @@ class RepositoryTest {
     }
 
     @Test
+    void plansOneGroupPerRangedGetWithEachChunksPlainLengthAndReadsEachGroupInOneRequest() {
+        // 1,800 KiB of chunks (sealed, 28 bytes more each) in 1 MiB packs: two packs, so two groups, however the
+        // hashes are ordered.
+        Repository writer = open(Sealer.aes256Gcm(KEY));
+        Map<String, byte[]> chunks = randomChunks(1800, 1024);
+        chunks.forEach((hash, data) -> writer.put(hash, data, data.length));
+        writer.flush();
+        Repository reader = open(Sealer.aes256Gcm(KEY));
+        List<String> wanted = new ArrayList<>(chunks.keySet());
+        java.util.Collections.shuffle(wanted, new Random(3));
+        String unknown = sha256("not stored".getBytes(StandardCharsets.UTF_8));
+        wanted.add(unknown);
+        wanted.add(wanted.get(0)); // named twice, planned once
+
+        var plan = reader.plan(wanted);
+
+        assertEquals(2, objects.keys(SnapshotLayout.PACK_PREFIX).size());
+        assertEquals(2, plan.groups().size(), "one group per pack: " + plan.groups().size());
+        List<String> planned = plan.groups().stream().flatMap(List::stream).toList();
+        assertEquals(chunks.size(), planned.size());
+        assertEquals(chunks.keySet(), new java.util.HashSet<>(planned), "each stored chunk once, the unknown none");
+        assertFalse(plan.lengths().containsKey(unknown));
+        chunks.forEach((hash, data) -> assertEquals(data.length, plan.lengths().get(hash),
+                "the plain length, not the sealed one"));
+        for (List<String> group : plan.groups()) {
+            objects.gets.clear();
+            java.util.Set<String> handed = new java.util.HashSet<>();
+            reader.read(group, (hash, data, offset, length) -> handed.add(hash));
+            assertEquals(new java.util.HashSet<>(group), handed);
+            assertEquals(1, objects.gets.size(), "a group is one ranged GET: " + objects.gets);
+        }
+    }
+
+    @Test
     void aShortPackHandsOverTheChunksBeforeItsEndAndNotTheRest() {
         Repository writer = open(Sealer.none());
         Map<String, byte[]> chunks = randomChunks(10, 1000);
