@@ -264,13 +264,8 @@ public class Repository implements ChunkStore, ManifestStore {
 
     @Override
     public void read(Collection<String> hashes, ChunkSink sink) {
-        checkConfig();
         Set<String> unique = new LinkedHashSet<>(hashes);
-        Map<String, BlobLocation> wanted = locate(unique);
-        if (wanted.size() < unique.size()) {
-            prepare(); // written by another worker since this one last looked
-            wanted = locate(unique);
-        }
+        Map<String, BlobLocation> wanted = locateAll(unique);
         Set<String> delivered = new HashSet<>();
         read(wanted, sink, delivered);
         if (delivered.size() < wanted.size()) {
@@ -282,6 +277,17 @@ public class Repository implements ChunkStore, ManifestStore {
         }
     }
 
+    /** Where the chunks are; the store's index is read again first when this worker does not know them all. */
+    private Map<String, BlobLocation> locateAll(Set<String> unique) {
+        checkConfig();
+        Map<String, BlobLocation> wanted = locate(unique);
+        if (wanted.size() < unique.size()) {
+            prepare(); // written by another worker since this one last looked
+            wanted = locate(unique);
+        }
+        return wanted;
+    }
+
     /**
      * One group per ranged GET {@link #read} would make for these chunks, in the order the packs are first needed
      * and by offset within a pack, with every chunk's plain length: a restore hands the groups to its threads, so
@@ -289,13 +295,7 @@ public class Repository implements ChunkStore, ManifestStore {
      */
     @Override
     public ReadPlan plan(Collection<String> hashes) {
-        checkConfig();
-        Set<String> unique = new LinkedHashSet<>(hashes);
-        Map<String, BlobLocation> wanted = locate(unique);
-        if (wanted.size() < unique.size()) {
-            prepare(); // written by another worker since this one last looked
-            wanted = locate(unique);
-        }
+        Map<String, BlobLocation> wanted = locateAll(new LinkedHashSet<>(hashes));
         Map<String, Integer> lengths = new HashMap<>();
         wanted.forEach((hash, location) -> lengths.put(hash, location.plainLength()));
         List<List<String>> groups = new ArrayList<>();

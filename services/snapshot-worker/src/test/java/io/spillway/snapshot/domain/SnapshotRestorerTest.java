@@ -177,22 +177,7 @@ class SnapshotRestorerTest {
         Files.write(source.resolve("copy-b.txt"), block);
         manifest = new SnapshotTaker(new FixedSizeChunker(CHUNK), store, store, Clock.systemUTC())
                 .take(new SnapshotTaker.Request("snap-2", "onprem", "datasets", null, source)).manifest();
-        ChunkStore reversing = new ChunkStore() {
-            @Override
-            public boolean contains(String sha256) {
-                return store.contains(sha256);
-            }
-
-            @Override
-            public void put(String sha256, byte[] data, int length) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Optional<byte[]> fetch(String sha256) {
-                return store.fetch(sha256);
-            }
-
+        ChunkStore reversing = new ReadingFrom(store) {
             /** One group: every chunk in one read, handed over last first. */
             @Override
             public ReadPlan plan(Collection<String> hashes) {
@@ -214,11 +199,6 @@ class SnapshotRestorerTest {
                     sink.accept(hash, buffer, 100, chunk.length);
                     Arrays.fill(buffer, (byte) 0x5A); // what a store does with its buffer next
                 }
-            }
-
-            @Override
-            public GcResult collectGarbage(Set<String> referenced, Instant storedBefore) {
-                throw new UnsupportedOperationException();
             }
         };
 
@@ -425,7 +405,7 @@ class SnapshotRestorerTest {
         ManifestEntry shard = entry("imagenet/train/shard-0.bin");
         String longer = shard.chunks().get(1);
         String shorter = shard.chunks().get(2);
-        ChunkStore wrongIndex = new ChunkStore() {
+        ChunkStore wrongIndex = new ReadingFrom(store) {
             @Override
             public ReadPlan plan(Collection<String> hashes) {
                 ReadPlan plan = store.plan(hashes);
@@ -435,30 +415,6 @@ class SnapshotRestorerTest {
                 return new ReadPlan(plan.groups(), lengths);
             }
 
-            @Override
-            public void read(Collection<String> hashes, ChunkSink sink) {
-                store.read(hashes, sink);
-            }
-
-            @Override
-            public boolean contains(String sha256) {
-                return store.contains(sha256);
-            }
-
-            @Override
-            public void put(String sha256, byte[] data, int length) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Optional<byte[]> fetch(String sha256) {
-                return store.fetch(sha256);
-            }
-
-            @Override
-            public GcResult collectGarbage(Set<String> referenced, Instant storedBefore) {
-                throw new UnsupportedOperationException();
-            }
         };
 
         SnapshotException error = assertThrows(SnapshotException.class, () -> new SnapshotRestorer(wrongIndex)
@@ -471,6 +427,40 @@ class SnapshotRestorerTest {
         try (var left = Files.walk(target)) {
             assertEquals(List.of(), left.filter(path -> path.getFileName().toString().contains(".spillway-"))
                     .toList(), "no part-written file is left");
+        }
+    }
+
+    /** Reads chunks from an in-memory store, for a test that changes how; a restore stores nothing. */
+    private abstract static class ReadingFrom implements ChunkStore {
+        final InMemoryStore from;
+
+        ReadingFrom(InMemoryStore from) {
+            this.from = from;
+        }
+
+        @Override
+        public void read(Collection<String> hashes, ChunkSink sink) {
+            from.read(hashes, sink);
+        }
+
+        @Override
+        public boolean contains(String sha256) {
+            return from.contains(sha256);
+        }
+
+        @Override
+        public void put(String sha256, byte[] data, int length) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<byte[]> fetch(String sha256) {
+            return from.fetch(sha256);
+        }
+
+        @Override
+        public GcResult collectGarbage(Set<String> referenced, Instant storedBefore) {
+            throw new UnsupportedOperationException();
         }
     }
 
