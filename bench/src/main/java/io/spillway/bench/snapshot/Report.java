@@ -21,6 +21,7 @@ final class Report {
     static final double GOAL = 0.7;
     private static final Pattern DURATION = Pattern.compile("durationMs=(\\d+)");
     private static final Pattern WORKER_RSS = Pattern.compile("workerPeakRssKiB=(\\d+)");
+    private static final Pattern WORKER_CPU = Pattern.compile("workerCpuMs=(\\d+)");
 
     private Report() {
     }
@@ -35,8 +36,9 @@ final class Report {
                 SnapshotVsRestic.mib(change.smallBytesRewritten()), SnapshotVsRestic.mib(change.largeBytesOverwritten()),
                 data.root().relativize(change.largeFile()), SnapshotVsRestic.mib(change.bytes()),
                 100.0 * change.bytes() / data.totalBytes()));
-        out.append("| tool | operation | wall | uploaded | peak RSS | time ÷ restic's | in the worker | ÷ restic's |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        out.append("| tool | operation | wall | uploaded | peak RSS | CPU | s3proxy CPU | time ÷ restic's | in the worker"
+                + " | ÷ restic's |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Map<Operation, Outcome> restic = outcomes.entrySet().stream()
                 .filter(entry -> entry.getKey().name().equals("restic")).findFirst().map(Map.Entry::getValue)
                 .orElse(Map.of());
@@ -56,9 +58,11 @@ final class Report {
                     || outcome.wrong() ? "–"
                             : String.format(Locale.ROOT, "%.2f", inWorker.getAsLong() / 1000.0
                                     / resticOutcome.run().wallSeconds());
-            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d MiB | %s | %s | %s |%n", tool.name(),
-                    operation.label, wall, SnapshotVsRestic.mib(outcome.bytesUploaded()),
-                    logged(run, WORKER_RSS).orElse(run.peakRssKiB()) / 1024,
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d MiB | %.1f s | %s | %s | %s | %s |%n",
+                    tool.name(), operation.label, wall, SnapshotVsRestic.mib(outcome.bytesUploaded()),
+                    logged(run, WORKER_RSS).orElse(run.peakRssKiB()) / 1024, cpuSeconds(run),
+                    outcome.s3proxyCpuMillis() < 0 ? "–"
+                            : String.format(Locale.ROOT, "%.1f s", outcome.s3proxyCpuMillis() / 1000.0),
                     ratio(outcome, resticOutcome), inWorker.isEmpty() ? "–"
                             : String.format(Locale.ROOT, "%.1f s", inWorker.getAsLong() / 1000.0),
                     inWorkerRatio));
@@ -71,9 +75,18 @@ final class Report {
                 + " time is from request to answer, the peak RSS the worker's own); its first restore is also the"
                 + " first time its JIT meets the restore path, \"restore, again\" the same restore once more, as a"
                 + " worker that has restored before runs it (every tool is measured again, into an empty directory)."
+                + " CPU is user plus system time of the tool's process (for the worker, of the worker's process"
+                + " during the request), s3proxy CPU what the shared s3proxy spent meanwhile: on two cores, a tool"
+                + " whose CPU and s3proxy's add up to twice its wall time was using all of the machine."
                 + " Every operation starts after a `sync`, so none pays for the kernel writing back what the one"
                 + " before it wrote.%n", GOAL));
         return out.toString();
+    }
+
+    /** The tool's CPU time; for a request to the worker, the worker's own (the worker reports it), not curl's. */
+    static double cpuSeconds(TimedProcess.Result run) {
+        OptionalLong workerCpu = logged(run, WORKER_CPU);
+        return workerCpu.isPresent() ? workerCpu.getAsLong() / 1000.0 : run.cpuSeconds();
     }
 
     /** The {@code durationMs=} a SpillwaySnapshotTool run printed, if this was one. */

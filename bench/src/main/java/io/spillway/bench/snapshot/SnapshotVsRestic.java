@@ -65,7 +65,11 @@ public final class SnapshotVsRestic {
     }
 
     /** One tool's measurement of one operation. */
-    record Outcome(TimedProcess.Result run, long bytesUploaded, List<String> restoreDifferences) {
+    /**
+     * @param s3proxyCpuMillis what s3proxy spent serving the operation (user and system), -1 where unknown
+     */
+    record Outcome(TimedProcess.Result run, long bytesUploaded, List<String> restoreDifferences,
+            long s3proxyCpuMillis) {
 
         boolean wrong() {
             return !run.succeeded() || !restoreDifferences.isEmpty();
@@ -108,6 +112,8 @@ public final class SnapshotVsRestic {
     private final Path work;
     private final Path dataset;
     private final Path logs;
+    /** s3proxy's process, to count its CPU per operation; -1 where unknown. */
+    private long s3proxyPid = -1;
 
     private SnapshotVsRestic(Path work) {
         this.work = work;
@@ -146,6 +152,7 @@ public final class SnapshotVsRestic {
         Map<Tool, Map<Operation, Outcome>> outcomes = new LinkedHashMap<>();
         SnapshotDataset.Change change;
         try (S3Proxy proxy = S3Proxy.start(work.resolve("s3proxy"), 0, false)) {
+            s3proxyPid = proxy.pid().orElse(-1);
             List<Tool> tools = List.of(restic(proxy), spillway(proxy), spillwayWorker(proxy), rclone(proxy));
             Map<Tool, BucketMeter> meters = new LinkedHashMap<>();
             try (S3Client s3 = proxy.client()) {
@@ -207,8 +214,11 @@ public final class SnapshotVsRestic {
         Path target = work.resolve("restore-" + tool.name() + (operation == Operation.RESTORE_AGAIN ? "-again" : ""));
         settle();
         log("%s: %s", tool.name(), operation.label);
+        long s3proxyBefore = ProcessCpu.millis(s3proxyPid);
         TimedProcess.Result run = TimedProcess.run(tool.command(operation, target), dataset, tool.environment(),
                 logs.resolve(tool.name() + "-" + operation.name().toLowerCase(Locale.ROOT) + ".log"));
+        long s3proxyAfter = ProcessCpu.millis(s3proxyPid);
+        long s3proxyCpu = s3proxyBefore < 0 || s3proxyAfter < 0 ? -1 : s3proxyAfter - s3proxyBefore;
         long uploaded = meter.bytesWrittenSinceLastLook();
         List<String> differences = List.of();
         if (!run.succeeded()) {
@@ -218,9 +228,10 @@ public final class SnapshotVsRestic {
             differences = Files.isDirectory(restored) ? expected.differences(TreeDigest.of(restored))
                     : List.of("nothing restored at " + restored);
         }
-        log("  %.1f s, %s uploaded, peak RSS %d MiB%s", run.wallSeconds(), mib(uploaded), run.peakRssKiB() / 1024,
+        log("  %.1f s, %s uploaded, peak RSS %d MiB, CPU %.1f s, s3proxy CPU %.1f s%s", run.wallSeconds(),
+                mib(uploaded), run.peakRssKiB() / 1024, Report.cpuSeconds(run), s3proxyCpu / 1000.0,
                 differences.isEmpty() ? "" : ", WRONG: " + differences);
-        all.get(tool).put(operation, new Outcome(run, uploaded, differences));
+        all.get(tool).put(operation, new Outcome(run, uploaded, differences, s3proxyCpu));
     }
 
     /**

@@ -91,6 +91,7 @@ public final class SpillwaySnapshotTool {
                 String answer;
                 int status = 200;
                 try {
+                    long cpuBefore = cpuMillis();
                     Map<String, String> options = query(exchange.getRequestURI().getRawQuery());
                     ByteArrayOutputStream printed = new ByteArrayOutputStream();
                     PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
@@ -100,7 +101,7 @@ public final class SpillwaySnapshotTool {
                         default -> throw new IllegalArgumentException("POST /snapshot or /restore");
                     }
                     answer = printed.toString(StandardCharsets.UTF_8).trim() + " workerPeakRssKiB=" + peakRssKiB()
-                            + "\n";
+                            + " workerCpuMs=" + (cpuMillis() - cpuBefore) + "\n";
                 } catch (RuntimeException e) {
                     status = 500;
                     answer = e + "\n";
@@ -131,6 +132,14 @@ public final class SpillwaySnapshotTool {
             }
         }
         return options;
+    }
+
+    /**
+     * The CPU time (user and system) of the whole process so far, in ms: the operation's threads, and the JIT and
+     * garbage collector working for it. -1 where /proc does not say.
+     */
+    static long cpuMillis() {
+        return ProcessCpu.millis(ProcessHandle.current().pid());
     }
 
     /** The process's peak resident set so far (VmHWM), in KiB; 0 where /proc does not say. */
