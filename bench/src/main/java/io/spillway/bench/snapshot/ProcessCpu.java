@@ -15,17 +15,23 @@ final class ProcessCpu {
 
     /** @return user plus system time in ms, or -1 where /proc does not say (not Linux, process gone) */
     static long millis(long pid) {
+        long[] userAndSystem = userAndSystemMillis(pid);
+        return userAndSystem == null ? -1 : userAndSystem[0] + userAndSystem[1];
+    }
+
+    /** @return user and system time in ms, or {@code null} where /proc does not say */
+    static long[] userAndSystemMillis(long pid) {
         try {
             return parse(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return null;
         }
     }
 
     /** utime and stime, the 14th and 15th fields; the command name before them may hold spaces and parentheses. */
-    static long parse(String stat) {
+    static long[] parse(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        return ticks * 1000 / TICKS_PER_SECOND;
+        return new long[] { Long.parseLong(fields[11]) * 1000 / TICKS_PER_SECOND,
+                Long.parseLong(fields[12]) * 1000 / TICKS_PER_SECOND };
     }
 }

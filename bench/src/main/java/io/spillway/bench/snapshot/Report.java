@@ -21,7 +21,8 @@ final class Report {
     static final double GOAL = 0.7;
     private static final Pattern DURATION = Pattern.compile("durationMs=(\\d+)");
     private static final Pattern WORKER_RSS = Pattern.compile("workerPeakRssKiB=(\\d+)");
-    private static final Pattern WORKER_CPU = Pattern.compile("workerCpuMs=(\\d+)");
+    private static final Pattern WORKER_USER = Pattern.compile("workerUserMs=(\\d+)");
+    private static final Pattern WORKER_SYSTEM = Pattern.compile("workerSystemMs=(\\d+)");
 
     private Report() {
     }
@@ -36,8 +37,9 @@ final class Report {
                 SnapshotVsRestic.mib(change.smallBytesRewritten()), SnapshotVsRestic.mib(change.largeBytesOverwritten()),
                 data.root().relativize(change.largeFile()), SnapshotVsRestic.mib(change.bytes()),
                 100.0 * change.bytes() / data.totalBytes()));
-        out.append("| tool | operation | wall | uploaded | peak RSS | CPU | s3proxy CPU | time ÷ restic's | in the worker"
-                + " | ÷ restic's |\n");
+        out.append("| tool | operation | wall | uploaded | peak RSS | CPU user + system | s3proxy CPU | time ÷ restic's |"
+                + " in the worker"
+                + " ÷ restic's |\n");
         out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Map<Operation, Outcome> restic = outcomes.entrySet().stream()
                 .filter(entry -> entry.getKey().name().equals("restic")).findFirst().map(Map.Entry::getValue)
@@ -58,9 +60,9 @@ final class Report {
                     || outcome.wrong() ? "–"
                             : String.format(Locale.ROOT, "%.2f", inWorker.getAsLong() / 1000.0
                                     / resticOutcome.run().wallSeconds());
-            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d MiB | %.1f s | %s | %s | %s | %s |%n",
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d MiB | %s | %s | %s | %s | %s |%n",
                     tool.name(), operation.label, wall, SnapshotVsRestic.mib(outcome.bytesUploaded()),
-                    logged(run, WORKER_RSS).orElse(run.peakRssKiB()) / 1024, cpuSeconds(run),
+                    logged(run, WORKER_RSS).orElse(run.peakRssKiB()) / 1024, cpu(run),
                     outcome.s3proxyCpuMillis() < 0 ? "–"
                             : String.format(Locale.ROOT, "%.1f s", outcome.s3proxyCpuMillis() / 1000.0),
                     ratio(outcome, resticOutcome), inWorker.isEmpty() ? "–"
@@ -83,10 +85,18 @@ final class Report {
         return out.toString();
     }
 
-    /** The tool's CPU time; for a request to the worker, the worker's own (the worker reports it), not curl's. */
-    static double cpuSeconds(TimedProcess.Result run) {
-        OptionalLong workerCpu = logged(run, WORKER_CPU);
-        return workerCpu.isPresent() ? workerCpu.getAsLong() / 1000.0 : run.cpuSeconds();
+    /**
+     * The tool's user and system CPU time, {@code 3.1 + 1.6 s}; for a request to the worker, the worker's own (it
+     * reports them), not curl's.
+     */
+    static String cpu(TimedProcess.Result run) {
+        OptionalLong user = logged(run, WORKER_USER);
+        OptionalLong system = logged(run, WORKER_SYSTEM);
+        if (user.isPresent() && system.isPresent()) {
+            return String.format(Locale.ROOT, "%.1f + %.1f s", user.getAsLong() / 1000.0,
+                    system.getAsLong() / 1000.0);
+        }
+        return String.format(Locale.ROOT, "%.1f + %.1f s", run.userSeconds(), run.systemSeconds());
     }
 
     /** The {@code durationMs=} a SpillwaySnapshotTool run printed, if this was one. */

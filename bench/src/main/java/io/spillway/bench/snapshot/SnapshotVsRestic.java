@@ -228,8 +228,8 @@ public final class SnapshotVsRestic {
             differences = Files.isDirectory(restored) ? expected.differences(TreeDigest.of(restored))
                     : List.of("nothing restored at " + restored);
         }
-        log("  %.1f s, %s uploaded, peak RSS %d MiB, CPU %.1f s, s3proxy CPU %.1f s%s", run.wallSeconds(),
-                mib(uploaded), run.peakRssKiB() / 1024, Report.cpuSeconds(run), s3proxyCpu / 1000.0,
+        log("  %.1f s, %s uploaded, peak RSS %d MiB, CPU %s, s3proxy CPU %.1f s%s", run.wallSeconds(),
+                mib(uploaded), run.peakRssKiB() / 1024, Report.cpu(run), s3proxyCpu / 1000.0,
                 differences.isEmpty() ? "" : ", WRONG: " + differences);
         all.get(tool).put(operation, new Outcome(run, uploaded, differences, s3proxyCpu));
     }

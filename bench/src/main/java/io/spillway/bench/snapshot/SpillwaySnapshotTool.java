@@ -91,7 +91,7 @@ public final class SpillwaySnapshotTool {
                 String answer;
                 int status = 200;
                 try {
-                    long cpuBefore = cpuMillis();
+                    long[] cpuBefore = ProcessCpu.userAndSystemMillis(ProcessHandle.current().pid());
                     Map<String, String> options = query(exchange.getRequestURI().getRawQuery());
                     ByteArrayOutputStream printed = new ByteArrayOutputStream();
                     PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
@@ -101,7 +101,7 @@ public final class SpillwaySnapshotTool {
                         default -> throw new IllegalArgumentException("POST /snapshot or /restore");
                     }
                     answer = printed.toString(StandardCharsets.UTF_8).trim() + " workerPeakRssKiB=" + peakRssKiB()
-                            + " workerCpuMs=" + (cpuMillis() - cpuBefore) + "\n";
+                            + cpuSince(cpuBefore) + "\n";
                 } catch (RuntimeException e) {
                     status = 500;
                     answer = e + "\n";
@@ -135,11 +135,15 @@ public final class SpillwaySnapshotTool {
     }
 
     /**
-     * The CPU time (user and system) of the whole process so far, in ms: the operation's threads, and the JIT and
-     * garbage collector working for it. -1 where /proc does not say.
+     * The CPU time (user and system) the whole process spent since {@code before}: the operation's threads, and the
+     * JIT and garbage collector working for it. Nothing where /proc does not say.
      */
-    static long cpuMillis() {
-        return ProcessCpu.millis(ProcessHandle.current().pid());
+    private static String cpuSince(long[] before) {
+        long[] after = ProcessCpu.userAndSystemMillis(ProcessHandle.current().pid());
+        if (before == null || after == null) {
+            return "";
+        }
+        return " workerUserMs=" + (after[0] - before[0]) + " workerSystemMs=" + (after[1] - before[1]);
     }
 
     /** The process's peak resident set so far (VmHWM), in KiB; 0 where /proc does not say. */

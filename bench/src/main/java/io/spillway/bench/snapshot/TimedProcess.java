@@ -20,8 +20,8 @@ final class TimedProcess {
 
     private static final Pattern WALL = Pattern.compile("Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\): (\\S+)");
     private static final Pattern MAX_RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
-    private static final Pattern USER = Pattern.compile("User time \\(seconds\\): ([0-9.]+)");
-    private static final Pattern SYSTEM = Pattern.compile("System time \\(seconds\\): ([0-9.]+)");
+    static final Pattern USER = Pattern.compile("User time \\(seconds\\): ([0-9.]+)");
+    static final Pattern SYSTEM = Pattern.compile("System time \\(seconds\\): ([0-9.]+)");
 
     /**
      * One run.
@@ -29,10 +29,12 @@ final class TimedProcess {
      * @param exitCode the tool's exit status
      * @param wallSeconds as GNU time measured it
      * @param peakRssKiB the tool's maximum resident set size
-     * @param cpuSeconds the tool's user and system CPU time
+     * @param userSeconds the tool's user CPU time
+     * @param systemSeconds the tool's system CPU time
      * @param log the tool's stdout and stderr
      */
-    record Result(int exitCode, double wallSeconds, long peakRssKiB, double cpuSeconds, Path log) {
+    record Result(int exitCode, double wallSeconds, long peakRssKiB, double userSeconds, double systemSeconds,
+            Path log) {
 
         boolean succeeded() {
             return exitCode == 0;
@@ -67,7 +69,8 @@ final class TimedProcess {
             Files.writeString(log.resolveSibling(log.getFileName() + ".command"), String.join(" ", command) + "\n");
             int exitCode = builder.start().waitFor();
             String report = Files.readString(timeReport);
-            return new Result(exitCode, wallSeconds(report), peakRssKiB(report), cpuSeconds(report), log);
+            return new Result(exitCode, wallSeconds(report), peakRssKiB(report), seconds(report, USER),
+                    seconds(report, SYSTEM), log);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot run " + command.get(0) + " (log " + log + ")", e);
         } catch (InterruptedException e) {
@@ -89,14 +92,13 @@ final class TimedProcess {
         return seconds;
     }
 
-    /** User plus system time: what the tool cost the machine's cores, as against the wall time it took. */
-    static double cpuSeconds(String report) {
-        Matcher user = USER.matcher(report);
-        Matcher system = SYSTEM.matcher(report);
-        if (!user.find() || !system.find()) {
-            throw new IllegalStateException("No user or system time in GNU time's report:\n" + report);
+    /** User time ({@link #USER}) or system time ({@link #SYSTEM}), as GNU time reports them. */
+    static double seconds(String report, Pattern line) {
+        Matcher matcher = line.matcher(report);
+        if (!matcher.find()) {
+            throw new IllegalStateException("No " + line.pattern() + " in GNU time's report:\n" + report);
         }
-        return Double.parseDouble(user.group(1)) + Double.parseDouble(system.group(1));
+        return Double.parseDouble(matcher.group(1));
     }
 
     static long peakRssKiB(String report) {

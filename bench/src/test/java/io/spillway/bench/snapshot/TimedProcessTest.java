@@ -21,12 +21,13 @@ class TimedProcessTest {
     void readsWallTimePeakMemoryAndCpu() {
         assertEquals(5.47, TimedProcess.wallSeconds(REPORT), 1e-9);
         assertEquals(199348, TimedProcess.peakRssKiB(REPORT));
-        assertEquals(7.35, TimedProcess.cpuSeconds(REPORT), 1e-9);
+        assertEquals(5.61, TimedProcess.seconds(REPORT, TimedProcess.USER), 1e-9);
+        assertEquals(1.74, TimedProcess.seconds(REPORT, TimedProcess.SYSTEM), 1e-9);
     }
 
     @Test
     void aReportWithoutCpuTimesIsAnError() {
-        assertThrows(IllegalStateException.class, () -> TimedProcess.cpuSeconds("Maximum resident set size"
-                + " (kbytes): 1"));
+        assertThrows(IllegalStateException.class, () -> TimedProcess.seconds("Maximum resident set size"
+                + " (kbytes): 1", TimedProcess.USER));
     }
 }
