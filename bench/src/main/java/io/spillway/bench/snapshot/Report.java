@@ -38,8 +38,7 @@ final class Report {
                 data.root().relativize(change.largeFile()), SnapshotVsRestic.mib(change.bytes()),
                 100.0 * change.bytes() / data.totalBytes()));
         out.append("| tool | operation | wall | uploaded | peak RSS | CPU user + system | s3proxy CPU | time ÷ restic's |"
-                + " in the worker"
-                + " ÷ restic's |\n");
+                + " in the worker | ÷ restic's |\n");
         out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Map<Operation, Outcome> restic = outcomes.entrySet().stream()
                 .filter(entry -> entry.getKey().name().equals("restic")).findFirst().map(Map.Entry::getValue)
