@@ -446,7 +446,7 @@ public final class SnapshotRestorer {
                     setTimes(file, entry, LinkOption.NOFOLLOW_LINKS);
                     skipped(entry, nextIndex == null ? null : RestoreIndex.local(file));
                 } else {
-                    FileWrite write = new FileWrite(entry, local == null ? Existing.NONE
+                    FileWrite write = new FileWrite(entry, file, local == null ? Existing.NONE
                             : index.untouched(entry.path(), local) ? Existing.RESTORED : Existing.LOCAL);
                     if (write.hashes.isEmpty()) {
                         write.finish();
@@ -576,11 +576,11 @@ public final class SnapshotRestorer {
             boolean abandoned;
             boolean finished;
 
-            FileWrite(ManifestEntry entry, Existing existing) {
+            FileWrite(ManifestEntry entry, Path file, Existing existing) {
                 this.entry = entry;
                 this.existing = existing;
                 this.hashes = entry.chunks();
-                this.file = pathOf(entry);
+                this.file = file;
                 this.temporary = file.resolveSibling("." + file.getFileName() + ".spillway-" + request.restoreId());
                 this.progress = fileProgress.get(entry.path());
             }
