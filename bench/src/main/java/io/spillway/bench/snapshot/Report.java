@@ -80,7 +80,8 @@ final class Report {
                 + " during the request), s3proxy CPU what the shared s3proxy spent meanwhile: on two cores, a tool"
                 + " whose CPU and s3proxy's add up to twice its wall time was using all of the machine."
                 + " Every operation starts after a `sync`, so none pays for the kernel writing back what the one"
-                + " before it wrote.%n", GOAL));
+                + " before it wrote, and the run first fills the page cache, so every tool's writes reclaim cache"
+                + " rather than take free memory (bench/README.md).%n", GOAL));
         return out.toString();
     }
 
