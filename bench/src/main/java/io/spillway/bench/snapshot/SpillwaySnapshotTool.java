@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -29,6 +30,8 @@ import io.spillway.snapshot.domain.SnapshotResult;
 import io.spillway.snapshot.domain.SnapshotTaker;
 import io.spillway.snapshot.repository.Repository;
 import io.spillway.snapshot.repository.Sealer;
+import io.spillway.snapshot.repository.WarmUp;
+import io.spillway.snapshot.repository.WarmUpDirectory;
 import io.spillway.snapshot.s3.S3ClientProducer;
 import io.spillway.snapshot.s3.S3ObjectStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -71,6 +74,7 @@ public final class SpillwaySnapshotTool {
             Repository store = store(s3, required(options, "bucket"), options.get("key"));
             try {
                 if (args[0].equals("serve")) {
+                    warmUp(options.get("key") != null, options);
                     serve(store, Integer.parseInt(required(options, "port")));
                 } else if (args[0].equals("snapshot")) {
                     snapshot(store, options);
@@ -120,6 +124,23 @@ public final class SpillwaySnapshotTool {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * What snapshot-worker does when it starts (spillway.snapshot.warm-up.enabled, on unless turned off): the
+     * snapshot and restore path once over generated data in memory, so its first restore does not pay for the JIT.
+     * The service does it in the background while it already takes requests; here it is done before the first
+     * request, as for a worker that has been up a few seconds. {@code --warm-up false} leaves it out.
+     */
+    private static void warmUp(boolean encrypted, Map<String, String> options) {
+        if (options.getOrDefault("warm-up", "true").equals("false")) {
+            return;
+        }
+        long[] cpuBefore = ProcessCpu.userAndSystemMillis(ProcessHandle.current().pid());
+        WarmUp.Result result = WarmUp.run(WarmUpDirectory.choose(Optional.empty()), encrypted, new FastCdcChunker(),
+                SnapshotRestorer.DEFAULT_THREADS, WarmUp.DEFAULT_FILES, WarmUp.DEFAULT_ROUNDS);
+        System.out.printf("warmed up: %d files, %d restores in %d ms%s%n", result.files(), result.restores(),
+                result.took().toMillis(), cpuSince(cpuBefore));
     }
 
     private static Map<String, String> query(String raw) {

@@ -60,6 +60,22 @@ public interface SnapshotWorkerConfig {
 
         /** How retention, leases and garbage collection run: {@code spillway.snapshot.retention.*}. */
         Retention retention();
+
+        /** The JIT warm-up at start: {@code spillway.snapshot.warm-up.*}. */
+        WarmUp warmUp();
+    }
+
+    /**
+     * At start, the snapshot and restore path runs once over generated data in memory, in the background, so the
+     * first real restore does not pay for compiling it.
+     */
+    interface WarmUp {
+
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Where the generated data is written and deleted: {@code /dev/shm} where writable, else java.io.tmpdir. */
+        Optional<Path> directory();
     }
 
     /** The repository key: AES-256-GCM, so data leaves the site encrypted. */
