@@ -29,7 +29,11 @@ final class MemoryObjectStore implements ObjectStore {
 
     @Override
     public boolean readRange(String key, long offset, int length, RangeReader reader) {
-        byte[] object = objects.get(key);
+        return readRange(objects.get(key), offset, length, reader);
+    }
+
+    /** A range of an object held in memory, cut short where the object ends; false when there is none. */
+    static boolean readRange(byte[] object, long offset, int length, RangeReader reader) {
         if (object == null) {
             return false;
         }

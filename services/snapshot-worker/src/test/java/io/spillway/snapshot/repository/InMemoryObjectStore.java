@@ -1,8 +1,5 @@
 package io.spillway.snapshot.repository;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,17 +44,7 @@ final class InMemoryObjectStore implements ObjectStore {
     @Override
     public boolean readRange(String key, long offset, int length, RangeReader reader) {
         gets.add(key + "@" + offset + "+" + length);
-        byte[] object = objects.get(key);
-        if (object == null) {
-            return false;
-        }
-        int from = (int) Math.min(offset, object.length);
-        try {
-            reader.read(new ByteArrayInputStream(object, from, (int) Math.min(object.length, offset + length) - from));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return true;
+        return MemoryObjectStore.readRange(objects.get(key), offset, length, reader);
     }
 
     @Override
