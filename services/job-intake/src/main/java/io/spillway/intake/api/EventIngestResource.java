@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.ForbiddenException;
@@ -20,7 +19,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.spillway.intake.auth.Caller;
 import io.spillway.intake.auth.CurrentCaller;
+import io.spillway.intake.config.IntakeConfig;
 import io.spillway.intake.domain.IngestPolicy;
 import io.spillway.intake.domain.Violation;
 import io.spillway.intake.persistence.IngestRepository;
@@ -62,13 +61,12 @@ public class EventIngestResource {
     private final JobRepository jobs;
 
     public EventIngestResource(IngestRepository ingest, CurrentCaller currentCaller, ProjectRepository projects,
-            JobRepository jobs,
-            @ConfigProperty(name = "spillway.intake.ingest-types", defaultValue = "JobSubmitted,JobCancelled,SnapshotRequested") Set<String> acceptedTypes) {
+            JobRepository jobs, IntakeConfig config) {
         this.ingest = ingest;
         this.currentCaller = currentCaller;
         this.projects = projects;
         this.jobs = jobs;
-        this.policy = new IngestPolicy(acceptedTypes);
+        this.policy = new IngestPolicy(config.ingestTypes());
     }
 
     /** The answer to a post: what was accepted, and whether it was new. */

@@ -22,7 +22,6 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
@@ -30,6 +29,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.spillway.intake.auth.Caller;
 import io.spillway.intake.auth.CurrentCaller;
+import io.spillway.intake.config.IntakeConfig;
 import io.spillway.intake.domain.JobRequest;
 import io.spillway.intake.domain.JobRequestValidator;
 import io.spillway.intake.domain.JobState;
@@ -58,16 +58,12 @@ public class JobResource {
     private final SubmitPolicy policy;
 
     public JobResource(JobRepository jobs, ProjectRepository projects, SchedulerClient schedulers,
-            CurrentCaller currentCaller,
-            @ConfigProperty(name = "spillway.intake.default-site", defaultValue = "onprem") String defaultSite,
-            @ConfigProperty(name = "spillway.intake.gpu-fraction-step", defaultValue = "0.05") double fractionStep,
-            @ConfigProperty(name = "spillway.intake.allowed-mount-roots", defaultValue = "/data,/datasets,/results,"
-                    + "/outputs,/checkpoints,/models,/workspace,/scratch,/mnt,/home") List<String> mountRoots) {
+            CurrentCaller currentCaller, IntakeConfig config) {
         this.jobs = jobs;
         this.projects = projects;
         this.schedulers = schedulers;
         this.currentCaller = currentCaller;
-        this.policy = new SubmitPolicy(defaultSite, fractionStep, mountRoots);
+        this.policy = new SubmitPolicy(config.defaultSite(), config.gpuFractionStep(), config.allowedMountRoots());
     }
 
     @POST

@@ -5,11 +5,11 @@ import java.util.Optional;
 
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.spillway.intake.config.IntakeConfig;
 import io.spillway.intake.domain.Project;
 import io.spillway.intake.persistence.ProjectRepository;
 import io.spillway.intake.persistence.TokenRepository;
@@ -22,12 +22,12 @@ public class Bootstrap {
 
     private static final Logger LOG = Logger.getLogger(Bootstrap.class);
 
-    void onStart(@Observes StartupEvent start, ProjectRepository projects, TokenRepository tokens,
-            @ConfigProperty(name = "spillway.intake.bootstrap.project", defaultValue = "default") String project,
-            @ConfigProperty(name = "spillway.intake.bootstrap.project-deserved-gpus", defaultValue = "0") double deserved,
-            @ConfigProperty(name = "spillway.intake.bootstrap.admin-token-sha256") Optional<String> adminTokenHash,
-            @ConfigProperty(name = "spillway.intake.bootstrap.project-token-sha256") Optional<String> projectTokenHash) {
-        Uni<Void> work = projects.ensure(new Project(project, deserved, 1, null, null, null));
+    void onStart(@Observes StartupEvent start, ProjectRepository projects, TokenRepository tokens, IntakeConfig config) {
+        IntakeConfig.Bootstrap bootstrap = config.bootstrap();
+        String project = bootstrap.project();
+        Optional<String> adminTokenHash = bootstrap.adminTokenSha256();
+        Optional<String> projectTokenHash = bootstrap.projectTokenSha256();
+        Uni<Void> work = projects.ensure(new Project(project, bootstrap.projectDeservedGpus(), 1, null, null, null));
         if (adminTokenHash.isPresent()) {
             work = work.chain(() -> tokens.ensure("bootstrap-admin", null, normalized(adminTokenHash.get())));
         }

@@ -9,13 +9,12 @@ import java.util.TreeMap;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.Config;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.spillway.intake.config.IntakeConfig;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -23,29 +22,23 @@ import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
 
 /**
- * Talks to each site's gpu-scheduler: the output of the jobs it runs, and its GPU capacity. Sites are configured as
- * {@code spillway.intake.sites.<site>.scheduler-url}.
+ * Talks to each site's gpu-scheduler: the output of the jobs it runs, and its GPU capacity. Sites are
+ * {@link IntakeConfig#sites()}: {@code spillway.intake.sites.<site>.scheduler-url}.
  */
 @ApplicationScoped
 public class SchedulerClient {
 
-    private static final String PREFIX = "spillway.intake.sites.";
-    private static final String SUFFIX = ".scheduler-url";
     private static final Duration CAPACITY_TIMEOUT = Duration.ofSeconds(2);
 
     private final HttpClient http;
     private final Map<String, String> schedulerUrls;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public SchedulerClient(Vertx vertx, Config config) {
+    public SchedulerClient(Vertx vertx, IntakeConfig config) {
         this.http = vertx.createHttpClient();
         Map<String, String> urls = new TreeMap<>();
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith(PREFIX) && name.endsWith(SUFFIX)) {
-                String site = name.substring(PREFIX.length(), name.length() - SUFFIX.length());
-                config.getOptionalValue(name, String.class).ifPresent(url -> urls.put(site, stripSlash(url)));
-            }
-        }
+        config.sites().forEach((site, settings) -> settings.schedulerUrl()
+                .ifPresent(url -> urls.put(site, stripSlash(url.toString()))));
         this.schedulerUrls = Map.copyOf(urls);
     }
 
