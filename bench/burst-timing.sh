@@ -38,7 +38,7 @@ demo() { # size label extra-args...
     echo "(the demo exited non-zero: its row says NOT OK or is missing)"
 }
 
-# A platform that runs has warm services; one just started has seven JVMs still compiling. An unrecorded 16 MiB
+# A platform that runs has warm services; one just started has eight JVMs still compiling. An unrecorded 16 MiB
 # demo first, so the first size is not also the measure of a cold start.
 echo "== warm-up: 16 MiB, not recorded =="
 bin/spillway demo --dataset "burst-timing-warmup-${run}" --dataset-mib 16 --jobs "$jobs" --shards "$shards" \

@@ -121,7 +121,8 @@ final class DemoCommand implements Callable<Integer> {
                     + "`bin/spillway up`, which writes " + config.credentialsFile());
         }
         BurstDemo.Settings settings = new BurstDemo.Settings(config.url(),
-                storageUrl != null ? storageUrl : local(3), burstUrl != null ? burstUrl : local(6), config.token(),
+                storageUrl != null ? storageUrl : LocalStack.defaultUrl("storage-agent-onprem"),
+                burstUrl != null ? burstUrl : LocalStack.defaultUrl("burst-coordinator"), config.token(),
                 project != null ? project : projectOf(config), jobs, datasetMib, jobSeconds,
                 Duration.ofSeconds(timeoutSeconds), dataset, shards, changePercent);
         out.println("Burst demo: " + jobs + " jobs, " + datasetMib + " MiB dataset, onprem (" + LocalStack.ONPREM_GPUS
@@ -194,10 +195,6 @@ final class DemoCommand implements Callable<Integer> {
         } catch (IOException e) {
             return Credentials.DEFAULT_PROJECT;
         }
-    }
-
-    private static String local(int service) {
-        return "http://127.0.0.1:" + LocalStack.DEFAULT_PORTS.get(service);
     }
 
     private static boolean ready(String url) {

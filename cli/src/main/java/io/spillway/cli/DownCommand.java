@@ -19,6 +19,7 @@ public class DownCommand implements Callable<Integer> {
         StackPaths paths = StackPaths.fromEnvironment();
         List<String> reversed = new java.util.ArrayList<>(LocalStack.SERVICE_NAMES);
         java.util.Collections.reverse(reversed);
+        reversed.addAll(LocalStack.RETIRED_NAMES);
         for (String service : reversed) {
             Long pid = UpCommand.runningPid(paths, service);
             if (pid != null) {

@@ -30,9 +30,6 @@ class LocalStackTest {
         assertEquals("cloud", byName.get("gpu-scheduler-cloud").config().get("spillway.site"));
         assertEquals(LocalStack.ONPREM_GPUS, gpus(byName.get("gpu-scheduler-onprem")));
         assertEquals(LocalStack.CLOUD_GPUS, gpus(byName.get("gpu-scheduler-cloud")));
-        assertEquals(byName.get("storage-agent-cloud").config().get("spillway.storage.root"),
-                byName.get("snapshot-worker").config().get("spillway.snapshot.sites.cloud.root"),
-                "the snapshot-worker reads and writes the filesystems the storage-agent of each site manages");
         for (String site : List.of("onprem", "cloud")) {
             assertEquals(byName.get("storage-agent-" + site).url(),
                     byName.get("gpu-scheduler-" + site).config().get("spillway.scheduler.storage-url"),
@@ -43,6 +40,27 @@ class LocalStackTest {
             assertEquals("http://127.0.0.1:4318", service.config().get("quarkus.otel.exporter.otlp.endpoint"));
             assertTrue(service.jar().endsWith("target/quarkus-app/quarkus-run.jar"), service.jar());
         });
+    }
+
+    @Test
+    void runsOneSnapshotWorkerPerSiteServingThatSiteFromItsStorageAgentsRoot(@TempDir Path state) {
+        Map<String, ServiceSpec> byName = LocalStack.services(Map.of(), state, LocalStack.DEFAULT_PORTS, null,
+                new Bootstrap("a".repeat(64), "b".repeat(64), "default")).stream()
+                .collect(Collectors.toMap(ServiceSpec::name, s -> s));
+
+        for (String site : List.of("onprem", "cloud")) {
+            Map<String, String> worker = byName.get("snapshot-worker-" + site).config();
+            assertEquals(site, worker.get("spillway.site"));
+            assertEquals(site, worker.get("spillway.snapshot.serves"), "it takes only its own site's requests");
+            assertEquals(byName.get("storage-agent-" + site).config().get("spillway.storage.root"),
+                    worker.get("spillway.snapshot.sites." + site + ".root"),
+                    "it reads and writes the filesystems its site's storage-agent manages");
+            assertTrue(byName.get("snapshot-worker-" + site).jar().startsWith("services/snapshot-worker/"));
+        }
+        assertEquals(8085, byName.get("snapshot-worker-onprem").port());
+        assertEquals(8087, byName.get("snapshot-worker-cloud").port());
+        assertEquals(8086, byName.get("burst-coordinator").port(), "the other services keep their ports");
+        assertEquals("http://127.0.0.1:8086", LocalStack.defaultUrl("burst-coordinator"));
     }
 
     @Test

@@ -48,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The demo's scenario end to end, smaller: onprem's 2 GPUs get 12 burstable train jobs, the queue overflows, the
- * dataset moves to cloud, the jobs run there and their results come home; and the same with the snapshot-worker
+ * dataset moves to cloud, the jobs run there and their results come home; and the same with onprem's snapshot-worker
  * killed (SIGKILL) in the middle of the burst's upload and started again. Every service is its own process on the real
  * broker, database and S3.
  */
@@ -122,11 +122,12 @@ class BurstScenarioIT {
                         && !earlierSnapshots.contains(progress.snapshotId()) && progress.bytesDone() > 0
                         && progress.bytesDone() < progress.bytesTotal(),
                 Duration.ofSeconds(120)).data();
-        stack.killNine("snapshot-worker");
+        // The upload is onprem's: its worker, next to onprem's storage, takes the dataset's snapshot.
+        stack.killNine("snapshot-worker-onprem");
         assertTrue(tap.all(SnapshotUploaded.class).stream()
                 .noneMatch(uploaded -> uploaded.snapshotId().equals(midUpload.snapshotId())),
                 "killed before the upload of " + midUpload.snapshotId() + " ended");
-        stack.restart("snapshot-worker");
+        stack.restart("snapshot-worker-onprem");
 
         BurstDemo.Outcome outcome = running.get(SCENARIO_TIMEOUT.toSeconds() + 60, TimeUnit.SECONDS);
         assertBurstCompletedWithNothingLostOrDuplicated(outcome);

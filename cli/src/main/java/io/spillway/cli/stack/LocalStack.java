@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * The local stack on embedded defaults: two sites on one machine, {@code onprem} with a small GPU inventory and
- * {@code cloud} as the burst site, each with its own scheduler, storage-agent and filesystem root; job-intake,
- * snapshot-worker and burst-coordinator shared.
+ * {@code cloud} as the burst site, each with its own scheduler, storage-agent, snapshot-worker and filesystem root;
+ * job-intake and burst-coordinator shared.
  */
 public final class LocalStack {
 
@@ -74,10 +74,15 @@ public final class LocalStack {
                 "spillway.site", "onprem", "spillway.storage.root", onpremRoot.toString())));
         services.add(service("storage-agent", "storage-agent-cloud", ports.get(4), common, Map.of(
                 "spillway.site", "cloud", "spillway.storage.root", cloudRoot.toString())));
-        services.add(service("snapshot-worker", ports.get(5), common, Map.of(
-                "spillway.snapshot.sites.onprem.root", onpremRoot.toString(),
+        // Each site's snapshot-worker next to its storage: it snapshots that site's filesystems and restores into
+        // them, and leaves the other site's requests to the other worker.
+        services.add(service("snapshot-worker", "snapshot-worker-onprem", ports.get(5), common, Map.of(
+                "spillway.site", "onprem", "spillway.snapshot.serves", "onprem",
+                "spillway.snapshot.sites.onprem.root", onpremRoot.toString())));
+        services.add(service("snapshot-worker", "snapshot-worker-cloud", ports.get(6), common, Map.of(
+                "spillway.site", "cloud", "spillway.snapshot.serves", "cloud",
                 "spillway.snapshot.sites.cloud.root", cloudRoot.toString())));
-        services.add(service("burst-coordinator", ports.get(6), common, Map.of(
+        services.add(service("burst-coordinator", ports.get(7), common, Map.of(
                 "spillway.burst.sites.cloud.gpus", String.valueOf(CLOUD_GPUS),
                 // Bounded so a stuck step fails the burst within the demo's patience, not after the production 10m/20m.
                 "spillway.burst.timeouts.snapshot", "5m",
@@ -88,11 +93,29 @@ public final class LocalStack {
 
     /** Names of the stack's processes, in start order. */
     public static final List<String> SERVICE_NAMES = List.of("job-intake", "gpu-scheduler-onprem",
-            "gpu-scheduler-cloud", "storage-agent-onprem", "storage-agent-cloud", "snapshot-worker",
-            "burst-coordinator");
+            "gpu-scheduler-cloud", "storage-agent-onprem", "storage-agent-cloud", "snapshot-worker-onprem",
+            "snapshot-worker-cloud", "burst-coordinator");
 
-    /** The default ports of {@code spillway up}. */
-    public static final List<Integer> DEFAULT_PORTS = List.of(8080, 8081, 8082, 8083, 8084, 8085, 8086);
+    /**
+     * Names of processes earlier versions of the stack ran: {@code down} stops them too, so a stack started before an
+     * upgrade does not keep a port the new one needs (the single {@code snapshot-worker} held 8085).
+     */
+    public static final List<String> RETIRED_NAMES = List.of("snapshot-worker");
+
+    /**
+     * The default ports of {@code spillway up}, in the order of {@link #SERVICE_NAMES}: the cloud snapshot-worker got
+     * 8087 when workers became per site, so every other service kept its port.
+     */
+    public static final List<Integer> DEFAULT_PORTS = List.of(8080, 8081, 8082, 8083, 8084, 8085, 8087, 8086);
+
+    /** The URL of one of the stack's services on its default port, e.g. {@code burst-coordinator}. */
+    public static String defaultUrl(String service) {
+        int index = SERVICE_NAMES.indexOf(service);
+        if (index < 0) {
+            throw new IllegalArgumentException("No service '" + service + "' in the local stack: " + SERVICE_NAMES);
+        }
+        return "http://127.0.0.1:" + DEFAULT_PORTS.get(index);
+    }
 
     private static ServiceSpec service(String module, int port, Map<String, String> common,
             Map<String, String> own) {

@@ -34,11 +34,11 @@ public final class ServiceProcess {
     }
 
     /**
-     * Services that move bulk data and get the full JIT. The others run on C1 alone, which keeps seven JVMs' start-up
+     * Services that move bulk data and get the full JIT. The others run on C1 alone, which keeps eight JVMs' start-up
      * and memory low on two cores; but the JDK's AES-GCM and SHA-256 intrinsics come with C2 only, and limited to C1
      * snapshot-worker sealed and uploaded at ~13 MB/s (a 256 MiB burst snapshot took 19 s) where C2 does ~100 MB/s.
      */
-    static final Set<String> BULK_DATA = Set.of("snapshot-worker");
+    static final Set<String> BULK_DATA = Set.of("snapshot-worker-onprem", "snapshot-worker-cloud");
 
     /**
      * Starts the service with its configuration as system properties. A detached service gets its own session,

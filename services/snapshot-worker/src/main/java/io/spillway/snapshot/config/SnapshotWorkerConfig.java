@@ -2,6 +2,7 @@ package io.spillway.snapshot.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -10,8 +11,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * snapshot-worker's configuration: the sites' filesystem roots it reads ({@code spillway.snapshot.*}) and the object
- * store it writes ({@code spillway.s3.*}). Two mappings, because a mapping owns its whole prefix and
+ * snapshot-worker's configuration: the sites it serves and their filesystem roots ({@code spillway.snapshot.*}), and
+ * the object store it writes ({@code spillway.s3.*}). Two mappings, because a mapping owns its whole prefix and
  * {@code spillway.*} also holds settings of the service kit.
  */
 public interface SnapshotWorkerConfig {
@@ -26,6 +27,14 @@ public interface SnapshotWorkerConfig {
          * to storage-agent's default roots, {@code ${java.io.tmpdir}/spillway/<site>/filesystems}.
          */
         Map<String, Site> sites();
+
+        /**
+         * The sites whose requests this worker takes (snapshots of their filesystems, restores into them, deletes
+         * and policies of their snapshots), each with a root in {@link #sites()}; requests for other sites are left
+         * to their own worker. Default: {@code spillway.site}, one worker per site next to its storage.
+         */
+        @WithDefault("${spillway.site}")
+        List<String> serves();
 
         /** How file content is cut into chunks: {@code spillway.snapshot.chunking.*}. */
         Chunking chunking();
@@ -183,7 +192,11 @@ public interface SnapshotWorkerConfig {
         @WithDefault("us-east-1")
         String region();
 
-        /** With {@link #secretKey()}; absent: the SDK's default credentials chain (environment, profile, role). */
+        /**
+         * With {@link #secretKey()}, static keys; both absent: the SDK's default credentials chain (system properties,
+         * environment, web identity as on EKS with IRSA, profile, container and instance roles). One without the
+         * other stops the worker.
+         */
         Optional<String> accessKey();
 
         Optional<String> secretKey();
@@ -198,5 +211,19 @@ public interface SnapshotWorkerConfig {
         /** Create the bucket on first use when it is missing, as a local store needs; off for a managed store. */
         @WithDefault("true")
         boolean createBucket();
+
+        /**
+         * Server-side encryption the store applies to every object the worker writes (single PUTs and multipart
+         * uploads): {@code none}, {@code AES256} (SSE-S3), {@code aws:kms} (SSE-KMS) or {@code aws:kms:dsse}
+         * (DSSE-KMS). Independent of {@code spillway.snapshot.encryption.*}, which seals data before it leaves.
+         */
+        @WithDefault("none")
+        String serverSideEncryption();
+
+        /**
+         * The KMS key (id, ARN or alias ARN) for {@code aws:kms} and {@code aws:kms:dsse}; absent: the bucket's
+         * default, else the account's AWS managed key {@code aws/s3}.
+         */
+        Optional<String> kmsKeyId();
     }
 }

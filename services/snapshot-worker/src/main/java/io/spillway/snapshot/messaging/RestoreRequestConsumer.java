@@ -37,6 +37,7 @@ import io.spillway.snapshot.domain.Progress;
 import io.spillway.snapshot.domain.ProgressThrottle;
 import io.spillway.snapshot.domain.RestoreListener;
 import io.spillway.snapshot.domain.RestoreResult;
+import io.spillway.snapshot.domain.ServedSites;
 import io.spillway.snapshot.domain.SiteRoots;
 import io.spillway.snapshot.domain.SnapshotException;
 import io.spillway.snapshot.domain.SnapshotException.Reason;
@@ -49,9 +50,10 @@ import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
- * Restores the snapshots asked for by {@code RestoreRequested} into {@code <site root>/<filesystem>}: manifest and
- * chunks fetched on a worker thread, then one transaction that claims the event and appends {@code SnapshotRestored}
- * with {@code FilesystemReady} for the whole filesystem.
+ * Restores the snapshots asked for by {@code RestoreRequested} into {@code <site root>/<filesystem>} at the sites this
+ * worker serves (restores into other sites are left to their own worker, untouched): manifest and chunks fetched on a
+ * worker thread, then one transaction that claims the event and appends {@code SnapshotRestored} with
+ * {@code FilesystemReady} for the whole filesystem.
  *
  * <p>
  * While it runs: {@code FilesystemReady} naming the priority paths as soon as every file under them is in place
@@ -61,9 +63,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  *
  * <p>
  * A request that is not usable at all (no locator, an id that cannot name a directory, a filesystem that is not a
- * name) is dead-lettered. A valid request that cannot be fulfilled (unknown site, no manifest at the locator, a
- * corrupt chunk, a full disk) is answered with {@code RestoreFailed} and its reason, in the transaction that claims
- * the event.
+ * name) is dead-lettered. A valid request that cannot be fulfilled (no manifest at the locator, a corrupt chunk, a
+ * full disk) is answered with {@code RestoreFailed} and its reason, in the transaction that claims the event.
  */
 @ApplicationScoped
 public class RestoreRequestConsumer {
@@ -87,6 +88,8 @@ public class RestoreRequestConsumer {
     StoreLeases leases;
     @Inject
     Tracer tracer;
+    @Inject
+    ServedSites served;
 
     public RestoreRequestConsumer(SiteRoots roots, SnapshotRestorer restorer, S3SnapshotStore manifests,
             SnapshotCatalogue catalogue, PgPool pool, Inbox inbox, Outbox outbox, ImmediateEvents immediateEvents,
@@ -110,6 +113,13 @@ public class RestoreRequestConsumer {
 
     private Uni<Void> apply(Received received) {
         RestoreRequested request = received.data();
+        if (!served.serves(request.site())) {
+            // A restore into another site is that site's worker's, which writes its storage. Nothing is claimed in
+            // the shared inbox, so this never makes that worker skip it.
+            LOG.debugf("Restore %s is into %s, which this worker does not serve (%s); left to that site's worker",
+                    request.restoreId(), request.site(), served);
+            return Uni.createFrom().voidItem();
+        }
         try {
             validate(request);
             // Fails fast on an unknown site, a filesystem that is not a name or a target path that leaves it, before

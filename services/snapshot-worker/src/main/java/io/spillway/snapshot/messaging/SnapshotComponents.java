@@ -7,11 +7,16 @@ import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.Startup;
 import io.spillway.snapshot.config.SnapshotWorkerConfig;
 import io.spillway.snapshot.domain.Chunker;
 import io.spillway.snapshot.domain.FastCdcChunker;
 import io.spillway.snapshot.domain.FixedSizeChunker;
+import io.spillway.snapshot.domain.ServedSites;
 import io.spillway.snapshot.domain.SiteRoots;
 import io.spillway.snapshot.domain.SnapshotRestorer;
 import io.spillway.snapshot.domain.SnapshotTaker;
@@ -20,6 +25,18 @@ import io.spillway.snapshot.s3.S3SnapshotStore;
 /** Wires the pure snapshot core to its adapters. */
 @ApplicationScoped
 public class SnapshotComponents {
+
+    private static final Logger LOG = Logger.getLogger(SnapshotComponents.class);
+
+    /** Checked at start: a worker serving a site it has no root for stops there, not at that site's first request. */
+    @Produces
+    @Startup
+    @Singleton
+    ServedSites servedSites(SnapshotWorkerConfig.Snapshot config) {
+        ServedSites served = ServedSites.of(config.serves(), config.sites().keySet());
+        LOG.infof("Serving site(s) %s: requests for any other site are left to that site's snapshot-worker", served);
+        return served;
+    }
 
     @Produces
     @ApplicationScoped

@@ -3,6 +3,7 @@ package io.spillway.snapshot.messaging;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -15,6 +16,7 @@ import io.spillway.kit.IncomingEvents.Received;
 import io.spillway.kit.IncomingEvents.RejectedEvent;
 import io.spillway.schemas.EventType;
 import io.spillway.schemas.StorageEvent.SnapshotDeleteRequested;
+import io.spillway.snapshot.domain.ServedSites;
 import io.spillway.snapshot.domain.SnapshotException;
 import io.spillway.snapshot.domain.SnapshotLayout;
 import io.spillway.snapshot.persistence.SnapshotCatalogue;
@@ -22,10 +24,11 @@ import io.spillway.snapshot.retention.SnapshotDeleter;
 import io.vertx.mutiny.pgclient.PgPool;
 
 /**
- * Deletes the snapshots asked for by {@code SnapshotDeleteRequested} and answers {@code SnapshotDeleted}. A request
- * for an id this worker never uploaded, or deleted already, is a valid request for a state that holds already: it is
- * logged and claimed, and nothing is emitted (idempotent, like deleting a missing S3 key). An id that cannot name a
- * snapshot, or a filesystem that is not the snapshot's, is dead-lettered.
+ * Deletes the snapshots asked for by {@code SnapshotDeleteRequested} and answers {@code SnapshotDeleted}, for the
+ * snapshots of the sites this worker serves (the catalogue says whose; others are left to their site's worker,
+ * untouched). A request for an id never uploaded, or deleted already, is a valid request for a state that holds
+ * already: it is logged and claimed, and nothing is emitted (idempotent, like deleting a missing S3 key). An id that
+ * cannot name a snapshot, or a filesystem that is not the snapshot's, is dead-lettered.
  */
 @ApplicationScoped
 public class SnapshotDeleteRequestConsumer {
@@ -36,6 +39,9 @@ public class SnapshotDeleteRequestConsumer {
     private final SnapshotDeleter deleter;
     private final PgPool pool;
     private final Inbox inbox;
+    /** Field-injected, so the constructor other changes touch stays as it is. */
+    @Inject
+    ServedSites served;
 
     public SnapshotDeleteRequestConsumer(SnapshotCatalogue catalogue, SnapshotDeleter deleter, PgPool pool,
             Inbox inbox) {
@@ -62,6 +68,13 @@ public class SnapshotDeleteRequestConsumer {
                 : catalogue.findUploaded(request.snapshotId()).chain(uploaded -> {
                     if (uploaded.isEmpty()) {
                         return nothingToDelete(received, request);
+                    }
+                    if (!served.serves(uploaded.get().site())) {
+                        // The one catalogue names the snapshot's site: that site's worker deletes it. Nothing is
+                        // claimed in the shared inbox, so this never makes that worker skip the request.
+                        LOG.debugf("Delete of snapshot %s is for %s, which this worker does not serve (%s); left to"
+                                + " that site's worker", request.snapshotId(), uploaded.get().site(), served);
+                        return Uni.createFrom().voidItem();
                     }
                     if (request.filesystem() != null && !request.filesystem().equals(uploaded.get().filesystem())) {
                         throw new RejectedEvent("INVALID_REQUEST: filesystem: '" + request.filesystem()

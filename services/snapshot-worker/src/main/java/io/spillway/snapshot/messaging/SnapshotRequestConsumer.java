@@ -33,6 +33,7 @@ import io.spillway.snapshot.config.SnapshotWorkerConfig;
 import io.spillway.snapshot.domain.Manifest;
 import io.spillway.snapshot.domain.ManifestStore;
 import io.spillway.snapshot.domain.ProgressThrottle;
+import io.spillway.snapshot.domain.ServedSites;
 import io.spillway.snapshot.domain.SiteRoots;
 import io.spillway.snapshot.domain.SnapshotException;
 import io.spillway.snapshot.domain.SnapshotException.Reason;
@@ -47,12 +48,12 @@ import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
- * Takes the snapshots asked for by {@code SnapshotRequested}: the walk and upload on a worker thread, then one
- * transaction that records the outcome and appends its events. A request that is valid but cannot be fulfilled
- * (filesystem missing, object store failing) is answered with {@code SnapshotFailed}; a request that is not usable
- * at all (an id that cannot name an object, a path leaving its filesystem) is dead-lettered. While the walk and
- * upload run, {@code SnapshotProgress} is sent at most every {@code spillway.snapshot.progress-interval}, each
- * committed at once in its own transaction.
+ * Takes the snapshots asked for by {@code SnapshotRequested} at the sites this worker serves (others are left to their
+ * own site's worker, untouched): the walk and upload on a worker thread, then one transaction that records the outcome
+ * and appends its events. A request that is valid but cannot be fulfilled (filesystem missing, object store failing)
+ * is answered with {@code SnapshotFailed}; a request that is not usable at all (an id that cannot name an object, a
+ * path leaving its filesystem) is dead-lettered. While the walk and upload run, {@code SnapshotProgress} is sent at
+ * most every {@code spillway.snapshot.progress-interval}, each committed at once in its own transaction.
  */
 @ApplicationScoped
 public class SnapshotRequestConsumer {
@@ -76,6 +77,8 @@ public class SnapshotRequestConsumer {
     StoreLeases leases;
     @Inject
     Tracer tracer;
+    @Inject
+    ServedSites served;
 
     public SnapshotRequestConsumer(SiteRoots roots, SnapshotTaker taker, S3SnapshotStore manifests,
             SnapshotCatalogue catalogue, PgPool pool, Inbox inbox, Outbox outbox, ImmediateEvents immediateEvents,
@@ -99,6 +102,13 @@ public class SnapshotRequestConsumer {
 
     private Uni<Void> apply(Received received) {
         SnapshotRequested request = received.data();
+        if (!served.serves(request.site())) {
+            // That site's worker takes it, next to its storage. Nothing is claimed in the shared inbox, so this
+            // never makes that worker skip it.
+            LOG.debugf("Snapshot %s is of a filesystem at %s, which this worker does not serve (%s); left to that"
+                    + " site's worker", request.snapshotId(), request.site(), served);
+            return Uni.createFrom().voidItem();
+        }
         try {
             SnapshotLayout.requireSafeId(request.snapshotId());
         } catch (SnapshotException e) {

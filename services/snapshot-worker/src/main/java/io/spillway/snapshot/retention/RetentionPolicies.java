@@ -11,33 +11,50 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import io.quarkus.runtime.Startup;
 import io.spillway.snapshot.config.SnapshotWorkerConfig;
 import io.spillway.snapshot.domain.RetentionPolicy;
+import io.spillway.snapshot.domain.ServedSites;
 import io.spillway.snapshot.domain.SnapshotException;
 import io.spillway.snapshot.domain.SnapshotLayout;
 
 /**
  * The configured policies ({@code spillway.snapshot.policies.*}), checked at start-up: a policy that names an unknown
  * site, an unusable filesystem or a rule out of range stops the worker with every problem listed, rather than
- * forgetting the wrong snapshots later.
+ * forgetting the wrong snapshots later. The worker runs those of the sites it serves.
  */
 @Startup
 @ApplicationScoped
 public class RetentionPolicies {
 
+    private static final Logger LOG = Logger.getLogger(RetentionPolicies.class);
     /** Policy names travel into periodic snapshot ids, {@code sched-<name>-<period>}, at most 128 characters. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Duration SHORTEST_EVERY = Duration.ofSeconds(1);
 
     private final List<Scoped> policies;
 
-    public RetentionPolicies(SnapshotWorkerConfig.Snapshot config) {
-        this.policies = validate(config.policies(), config.sites().keySet());
+    public RetentionPolicies(SnapshotWorkerConfig.Snapshot config, ServedSites served) {
+        List<Scoped> valid = validate(config.policies(), config.sites().keySet());
+        this.policies = servedBy(valid, served);
+        valid.stream().filter(policy -> !policies.contains(policy)).forEach(policy -> LOG.infof(
+                "Policy %s governs %s, which this worker does not serve (%s): that site's worker runs it",
+                policy.name(), policy.site(), served));
     }
 
+    /** The policies this worker runs: those of the sites it serves. */
     public List<Scoped> all() {
         return policies;
+    }
+
+    /**
+     * The policies of the served sites. Another site's policy is its own worker's: run here as well, it would forget
+     * that site's snapshots and request its periodic ones from a worker that does not take them.
+     */
+    static List<Scoped> servedBy(List<Scoped> policies, ServedSites served) {
+        return policies.stream().filter(policy -> served.serves(policy.site())).toList();
     }
 
     static List<Scoped> validate(Map<String, SnapshotWorkerConfig.Policy> configured, Set<String> sites) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.spillway.snapshot.config.SnapshotWorkerConfig;
 import io.spillway.snapshot.domain.RetentionPolicy;
+import io.spillway.snapshot.domain.ServedSites;
 import io.spillway.snapshot.retention.RetentionPolicies.Scoped;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,6 +64,21 @@ class RetentionPoliciesTest {
                 "spillway.snapshot.policies.idle: sets neither every, keep-last nor keep-daily")) {
             assertTrue(message.contains(expected), "'" + expected + "' in: " + message);
         }
+    }
+
+    @Test
+    void aWorkerRunsOnlyThePoliciesOfTheSitesItServes() {
+        List<Scoped> policies = RetentionPolicies.validate(Map.of(
+                "onprem-hourly", new Policy("onprem", "datasets", Optional.empty(), Optional.of(Duration.ofHours(1)),
+                        OptionalInt.empty(), OptionalInt.empty()),
+                "cloud-trim", new Policy("cloud", "results", Optional.empty(), Optional.empty(), OptionalInt.empty(),
+                        OptionalInt.of(3))),
+                SITES);
+
+        assertEquals(List.of("cloud-trim"), RetentionPolicies.servedBy(policies, ServedSites.of(List.of("cloud"),
+                SITES)).stream().map(Scoped::name).toList());
+        assertEquals(List.of("cloud-trim", "onprem-hourly"), RetentionPolicies.servedBy(policies, ServedSites.of(
+                List.of("onprem", "cloud"), SITES)).stream().map(Scoped::name).toList());
     }
 
     @Test
