@@ -17,14 +17,20 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+import org.testcontainers.utility.DockerImageName;
 
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The real components Spillway runs on — a Kafka broker, PostgreSQL and an S3 store — started as local
  * processes, or reused when SPILLWAY_* environment variables name running ones. Stops only what it started.
+ * Where a Docker engine answers, Kafka and PostgreSQL may run as Testcontainers instead ({@link PlatformMode}).
  */
 public final class Platform implements AutoCloseable {
 
@@ -59,12 +65,16 @@ public final class Platform implements AutoCloseable {
     private final S3Proxy s3;
     /** A temporary state directory to delete on close; null when the caller owns the directory. */
     private final Path temporaryStateDir;
+    /** The Testcontainers this platform started, stopped after the components that use them. */
+    private final List<AutoCloseable> containers;
 
-    private Platform(KafkaBroker kafka, Postgres postgres, S3Proxy s3, Path temporaryStateDir) {
+    private Platform(KafkaBroker kafka, Postgres postgres, S3Proxy s3, Path temporaryStateDir,
+            List<AutoCloseable> containers) {
         this.kafka = kafka;
         this.postgres = postgres;
         this.s3 = s3;
         this.temporaryStateDir = temporaryStateDir;
+        this.containers = containers;
     }
 
     /** How to start a platform: where its data lives, which ports, whether its processes outlive this JVM. */
@@ -131,14 +141,19 @@ public final class Platform implements AutoCloseable {
     static Platform start(Options options) {
         Path dir = options.stateDir();
         long began = System.nanoTime();
+        PlatformMode mode = options.detached() ? PlatformMode.DETACHED
+                : PlatformMode.choose(options.environment().get(PlatformMode.ENV), PlatformMode::dockerAnswers);
+        List<AutoCloseable> containers = new CopyOnWriteArrayList<>();
         ExecutorService starters = Executors.newFixedThreadPool(3, runnable -> {
             Thread thread = new Thread(runnable, "spillway-platform-start");
             thread.setDaemon(true);
             return thread;
         });
         try {
-            CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> kafka(options), starters);
-            CompletableFuture<Postgres> postgres = CompletableFuture.supplyAsync(() -> postgres(options), starters);
+            CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(
+                    () -> kafka(options, mode, containers), starters);
+            CompletableFuture<Postgres> postgres = CompletableFuture.supplyAsync(
+                    () -> postgres(options, mode, containers), starters);
             CompletableFuture<S3Proxy> s3 = CompletableFuture.supplyAsync(() -> s3(options), starters);
             try {
                 CompletableFuture.allOf(kafka, postgres, s3).join();
@@ -148,39 +163,62 @@ public final class Platform implements AutoCloseable {
                 closeQuietly(kafka, failure);
                 closeQuietly(postgres, failure);
                 closeQuietly(s3, failure);
+                containers.forEach(container -> closeQuietly(CompletableFuture.completedFuture(container), failure));
                 if (options.temporary()) {
                     deleteRecursively(dir);
                 }
                 throw failure;
             }
             Platform platform = new Platform(kafka.join(), postgres.join(), s3.join(),
-                    options.temporary() ? dir : null);
-            LOG.log(System.Logger.Level.INFO, String.format("Spillway platform ready in %.1f s: Kafka %s (%s), "
-                    + "PostgreSQL %s (%s), S3 %s (%s)", (System.nanoTime() - began) / 1e9,
-                    platform.kafkaBootstrapServers(), origin(platform.kafka.pid().isPresent()),
-                    platform.postgres.jdbcUrl(), origin(platform.postgres.pid().isPresent()),
-                    platform.s3.endpoint(), origin(platform.s3.pid().isPresent())));
+                    options.temporary() ? dir : null, List.copyOf(containers));
+            Map<String, String> env = options.environment();
+            LOG.log(System.Logger.Level.INFO, String.format("Spillway test platform: Kafka %s, PostgreSQL %s, "
+                    + "S3 %s; %s; ready in %.1f s",
+                    describe(present(env, ENV_KAFKA_BOOTSTRAP).isPresent(), mode, PlatformContainers.KAFKA,
+                            platform.kafka.pid().isPresent(), platform.kafkaBootstrapServers()),
+                    describe(present(env, ENV_PG_URL).isPresent(), mode, PlatformContainers.POSTGRES,
+                            platform.postgres.pid().isPresent(), platform.postgres.jdbcUrl()),
+                    // s3proxy in every mode: only Kafka and PostgreSQL have a container path.
+                    (present(env, ENV_S3_ENDPOINT).isPresent() ? "external" : "s3proxy") + " ("
+                            + platform.s3.endpoint() + ")",
+                    mode.reason(), (System.nanoTime() - began) / 1e9));
             return platform;
         } finally {
             starters.shutdown();
         }
     }
 
-    private static KafkaBroker kafka(Options options) {
+    private static KafkaBroker kafka(Options options, PlatformMode mode, List<AutoCloseable> containers) {
         return present(options.environment(), ENV_KAFKA_BOOTSTRAP)
                 .map(KafkaBroker::external)
-                .orElseGet(() -> KafkaBroker.start(options.stateDir().resolve("kafka"), options.kafkaPort(),
-                        options.kafkaControllerPort(), options.detached()));
+                .orElseGet(() -> {
+                    if (mode.containers()) {
+                        KafkaContainer container = PlatformContainers.kafka();
+                        containers.add(container);
+                        // As for any broker not started here: wait for it, create the Spillway topics.
+                        return KafkaBroker.external(container.getBootstrapServers());
+                    }
+                    return KafkaBroker.start(options.stateDir().resolve("kafka"), options.kafkaPort(),
+                            options.kafkaControllerPort(), options.detached());
+                });
     }
 
-    private static Postgres postgres(Options options) {
+    private static Postgres postgres(Options options, PlatformMode mode, List<AutoCloseable> containers) {
         Path dir = options.stateDir() == null ? null : options.stateDir().resolve("pg");
         return present(options.environment(), ENV_PG_URL)
                 .map(Postgres::external)
                 .orElseGet(() -> {
-                    Postgres server = options.privatePostgres()
-                            ? Postgres.startPrivate(dir, options.postgresPort())
-                            : Postgres.startOrReuse(dir, options.postgresPort());
+                    Postgres server;
+                    if (mode.containers()) {
+                        PostgreSQLContainer container = PlatformContainers.postgres();
+                        containers.add(container);
+                        // As for any server not started here: wait for it, create database spillway.
+                        server = Postgres.external(PlatformContainers.postgresUrl(container));
+                    } else {
+                        server = options.privatePostgres()
+                                ? Postgres.startPrivate(dir, options.postgresPort())
+                                : Postgres.startOrReuse(dir, options.postgresPort());
+                    }
                     // A platform of one JVM (tests) gets a fresh database; a long-lived one keeps 'spillway'.
                     return options.temporary()
                             ? server.withOwnDatabase("spillway_" + UUID.randomUUID().toString().substring(0, 8))
@@ -210,7 +248,7 @@ public final class Platform implements AutoCloseable {
         return new Platform(KafkaBroker.at(env.get(ENV_KAFKA_BOOTSTRAP)), Postgres.at(env.get(ENV_PG_URL)),
                 S3Proxy.at(env.get(ENV_S3_ENDPOINT), env.get(ENV_S3_ACCESS_KEY), env.get(ENV_S3_SECRET_KEY),
                         env.get(ENV_S3_BUCKET), env.get(ENV_S3_REGION)),
-                null);
+                null, List.of());
     }
 
     /** Whether every component named by {@code environment} (a platform.env) answers right now. */
@@ -335,13 +373,32 @@ public final class Platform implements AutoCloseable {
             }));
         }
         CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
+        // After the components: PostgreSQL's close drops its own database in the container first.
+        for (AutoCloseable container : containers) {
+            try {
+                container.close();
+            } catch (Exception e) {
+                System.err.println("spillway-testing: could not stop container " + container + ": " + e);
+            }
+        }
         if (temporaryStateDir != null) {
             deleteRecursively(temporaryStateDir);
         }
     }
 
-    private static String origin(boolean started) {
-        return started ? "started" : "reused";
+    /**
+     * {@code external (address)} for a component named by SPILLWAY_* variables, else {@code container <image>
+     * (address)} or {@code embedded (started|reused, address)}: how the platform's line says where it runs.
+     */
+    private static String describe(boolean external, PlatformMode mode, DockerImageName image, boolean started,
+            String address) {
+        if (external) {
+            return "external (" + address + ")";
+        }
+        if (mode.containers()) {
+            return "container " + image.asCanonicalNameString() + " (" + address + ")";
+        }
+        return "embedded (" + (started ? "started" : "reused") + ", " + address + ")";
     }
 
     private static Optional<String> present(Map<String, String> env, String name) {

@@ -3,22 +3,45 @@ package io.spillway.scheduler.inventory;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.spillway.scheduler.KubernetesRequestLog;
 import io.spillway.scheduler.domain.Gpu;
 import io.spillway.scheduler.domain.Node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The GPU inventory read from the nodes of fabric8's mock API server, as GPU feature discovery labels them. */
+/**
+ * The GPU inventory read from the nodes of fabric8's mock API server, as GPU feature discovery labels them. The nodes
+ * are created through {@link #cluster}, so {@link KubernetesRequestLog} records only what the inventory reads.
+ */
 @EnableKubernetesMockClient(crud = true)
+@ExtendWith(KubernetesRequestLog.class)
 class KubernetesNodesTest {
 
+    KubernetesMockServer server;
+    /** The inventory's client. */
     KubernetesClient client;
+    /** The test's own client, as an administrator. */
+    KubernetesClient cluster;
+
+    @BeforeEach
+    void fixtureClient() {
+        cluster = KubernetesRequestLog.fixtureClient(server);
+    }
+
+    @AfterEach
+    void closeFixtureClient() {
+        cluster.close();
+    }
 
     @Test
     void readsTheSchedulableGpuNodesWithTheirPoolsAndLeavesTheOthersOut() {
@@ -59,7 +82,7 @@ class KubernetesNodesTest {
         if (allocatable != null) {
             node.editStatus().addToAllocatable("nvidia.com/gpu", new Quantity(allocatable)).endStatus();
         }
-        client.nodes().resource(node.build()).create();
+        cluster.nodes().resource(node.build()).create();
     }
 
     private static List<Gpu> gpus(int count, int memoryMiB, String model) {

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -19,6 +20,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.spillway.scheduler.KubernetesRequestLog;
 import io.spillway.scheduler.executor.ExecutorException;
 import io.spillway.scheduler.executor.Launch;
 import io.spillway.scheduler.executor.MountedVolume;
@@ -34,25 +37,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Kubernetes executor against fabric8's mock API server in CRUD mode. Nothing runs the pods there, so each test
- * moves a pod through its phases itself, as the kubelet would.
+ * moves a pod through its phases itself, as the kubelet would, through {@link #cluster}: the executor's own requests
+ * are the only ones that go through {@link #client}, and {@link KubernetesRequestLog} records them for the Role.
  */
 @EnableKubernetesMockClient(crud = true)
+@ExtendWith(KubernetesRequestLog.class)
 class KubernetesExecutorTest {
 
     static final String NAMESPACE = "gpu-jobs";
     static final Duration WAIT = Duration.ofSeconds(10);
 
+    KubernetesMockServer server;
+    /** The executor's client. */
     KubernetesClient client;
+    /** The test's own client, as the kubelet and an administrator. */
+    KubernetesClient cluster;
     KubernetesExecutor executor;
 
     @BeforeEach
     void newExecutor() {
+        cluster = KubernetesRequestLog.fixtureClient(server);
         executor = new KubernetesExecutor(client, NAMESPACE, "onprem", "spillway-fs-");
     }
 
     @AfterEach
     void stopWatching() {
         executor.stopAll();
+        cluster.close();
     }
 
     @Test
@@ -67,7 +78,7 @@ class KubernetesExecutorTest {
         executor.start(launch, exit -> {
         });
 
-        Pod pod = client.pods().inNamespace(NAMESPACE).withName("spillway-job-1-0").get();
+        Pod pod = cluster.pods().inNamespace(NAMESPACE).withName("spillway-job-1-0").get();
         assertNotNull(pod, "the worker's pod");
         assertEquals(Map.of("app.kubernetes.io/managed-by", "spillway", "spillway.io/job-id", "job-1",
                 "spillway.io/worker", "0", "spillway.io/site", "onprem"), pod.getMetadata().getLabels());
@@ -103,7 +114,7 @@ class KubernetesExecutorTest {
         executor.start(launch, exit -> {
         });
 
-        Pod pod = client.pods().inNamespace(NAMESPACE).withName("spillway-job-granted-0").get();
+        Pod pod = cluster.pods().inNamespace(NAMESPACE).withName("spillway-job-granted-0").get();
         assertEquals(Map.of("fs-datasets", "lustre-datasets"), pod.getSpec().getVolumes().stream()
                 .collect(Collectors.toMap(Volume::getName, volume -> volume.getPersistentVolumeClaim().getClaimName())));
         io.fabric8.kubernetes.api.model.VolumeMount mounted = pod.getSpec().getContainers().get(0).getVolumeMounts()
@@ -206,18 +217,18 @@ class KubernetesExecutorTest {
         CompletableFuture<ProcessExit> exit = new CompletableFuture<>();
         executor.start(launch("job-preempted", 0, 1), exit::complete);
         // A finalizer holds the pod in the API after its deletion, as a kubelet does while the container stops.
-        client.pods().inNamespace(NAMESPACE).withName("spillway-job-preempted-0")
+        cluster.pods().inNamespace(NAMESPACE).withName("spillway-job-preempted-0")
                 .edit(pod -> new PodBuilder(pod).editMetadata().addToFinalizers("example.com/hold").endMetadata()
                         .build());
         setPhase("spillway-job-preempted-0", "Running", null);
 
         assertTrue(executor.stop("job-preempted", Duration.ofSeconds(30)));
-        await().atMost(WAIT).until(() -> client.pods().inNamespace(NAMESPACE).withName("spillway-job-preempted-0")
+        await().atMost(WAIT).until(() -> cluster.pods().inNamespace(NAMESPACE).withName("spillway-job-preempted-0")
                 .get().getMetadata().getDeletionTimestamp() != null);
         setPhase("spillway-job-preempted-0", "Failed", 143);
         await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> !exit.isDone());
 
-        client.pods().inNamespace(NAMESPACE).withName("spillway-job-preempted-0")
+        cluster.pods().inNamespace(NAMESPACE).withName("spillway-job-preempted-0")
                 .edit(pod -> new PodBuilder(pod).editMetadata().withFinalizers().endMetadata().build());
 
         ProcessExit ended = exit.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -234,7 +245,7 @@ class KubernetesExecutorTest {
                 List.of("2", "3"), 1.0, null, List.of()), exit -> {
                 });
 
-        List<Pod> pods = client.pods().inNamespace(NAMESPACE).withLabel("spillway.io/job-id", "job-gang").list()
+        List<Pod> pods = cluster.pods().inNamespace(NAMESPACE).withLabel("spillway.io/job-id", "job-gang").list()
                 .getItems();
         assertEquals(
                 List.of("spillway-job-gang-0 node-a worker=0/2 gpus=0,1",
@@ -266,7 +277,7 @@ class KubernetesExecutorTest {
         executor.start(launch("job-gone", 0, 1), exit::complete);
         setPhase("spillway-job-gone-0", "Running", null);
 
-        client.pods().inNamespace(NAMESPACE).withName("spillway-job-gone-0").delete();
+        cluster.pods().inNamespace(NAMESPACE).withName("spillway-job-gone-0").delete();
 
         ProcessExit ended = exit.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertEquals(KubernetesExecutor.DELETED_WITHOUT_EXIT_CODE, ended.exitCode());
@@ -303,7 +314,7 @@ class KubernetesExecutorTest {
 
     /** What the kubelet would write: the phase, and once the container has ended, its exit code. */
     private void setPhase(String pod, String phase, Integer exitCode) {
-        client.pods().inNamespace(NAMESPACE).withName(pod).editStatus(current -> {
+        cluster.pods().inNamespace(NAMESPACE).withName(pod).editStatus(current -> {
             PodBuilder next = new PodBuilder(current);
             next.editOrNewStatus().withPhase(phase).endStatus();
             if (exitCode != null) {
@@ -316,7 +327,7 @@ class KubernetesExecutorTest {
     }
 
     private List<String> podNames() {
-        return client.pods().inNamespace(NAMESPACE).list().getItems().stream().map(pod -> pod.getMetadata().getName())
+        return cluster.pods().inNamespace(NAMESPACE).list().getItems().stream().map(pod -> pod.getMetadata().getName())
                 .sorted().toList();
     }
 
