@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -61,10 +62,21 @@ public final class KafkaBroker implements AutoCloseable {
 
     private final String bootstrapServers;
     private final ManagedProcess process;
+    /** The SASL_PLAINTEXT listener's address; null unless started by {@link #startWithSaslPlain}. */
+    private final String saslBootstrapServers;
 
     private KafkaBroker(String bootstrapServers, ManagedProcess process) {
+        this(bootstrapServers, process, null);
+    }
+
+    private KafkaBroker(String bootstrapServers, ManagedProcess process, String saslBootstrapServers) {
         this.bootstrapServers = bootstrapServers;
         this.process = process;
+        this.saslBootstrapServers = saslBootstrapServers;
+    }
+
+    /** One user a SASL_PLAINTEXT listener with mechanism PLAIN accepts. */
+    record SaslPlain(int port, String user, String password) {
     }
 
     /**
@@ -73,7 +85,21 @@ public final class KafkaBroker implements AutoCloseable {
      */
     public static KafkaBroker start(Path dataDir, int port, int controllerPort, boolean detached) {
         try {
-            return doStart(dataDir, port, controllerPort, detached);
+            return doStart(dataDir, port, controllerPort, detached, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start Kafka in " + dataDir, e);
+        }
+    }
+
+    /**
+     * Like {@link #start}, on free ports, with a second listener, SASL_PLAINTEXT with mechanism PLAIN, that lets in
+     * {@code user} with {@code password} only ({@link #saslBootstrapServers()}): for tests of clients' security
+     * settings. The PLAINTEXT listener stays, for the broker itself and for test clients.
+     */
+    public static KafkaBroker startWithSaslPlain(Path dataDir, String user, String password) {
+        try {
+            return doStart(dataDir, 0, 0, false,
+                    new SaslPlain(Readiness.portOrFree(0, "Kafka SASL"), user, password));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start Kafka in " + dataDir, e);
         }
@@ -92,14 +118,14 @@ public final class KafkaBroker implements AutoCloseable {
         return new KafkaBroker(bootstrapServers, null);
     }
 
-    private static KafkaBroker doStart(Path dataDir, int requestedPort, int requestedControllerPort, boolean detached)
-            throws IOException {
+    private static KafkaBroker doStart(Path dataDir, int requestedPort, int requestedControllerPort, boolean detached,
+            SaslPlain sasl) throws IOException {
         int port = Readiness.portOrFree(requestedPort, "Kafka");
         int controllerPort = Readiness.portOrFree(requestedControllerPort, "Kafka controller");
         Files.createDirectories(dataDir);
         Path config = dataDir.resolve("server.properties");
         Path logConfig = dataDir.resolve("log4j2.properties");
-        Files.writeString(config, serverProperties(dataDir.resolve("data"), port, controllerPort));
+        Files.writeString(config, serverProperties(dataDir.resolve("data"), port, controllerPort, sasl));
         Files.writeString(logConfig, LOG4J2_CONFIG);
 
         String classpath = ManagedProcess.runtimeClasspath("kafka");
@@ -132,21 +158,33 @@ public final class KafkaBroker implements AutoCloseable {
             throw new IllegalStateException("Kafka did not start on " + bootstrapServers + "; last lines of "
                     + broker.log() + ":\n" + broker.logTail(60), e);
         }
-        return new KafkaBroker(bootstrapServers, broker);
+        return new KafkaBroker(bootstrapServers, broker,
+                sasl == null ? null : Readiness.HOST + ":" + sasl.port());
     }
 
-    private static String serverProperties(Path logDir, int port, int controllerPort) {
+    private static String serverProperties(Path logDir, int port, int controllerPort, SaslPlain sasl) {
+        String listeners = "PLAINTEXT://" + Readiness.HOST + ":" + port;
+        String saslProperties = "";
+        if (sasl != null) {
+            listeners += ",SASL_PLAINTEXT://" + Readiness.HOST + ":" + sasl.port();
+            // The broker's own user_<name> entries are the accounts PLAIN accepts on that listener.
+            saslProperties = String.join("\n",
+                    "listener.name.sasl_plaintext.sasl.enabled.mechanisms=PLAIN",
+                    "listener.name.sasl_plaintext.plain.sasl.jaas.config="
+                            + "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + sasl.user()
+                            + "=\"" + sasl.password() + "\";",
+                    "");
+        }
         return String.join("\n",
                 "# Written by the Spillway test harness: one node that is both broker and controller.",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@" + Readiness.HOST + ":" + controllerPort,
-                "listeners=PLAINTEXT://" + Readiness.HOST + ":" + port + ",CONTROLLER://" + Readiness.HOST + ":"
-                        + controllerPort,
-                "advertised.listeners=PLAINTEXT://" + Readiness.HOST + ":" + port,
+                "listeners=" + listeners + ",CONTROLLER://" + Readiness.HOST + ":" + controllerPort,
+                "advertised.listeners=" + listeners,
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
                 "log.dirs=" + logDir,
                 "num.partitions=3",
                 "auto.create.topics.enable=true",
@@ -157,7 +195,7 @@ public final class KafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.min.isr=1",
                 // Consumers in tests join one by one; the default 3 s delay would slow every group.
                 "group.initial.rebalance.delay.ms=0",
-                "");
+                saslProperties);
     }
 
     /** Waits until the port accepts connections, then until an AdminClient gets an answer to describeCluster. */
@@ -255,6 +293,11 @@ public final class KafkaBroker implements AutoCloseable {
     /** The address clients use, {@code 127.0.0.1:<port>}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The SASL_PLAINTEXT listener, {@code 127.0.0.1:<port>}, of a broker started by {@link #startWithSaslPlain}. */
+    public Optional<String> saslBootstrapServers() {
+        return Optional.ofNullable(saslBootstrapServers);
     }
 
     /** The broker JVM's pid when this harness started it. */

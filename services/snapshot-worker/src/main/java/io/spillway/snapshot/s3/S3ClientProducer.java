@@ -8,6 +8,8 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 import io.spillway.snapshot.config.SnapshotWorkerConfig;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -25,15 +27,32 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 @ApplicationScoped
 public class S3ClientProducer {
 
+    private static final Logger LOG = Logger.getLogger(S3ClientProducer.class);
+
     @Produces
     @Singleton
     S3Client s3Client(SnapshotWorkerConfig.S3 s3) {
+        return builder(s3).build();
+    }
+
+    /**
+     * The worker's client from {@code spillway.s3.*}, not yet built: endpoint, region, addressing, credentials and
+     * server-side encryption.
+     *
+     * @throws IllegalStateException naming the setting, when the settings cannot work together
+     */
+    public static S3ClientBuilder builder(SnapshotWorkerConfig.S3 s3) {
         S3ClientBuilder builder = configure(S3Client.builder())
                 .region(Region.of(s3.region()))
                 .credentialsProvider(credentials(s3))
                 .forcePathStyle(s3.pathStyleAccess());
         s3.endpoint().map(URI::create).ifPresent(builder::endpointOverride);
-        return builder.build();
+        ServerSideEncryptionInterceptor.of(s3).ifPresent(encryption -> {
+            LOG.infof("Objects written to bucket %s are encrypted by the store: %s", s3.bucket(),
+                    encryption.describe());
+            builder.overrideConfiguration(override -> override.addExecutionInterceptor(encryption));
+        });
+        return builder;
     }
 
     /**
@@ -64,8 +83,20 @@ public class S3ClientProducer {
         client.close();
     }
 
-    private static AwsCredentialsProvider credentials(SnapshotWorkerConfig.S3 s3) {
-        if (s3.accessKey().isPresent() && s3.secretKey().isPresent()) {
+    /**
+     * Static keys when both are set; else the SDK's default chain, whose web-identity step (AWS_ROLE_ARN and
+     * AWS_WEB_IDENTITY_TOKEN_FILE, as EKS sets them for a service account with an IAM role) needs the {@code sts}
+     * module on the class path. One key without the other is a mistake, not a reason to fall back to the chain.
+     */
+    static AwsCredentialsProvider credentials(SnapshotWorkerConfig.S3 s3) {
+        if (s3.accessKey().isPresent() != s3.secretKey().isPresent()) {
+            throw new IllegalStateException(s3.accessKey().isPresent()
+                    ? "spillway.s3.access-key is set but spillway.s3.secret-key is not: set both, or neither to use"
+                            + " the SDK's default credentials chain"
+                    : "spillway.s3.secret-key is set but spillway.s3.access-key is not: set both, or neither to use"
+                            + " the SDK's default credentials chain");
+        }
+        if (s3.accessKey().isPresent()) {
             return StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(s3.accessKey().get(), s3.secretKey().get()));
         }

@@ -179,7 +179,12 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     private SnapshotException failure(String operation, SdkException e) {
+        // s3proxy, for one, answers 501 to any server-side encryption header: say which setting asked for it.
+        String hint = e instanceof S3Exception answer && answer.statusCode() == 501
+                ? " (the store does not implement what the request asks for; if spillway.s3.server-side-encryption"
+                        + " is set, this store may not support server-side encryption)"
+                : "";
         return new SnapshotException(Reason.OBJECT_STORE, "Object store " + operation + " in bucket " + bucket
-                + " failed: " + e.getMessage(), e);
+                + " failed: " + e.getMessage() + hint, e);
     }
 }
