@@ -256,6 +256,10 @@ class KubernetesManifestsTest {
                 || !"/q/health/live".equals(liveness.getHttpGet().getPath())
                 || !"/q/health/ready".equals(readiness.getHttpGet().getPath()))) {
             problems.add(where + ": probes on /q/health/live and /q/health/ready");
+        } else if (spillway && (readiness.getTimeoutSeconds() == null || readiness.getTimeoutSeconds() < 5)) {
+            // Readiness checks wait up to spillway.health.timeout (3s) on Kafka or S3; a shorter probe would say
+            // "timeout" instead of which setting is wrong.
+            problems.add(where + ": readiness probe needs timeoutSeconds of at least 5");
         }
         return problems;
     }

@@ -29,23 +29,25 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
+import io.spillway.schemas.Topics;
+
 /** A single-node KRaft Kafka broker run as its own JVM from Maven-resolved jars, or an external broker. */
 public final class KafkaBroker implements AutoCloseable {
 
     /** Entity streams, keyed by entity id; three partitions so ordering-per-key is really exercised. */
-    public static final List<String> ENTITY_TOPICS = List.of(
-            "spillway.jobs", "spillway.queues", "spillway.snapshots", "spillway.bursts", "spillway.projects");
+    public static final List<String> ENTITY_TOPICS = Topics.registry().stream().filter(topic -> !topic.deadLetter())
+            .map(Topics.Topic::name).toList();
 
     /**
      * Entity streams whose last event per key is the entity's state: compacted, so a consumer that starts later
      * still reads every entity from the beginning, however old its last change.
      */
-    public static final List<String> COMPACTED_TOPICS = List.of("spillway.projects");
+    public static final List<String> COMPACTED_TOPICS = Topics.registry().stream().filter(Topics.Topic::compacted)
+            .map(Topics.Topic::name).toList();
 
     /** One dead-letter topic per consuming service. */
-    public static final List<String> DEAD_LETTER_TOPICS = List.of(
-            "spillway.dlq.job-intake", "spillway.dlq.gpu-scheduler", "spillway.dlq.storage-agent",
-            "spillway.dlq.snapshot-worker", "spillway.dlq.burst-coordinator");
+    public static final List<String> DEAD_LETTER_TOPICS = Topics.registry().stream().filter(Topics.Topic::deadLetter)
+            .map(Topics.Topic::name).toList();
 
     private static final String LOG4J2_CONFIG = """
             # Written by the Spillway test harness. INFO goes to the broker's log file only.
@@ -234,10 +236,10 @@ public final class KafkaBroker implements AutoCloseable {
     /** Creates the Spillway topics; ones that exist already (another JVM, an earlier run) are fine. */
     static void createTopics(String bootstrapServers) {
         List<NewTopic> topics = new ArrayList<>();
-        ENTITY_TOPICS.forEach(name -> topics.add(new NewTopic(name, 3, (short) 1)
-                .configs(COMPACTED_TOPICS.contains(name) ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+        // The event registry, as every deployment creates it (docker-compose.yml, deploy/'s KafkaTopics).
+        Topics.registry().forEach(topic -> topics.add(new NewTopic(topic.name(), topic.partitions(), (short) 1)
+                .configs(topic.compacted() ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
                         TopicConfig.CLEANUP_POLICY_COMPACT) : Map.of())));
-        DEAD_LETTER_TOPICS.forEach(name -> topics.add(new NewTopic(name, 1, (short) 1)));
         try (Admin admin = admin(bootstrapServers)) {
             var results = admin.createTopics(topics).values();
             List<String> existing = new ArrayList<>();
