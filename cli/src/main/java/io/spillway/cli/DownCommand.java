@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import io.spillway.cli.stack.LocalStack;
 import io.spillway.cli.stack.ServiceProcess;
+import io.spillway.platform.PlatformMain;
 import picocli.CommandLine.Command;
 
 /** {@code spillway down}: stops every service and the platform that {@code spillway up} started. */
@@ -30,7 +31,7 @@ public class DownCommand implements Callable<Integer> {
         }
         if (Files.exists(paths.platform())) {
             List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    System.getProperty("java.class.path"), "io.spillway.testing.PlatformMain", "stop", "--state-dir",
+                    System.getProperty("java.class.path"), PlatformMain.class.getName(), "stop", "--state-dir",
                     paths.platform().toString());
             int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
             if (exit != 0) {

@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
 import io.spillway.cli.stack.LocalStack;
 import io.spillway.cli.stack.ServiceProcess;
 import io.spillway.cli.stack.ServiceSpec;
-import io.spillway.testing.Platform;
+import io.spillway.platform.Platform;
+import io.spillway.platform.PlatformMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -93,7 +94,7 @@ public class UpCommand implements Callable<Integer> {
 
     private void startPlatform(StackPaths paths) throws IOException, InterruptedException {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "io.spillway.testing.PlatformMain", "start", "--state-dir",
+                System.getProperty("java.class.path"), PlatformMain.class.getName(), "start", "--state-dir",
                 paths.platform().toString(), "--kafka-port", String.valueOf(kafkaPort), "--s3-port",
                 String.valueOf(s3Port));
         Process process = new ProcessBuilder(command).inheritIO().start();

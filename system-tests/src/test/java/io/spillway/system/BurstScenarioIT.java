@@ -39,7 +39,7 @@ import io.spillway.schemas.StorageEvent.SnapshotProgress;
 import io.spillway.schemas.StorageEvent.SnapshotUploaded;
 import io.spillway.testing.OtlpTraceCollector;
 import io.spillway.testing.OtlpTraceCollector.CollectedSpan;
-import io.spillway.testing.Platform;
+import io.spillway.testing.TestPlatform;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -77,7 +77,7 @@ class BurstScenarioIT {
                 "kafka.session.timeout.ms", "10000", "kafka.heartbeat.interval.ms", "2000",
                 // Spans leave each service within a fraction of a second, not after the default 5 s.
                 "quarkus.otel.bsp.schedule.delay", "200ms"), traces.endpoint());
-        tap = new EventTap(Platform.shared().kafkaBootstrapServers());
+        tap = new EventTap(TestPlatform.shared().kafkaBootstrapServers());
     }
 
     @AfterAll

@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.spillway.schemas.JobEvent;
-import io.spillway.testing.Platform;
+import io.spillway.testing.TestPlatform;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,7 +43,7 @@ class JobVolumesIT {
     @BeforeAll
     static void startTheStack() throws IOException {
         stack = SystemStack.start(Map.of(), null);
-        tap = new EventTap(Platform.shared().kafkaBootstrapServers());
+        tap = new EventTap(TestPlatform.shared().kafkaBootstrapServers());
     }
 
     @AfterAll

@@ -16,11 +16,12 @@ import org.junit.jupiter.api.Test;
 
 import io.spillway.cli.stack.ServiceProcess;
 import io.spillway.cli.stack.ServiceSpec;
+import io.spillway.platform.Platform;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.JobEvent;
 import io.spillway.schemas.JobSpec;
 import io.spillway.schemas.PriorityClass;
-import io.spillway.testing.Platform;
+import io.spillway.testing.TestPlatform;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,7 +46,7 @@ class SchedulerKillNineIT {
 
     @Test
     void afterKillNineAndARestartNoJobIsLostNoneRunsTwiceAndNoGpuIsDoubleBooked() throws Exception {
-        Platform platform = Platform.shared();
+        Platform platform = TestPlatform.shared();
         Path state = Files.createTempDirectory(Files.createDirectories(PROJECT_ROOT.resolve("system-tests/target")),
                 "kill9-");
         Path ledger = state.resolve("ledger.txt");

@@ -14,7 +14,8 @@ import io.spillway.cli.Credentials;
 import io.spillway.cli.stack.LocalStack;
 import io.spillway.cli.stack.ServiceProcess;
 import io.spillway.cli.stack.ServiceSpec;
-import io.spillway.testing.Platform;
+import io.spillway.platform.Platform;
+import io.spillway.testing.TestPlatform;
 
 import static org.awaitility.Awaitility.await;
 
@@ -39,7 +40,7 @@ final class SystemStack implements AutoCloseable {
 
     /** Starts the stack and waits until every service is ready; stops what it started if one never is. */
     static SystemStack start(Map<String, String> extraConfig, String otlpEndpoint) throws IOException {
-        Platform platform = Platform.shared();
+        Platform platform = TestPlatform.shared();
         Path target = Files.createDirectories(PROJECT_ROOT.resolve("system-tests/target"));
         Path state = Files.createTempDirectory(target, "stack-");
         List<Integer> ports = new ArrayList<>();

@@ -28,13 +28,14 @@ import io.spillway.cli.Credentials;
 import io.spillway.cli.stack.LocalStack;
 import io.spillway.cli.stack.ServiceProcess;
 import io.spillway.cli.stack.ServiceSpec;
+import io.spillway.platform.Platform;
 import io.spillway.schemas.BurstCandidate;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.JobEvent;
 import io.spillway.schemas.QueueEvent;
 import io.spillway.schemas.StorageEvent;
 import io.spillway.testing.OtlpTraceCollector;
-import io.spillway.testing.Platform;
+import io.spillway.testing.TestPlatform;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,7 +61,7 @@ class WalkingSkeletonIT {
 
     @BeforeAll
     static void startEverything() throws IOException {
-        platform = Platform.shared();
+        platform = TestPlatform.shared();
         traces = OtlpTraceCollector.start();
         tap = new EventTap(platform.kafkaBootstrapServers());
         Path state = Files.createTempDirectory(PROJECT_ROOT.resolve("system-tests/target"), "stack-");

@@ -25,6 +25,7 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.spillway.platform.Readiness;
 
 /**
  * A minimal OTLP/HTTP trace receiver for tests: services export spans to {@link #endpoint()} with

@@ -4,12 +4,15 @@ import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 
+import io.spillway.platform.ComponentHost;
+import io.spillway.platform.Postgres;
+
 /**
  * Kafka and PostgreSQL as Testcontainers, shaped like the embedded ones: a single-node KRaft broker whose bootstrap
  * address is {@code host:port}, and a PostgreSQL whose superuser {@code postgres} the platform then uses exactly as it
  * uses the embedded server (it creates the databases). They stop with the JVM at the latest (Ryuk).
  */
-final class PlatformContainers {
+final class PlatformContainers implements ComponentHost {
 
     /** The Kafka line of the embedded broker (kafka_2.13 4.1.x from the Quarkus BOM), in KRaft mode. */
     static final DockerImageName KAFKA = DockerImageName.parse("apache/kafka:4.1.1");
@@ -17,7 +20,16 @@ final class PlatformContainers {
     static final DockerImageName POSTGRES = DockerImageName.parse("postgres:16.10");
     static final String POSTGRES_PASSWORD = "spillway";
 
-    private PlatformContainers() {
+    @Override
+    public Hosted startKafka() {
+        KafkaContainer kafka = kafka();
+        return new Hosted(kafka.getBootstrapServers(), "container " + KAFKA.asCanonicalNameString(), kafka);
+    }
+
+    @Override
+    public Hosted startPostgres() {
+        PostgreSQLContainer postgres = postgres();
+        return new Hosted(postgresUrl(postgres), "container " + POSTGRES.asCanonicalNameString(), postgres);
     }
 
     /** A started broker with the embedded one's defaults for topics the tests create on the fly. */

@@ -5,15 +5,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
+import io.spillway.platform.Platform;
+
 /**
- * JUnit 5 extension that starts (or reuses) {@link Platform#shared()} before a test class and injects it
+ * JUnit 5 extension that starts (or reuses) {@link TestPlatform#shared()} before a test class and injects it
  * into test constructors, lifecycle methods and test methods that take a {@link Platform} parameter.
  */
 public final class PlatformExtension implements BeforeAllCallback, ParameterResolver {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        Platform.shared();
+        TestPlatform.shared();
     }
 
     @Override
@@ -23,6 +25,6 @@ public final class PlatformExtension implements BeforeAllCallback, ParameterReso
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return Platform.shared();
+        return TestPlatform.shared();
     }
 }

@@ -8,9 +8,9 @@ import java.util.logging.Logger;
 import org.testcontainers.DockerClientFactory;
 
 /**
- * Whether the platform runs the Kafka and PostgreSQL it starts as local processes (embedded) or as Testcontainers,
- * and why: {@value #ENV} is {@code auto} (the default: containers when a Docker engine answers), {@code embedded} or
- * {@code containers}. S3 is s3proxy either way.
+ * Whether a test JVM's platform runs the Kafka and PostgreSQL it starts as local processes (embedded) or as
+ * Testcontainers, and why: {@value #ENV} is {@code auto} (the default: containers when a Docker engine answers),
+ * {@code embedded} or {@code containers}. S3 is s3proxy either way.
  *
  * @param containers whether Kafka and PostgreSQL run as containers
  * @param reason the setting, and what the Docker probe said when it was asked
@@ -18,9 +18,6 @@ import org.testcontainers.DockerClientFactory;
 record PlatformMode(boolean containers, String reason) {
 
     static final String ENV = "SPILLWAY_TEST_PLATFORM";
-
-    /** PlatformMain's: its processes outlive the JVM, and Testcontainers' containers do not (Ryuk removes them). */
-    static final PlatformMode DETACHED = new PlatformMode(false, "detached: processes that outlive this JVM");
 
     /**
      * The mode a setting asks for. {@code dockerAnswers} is asked only when the setting depends on it, so a forced

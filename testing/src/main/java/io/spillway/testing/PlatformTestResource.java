@@ -5,9 +5,10 @@ import java.util.Map;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import io.spillway.platform.Platform;
 
 /**
- * Quarkus test resource that points the application under test at {@link Platform#shared()} and injects a
+ * Quarkus test resource that points the application under test at {@link TestPlatform#shared()} and injects a
  * {@link KafkaCompanion} on its broker into fields annotated {@link InjectKafkaCompanion}. The platform
  * stays up for the rest of the JVM, so every test class of a module shares one broker, database and store.
  */
@@ -17,7 +18,7 @@ public class PlatformTestResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public Map<String, String> start() {
-        Platform platform = Platform.shared();
+        Platform platform = TestPlatform.shared();
         companion = new KafkaCompanion(platform.kafkaBootstrapServers());
         return platform.quarkusConfig();
     }

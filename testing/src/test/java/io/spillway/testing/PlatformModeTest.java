@@ -17,13 +17,12 @@ import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Which of embedded processes or Testcontainers the platform runs Kafka and PostgreSQL as, for every setting. */
+/** Whether a test JVM's platform runs Kafka and PostgreSQL as processes or Testcontainers, for every setting. */
 class PlatformModeTest {
 
     static final BooleanSupplier DOCKER = () -> true;
@@ -77,11 +76,6 @@ class PlatformModeTest {
                 () -> PlatformMode.choose("docker", DOCKER));
 
         assertEquals("SPILLWAY_TEST_PLATFORM is auto, embedded or containers, not 'docker'", error.getMessage());
-    }
-
-    @Test
-    void theDetachedPlatformOfPlatformMainIsEmbedded() {
-        assertFalse(PlatformMode.DETACHED.containers(), "containers stop with the JVM that started them");
     }
 
     /** On a machine without Docker (these build machines), through Testcontainers' real probe. */

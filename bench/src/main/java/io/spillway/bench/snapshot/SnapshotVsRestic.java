@@ -24,8 +24,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.spillway.platform.S3Proxy;
 import io.spillway.snapshot.domain.SnapshotLayout;
-import io.spillway.testing.S3Proxy;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**

@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import io.spillway.testing.Readiness;
+import io.spillway.platform.Readiness;
 
 /** One Spillway service running as its own OS process from its built jar, and how to wait for and stop it. */
 public final class ServiceProcess {

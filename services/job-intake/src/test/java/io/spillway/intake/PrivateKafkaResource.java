@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.spillway.intake.auth.Tokens;
-import io.spillway.testing.KafkaBroker;
-import io.spillway.testing.Platform;
+import io.spillway.intake.domain.Tokens;
+import io.spillway.platform.KafkaBroker;
+import io.spillway.platform.Platform;
 import io.spillway.testing.PlatformTestResource;
 
 /**

@@ -21,7 +21,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.spillway.testing.Platform;
+import io.spillway.testing.TestPlatform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -114,7 +114,7 @@ class KafkaProbeIT {
     }
 
     private static String broker() {
-        return Platform.shared().kafkaBootstrapServers();
+        return TestPlatform.shared().kafkaBootstrapServers();
     }
 
     static void keytool(String... arguments) throws IOException, InterruptedException {

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.spillway.testing.KafkaBroker;
-import io.spillway.testing.Platform;
+import io.spillway.platform.KafkaBroker;
+import io.spillway.platform.Platform;
 import io.spillway.testing.PlatformTestResource;
 
 /**

@@ -3,7 +3,7 @@ package io.spillway.snapshot.s3;
 import java.util.Optional;
 
 import io.spillway.snapshot.config.SnapshotWorkerConfig;
-import io.spillway.testing.Platform;
+import io.spillway.testing.TestPlatform;
 
 /** {@code spillway.s3.*} as a value, for tests that build the worker's client without the application. */
 record S3Settings(Optional<String> endpoint, String region, Optional<String> accessKey, Optional<String> secretKey,
@@ -12,7 +12,7 @@ record S3Settings(Optional<String> endpoint, String region, Optional<String> acc
 
     /** The test platform's s3proxy, as the worker is configured for it. */
     static S3Settings platform() {
-        var store = Platform.shared().quarkusConfig();
+        var store = TestPlatform.shared().quarkusConfig();
         return new S3Settings(Optional.of(store.get("spillway.s3.endpoint")), store.get("spillway.s3.region"),
                 Optional.of(store.get("spillway.s3.access-key")), Optional.of(store.get("spillway.s3.secret-key")),
                 store.get("spillway.s3.bucket"), true, false, "none", Optional.empty());

@@ -1,16 +1,17 @@
-package io.spillway.testing;
+package io.spillway.platform;
 
-import java.lang.reflect.Field;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
-import java.util.function.Predicate;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -26,26 +27,37 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager.TestInjector;
-import io.quarkus.test.kafka.InjectKafkaCompanion;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@ExtendWith(PlatformExtension.class)
+/** The platform's components, started as local processes (or reused from SPILLWAY_* variables) for this class. */
 class PlatformIT {
 
+    private static Platform platform;
+
+    @BeforeAll
+    static void start() {
+        platform = Platform.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
     @Test
-    void producesAndConsumesARecordOnTheBroker(Platform platform) throws Exception {
+    void producesAndConsumesARecordOnTheBroker() throws Exception {
         // A topic of its own: a reused platform is shared with other builds, spillway.jobs is theirs.
         String topic = "platform-it-" + UUID.randomUUID();
         String key = UUID.randomUUID().toString();
@@ -75,7 +87,7 @@ class PlatformIT {
     }
 
     @Test
-    void createsTheSpillwayTopicsWithTheirPartitionCountsAndCompactsTheProjectStream(Platform platform) throws Exception {
+    void createsTheSpillwayTopicsWithTheirPartitionCountsAndCompactsTheProjectStream() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 platform.kafkaBootstrapServers()))) {
             Map<String, TopicDescription> topics = admin.describeTopics(KafkaBroker.topics()).allTopicNames().get();
@@ -90,7 +102,7 @@ class PlatformIT {
     }
 
     @Test
-    void aCompactedTopicThatExistedWithTheDeletePolicyIsMadeCompacted(Platform platform) throws Exception {
+    void aCompactedTopicThatExistedWithTheDeletePolicyIsMadeCompacted() throws Exception {
         String topic = "platform-it-compact-" + UUID.randomUUID();
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -108,7 +120,7 @@ class PlatformIT {
     }
 
     @Test
-    void aDatabaseOfItsOwnIsCreatedForATestPlatformAndDroppedWhenItCloses(Platform platform) throws Exception {
+    void aDatabaseOfItsOwnIsCreatedForATestPlatformAndDroppedWhenItCloses() throws Exception {
         // A handle that does not own the server: closing it must drop the database, never stop a cluster.
         Postgres own = Postgres.at(platform.postgres().url()).withOwnDatabase("spillway_own_" + System.nanoTime() % 100000);
         try (Connection connection = own.connect();
@@ -130,7 +142,7 @@ class PlatformIT {
     }
 
     @Test
-    void runsSqlAgainstPostgres(Platform platform) throws Exception {
+    void runsSqlAgainstPostgres() throws Exception {
         try (Connection connection = platform.postgres().connect(); Statement sql = connection.createStatement()) {
             sql.execute("CREATE TEMP TABLE platform_it (id int PRIMARY KEY, name text)");
             sql.execute("INSERT INTO platform_it VALUES (1, 'spillway'), (2, 'kafka')");
@@ -150,7 +162,7 @@ class PlatformIT {
     }
 
     @Test
-    void storesAndReturnsAFiveMegabyteObjectInS3(Platform platform) {
+    void storesAndReturnsAFiveMegabyteObjectInS3() {
         byte[] content = new byte[5 * 1024 * 1024 + 17];
         new Random(42).nextBytes(content);
         String key = "platform-it/" + UUID.randomUUID();
@@ -163,7 +175,7 @@ class PlatformIT {
     }
 
     @Test
-    void describesItselfToQuarkusAndToChildProcesses(Platform platform) {
+    void describesItselfToQuarkusAndToChildProcesses() {
         Map<String, String> config = platform.quarkusConfig();
         assertEquals(platform.kafkaBootstrapServers(), config.get("kafka.bootstrap.servers"));
         assertEquals(platform.postgres().jdbcUrl(), config.get("quarkus.datasource.jdbc.url"));
@@ -185,43 +197,43 @@ class PlatformIT {
     }
 
     @Test
-    void quarkusTestResourceInjectsAKafkaCompanionOnTheRealBroker(Platform platform) {
-        PlatformTestResource resource = new PlatformTestResource();
-        Map<String, String> config = resource.start();
-        try {
-            assertEquals(platform.kafkaBootstrapServers(), config.get("kafka.bootstrap.servers"));
-            CompanionHolder holder = new CompanionHolder();
-            resource.inject(new FieldInjector(holder));
-            assertNotNull(holder.companion);
-
-            String topic = "platform-it-companion-" + UUID.randomUUID();
-            holder.companion.produceStrings().fromRecords(new ProducerRecord<>(topic, "k", "v")).awaitCompletion();
-            assertEquals("v",
-                    holder.companion.consumeStrings().fromTopics(topic, 1).awaitCompletion().getFirstRecord().value());
-        } finally {
-            resource.stop();
-        }
-    }
-
-    static final class CompanionHolder {
-        @InjectKafkaCompanion
-        KafkaCompanion companion;
-    }
-
-    /** What Quarkus's test framework does with a test instance, minus Quarkus. */
-    private record FieldInjector(Object target) implements TestInjector {
-        @Override
-        public void injectIntoFields(Object value, Predicate<Field> predicate) {
-            for (Field field : target.getClass().getDeclaredFields()) {
-                if (predicate.test(field)) {
-                    try {
-                        field.setAccessible(true);
-                        field.set(target, value);
-                    } catch (IllegalAccessException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
+    void usesWhatAHostRunsAsItUsesAReusedComponentAndStopsItAfterTheComponents() throws Exception {
+        // The class's broker and server stand in for containers; its s3proxy is reused through the environment.
+        List<String> stopped = new CopyOnWriteArrayList<>();
+        ComponentHost host = new ComponentHost() {
+            @Override
+            public Hosted startKafka() {
+                return new Hosted(platform.kafkaBootstrapServers(), "hosted kafka", () -> stopped.add("kafka"));
             }
+
+            @Override
+            public Hosted startPostgres() {
+                return new Hosted(platform.postgres().url(), "hosted postgres", () -> stopped.add("postgres"));
+            }
+        };
+        Map<String, String> s3Only = new HashMap<>(platform.environment());
+        s3Only.remove(Platform.ENV_KAFKA_BOOTSTRAP);
+        s3Only.remove(Platform.ENV_PG_URL);
+
+        String ownDatabase;
+        try (Platform hosted = Platform.start(Platform.Options.temporary(s3Only).withHost(host))) {
+            assertEquals(platform.kafkaBootstrapServers(), hosted.kafkaBootstrapServers());
+            ownDatabase = hosted.postgres().database();
+            assertTrue(ownDatabase.startsWith(Postgres.DATABASE + "_"), "a database of its own: " + ownDatabase);
+            assertTrue(hosted.description().startsWith("Kafka hosted kafka (" + platform.kafkaBootstrapServers()
+                    + "), PostgreSQL hosted postgres (jdbc:postgresql://"), hosted.description());
+            assertTrue(hosted.description().endsWith("S3 external (" + platform.s3Endpoint() + ")"),
+                    hosted.description());
+            assertEquals(List.of(), stopped);
+        }
+
+        assertEquals(Set.of("kafka", "postgres"), Set.copyOf(stopped));
+        try (Connection connection = platform.postgres().connect();
+                Statement sql = connection.createStatement();
+                ResultSet exists = sql.executeQuery("SELECT count(*) FROM pg_database WHERE datname = '"
+                        + ownDatabase + "'")) {
+            exists.next();
+            assertEquals(0, exists.getInt(1), "its own database was dropped when it closed");
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.spillway.testing;
+package io.spillway.platform;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -90,7 +90,7 @@ public final class S3Proxy implements AutoCloseable {
         Path logback = dataDir.resolve("logback.xml");
         String endpoint = "http://" + Readiness.HOST + ":" + port;
         Files.writeString(properties, String.join("\n",
-                "# Written by the Spillway test harness.",
+                "# Written by the Spillway platform.",
                 "s3proxy.endpoint=" + endpoint,
                 "s3proxy.authorization=aws-v2-or-v4",
                 "s3proxy.identity=" + ACCESS_KEY,
@@ -181,12 +181,12 @@ public final class S3Proxy implements AutoCloseable {
         return region;
     }
 
-    /** The s3proxy JVM's pid when this harness started it. */
+    /** The s3proxy JVM's pid when this platform started it. */
     public OptionalLong pid() {
         return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
     }
 
-    /** Stops s3proxy if this harness started it. */
+    /** Stops s3proxy if this platform started it. */
     @Override
     public void close() {
         if (process != null) {

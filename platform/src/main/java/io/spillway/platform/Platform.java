@@ -1,4 +1,4 @@
-package io.spillway.testing;
+package io.spillway.platform;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,20 +17,17 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
-import org.testcontainers.kafka.KafkaContainer;
-import org.testcontainers.postgresql.PostgreSQLContainer;
-import org.testcontainers.utility.DockerImageName;
 
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The real components Spillway runs on — a Kafka broker, PostgreSQL and an S3 store — started as local
  * processes, or reused when SPILLWAY_* environment variables name running ones. Stops only what it started.
- * Where a Docker engine answers, Kafka and PostgreSQL may run as Testcontainers instead ({@link PlatformMode}).
+ * A {@link ComponentHost} may run Kafka and PostgreSQL elsewhere instead (the tests' Testcontainers).
  */
 public final class Platform implements AutoCloseable {
 
@@ -46,104 +43,71 @@ public final class Platform implements AutoCloseable {
     /** Optional, {@value S3Proxy#DEFAULT_REGION} when absent. */
     public static final String ENV_S3_REGION = "SPILLWAY_S3_REGION";
 
-    /**
-     * Where the first {@link #shared()} platform of this JVM publishes its {@link #environment()}: a test
-     * framework may load this class again in another class loader (Quarkus does, per application restart),
-     * and that copy must reuse the running platform rather than start a second one.
-     */
-    private static final String SHARED_ENV_PROPERTY = "io.spillway.testing.platform.env";
-    private static final String SHARED_LOCK_PROPERTY = "io.spillway.testing.platform.lock";
-
-    private static final System.Logger LOG = System.getLogger(Platform.class.getName());
-
-    private static Platform shared;
-    /** Why the shared platform did not start: every later test class fails at once instead of waiting again. */
-    private static RuntimeException sharedFailure;
-
     private final KafkaBroker kafka;
     private final Postgres postgres;
     private final S3Proxy s3;
     /** A temporary state directory to delete on close; null when the caller owns the directory. */
     private final Path temporaryStateDir;
-    /** The Testcontainers this platform started, stopped after the components that use them. */
-    private final List<AutoCloseable> containers;
+    /** What a {@link ComponentHost} started for this platform, stopped after the components that use it. */
+    private final List<AutoCloseable> hosted;
+    /** Where each component runs and whether this platform started it, for a log line; empty when attached. */
+    private final String description;
 
     private Platform(KafkaBroker kafka, Postgres postgres, S3Proxy s3, Path temporaryStateDir,
-            List<AutoCloseable> containers) {
+            List<AutoCloseable> hosted, String description) {
         this.kafka = kafka;
         this.postgres = postgres;
         this.s3 = s3;
         this.temporaryStateDir = temporaryStateDir;
-        this.containers = containers;
-    }
-
-    /** How to start a platform: where its data lives, which ports, whether its processes outlive this JVM. */
-    record Options(Path stateDir, boolean temporary, int kafkaPort, int kafkaControllerPort, int s3Port,
-            int postgresPort, boolean privatePostgres, boolean detached, Map<String, String> environment) {
+        this.hosted = hosted;
+        this.description = description;
     }
 
     /**
-     * The platform of this JVM: started on first use (or reused from SPILLWAY_* variables), stopped by a
-     * shutdown hook when the JVM exits.
+     * How to start a platform: where its data lives, which ports, whether its processes outlive this JVM, which
+     * running components to reuse ({@code environment}'s SPILLWAY_* variables) and who runs Kafka and PostgreSQL
+     * when they are not reused ({@code host}; null for local processes).
      */
-    public static Platform shared() {
-        // The Quarkus test class loader may load a second copy of this class; an interned string is one lock per
-        // JVM for all copies. (A non-String object in System properties would break libraries, e.g. Narayana,
-        // that copy every system property.)
-        synchronized (SHARED_LOCK_PROPERTY.intern()) {
-            if (shared != null) {
-                return shared;
-            }
-            if (sharedFailure != null) {
-                throw new IllegalStateException("The shared Spillway platform failed to start earlier in this JVM",
-                        sharedFailure);
-            }
-            String published = System.getProperty(SHARED_ENV_PROPERTY);
-            if (published != null) {
-                // Started and checked by another copy of this class in this JVM, whose shutdown hook stops it.
-                shared = attach(decode(published));
-                return shared;
-            }
-            Platform platform;
+    public record Options(Path stateDir, boolean temporary, int kafkaPort, int kafkaControllerPort, int s3Port,
+            int postgresPort, boolean privatePostgres, boolean detached, Map<String, String> environment,
+            ComponentHost host) {
+
+        /**
+         * Free ports, data in a new temporary directory deleted on close, a database of its own, and whatever
+         * {@code environment} names reused: a platform for one JVM.
+         */
+        public static Options temporary(Map<String, String> environment) {
             try {
-                platform = start();
-            } catch (RuntimeException e) {
-                sharedFailure = e;
-                throw e;
+                // Readable by others: a private PostgreSQL runs as an unprivileged user when we are root.
+                Path dir = Files.createTempDirectory("spillway-platform-",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+                return new Options(dir, true, 0, 0, 0, 0, false, false, environment, null);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot create a temporary directory for the platform", e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "spillway-platform-stop"));
-            System.setProperty(SHARED_ENV_PROPERTY, encode(platform.environment()));
-            shared = platform;
-            return shared;
+        }
+
+        /** These options with Kafka and PostgreSQL run by {@code host} rather than as local processes. */
+        public Options withHost(ComponentHost host) {
+            return new Options(stateDir, temporary, kafkaPort, kafkaControllerPort, s3Port, postgresPort,
+                    privatePostgres, detached, environment, host);
         }
     }
 
     /**
      * A new platform on free ports with its data in a temporary directory, reusing whatever the SPILLWAY_*
-     * environment variables name. The caller closes it.
+     * environment variables name, the rest as local processes. The caller closes it.
      */
     public static Platform start() {
-        return start(temporaryOptions(System.getenv()));
-    }
-
-    private static Options temporaryOptions(Map<String, String> environment) {
-        try {
-            // Readable by others: a private PostgreSQL runs as an unprivileged user when we are root.
-            Path dir = Files.createTempDirectory("spillway-platform-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-            return new Options(dir, true, 0, 0, 0, 0, false, false, environment);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a temporary directory for the platform", e);
-        }
+        return start(Options.temporary(System.getenv()));
     }
 
     /** Starts (or reuses) the three components in parallel; on any failure stops the ones that did start. */
-    static Platform start(Options options) {
+    public static Platform start(Options options) {
         Path dir = options.stateDir();
-        long began = System.nanoTime();
-        PlatformMode mode = options.detached() ? PlatformMode.DETACHED
-                : PlatformMode.choose(options.environment().get(PlatformMode.ENV), PlatformMode::dockerAnswers);
-        List<AutoCloseable> containers = new CopyOnWriteArrayList<>();
+        List<AutoCloseable> hosted = new CopyOnWriteArrayList<>();
+        // Set by a host for what it ran ("container apache/kafka:4.1.1"), for the description.
+        Map<String, String> hostedAs = new ConcurrentHashMap<>();
         ExecutorService starters = Executors.newFixedThreadPool(3, runnable -> {
             Thread thread = new Thread(runnable, "spillway-platform-start");
             thread.setDaemon(true);
@@ -151,9 +115,9 @@ public final class Platform implements AutoCloseable {
         });
         try {
             CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(
-                    () -> kafka(options, mode, containers), starters);
+                    () -> kafka(options, hosted, hostedAs), starters);
             CompletableFuture<Postgres> postgres = CompletableFuture.supplyAsync(
-                    () -> postgres(options, mode, containers), starters);
+                    () -> postgres(options, hosted, hostedAs), starters);
             CompletableFuture<S3Proxy> s3 = CompletableFuture.supplyAsync(() -> s3(options), starters);
             try {
                 CompletableFuture.allOf(kafka, postgres, s3).join();
@@ -163,57 +127,56 @@ public final class Platform implements AutoCloseable {
                 closeQuietly(kafka, failure);
                 closeQuietly(postgres, failure);
                 closeQuietly(s3, failure);
-                containers.forEach(container -> closeQuietly(CompletableFuture.completedFuture(container), failure));
+                hosted.forEach(handle -> closeQuietly(CompletableFuture.completedFuture(handle), failure));
                 if (options.temporary()) {
                     deleteRecursively(dir);
                 }
                 throw failure;
             }
-            Platform platform = new Platform(kafka.join(), postgres.join(), s3.join(),
-                    options.temporary() ? dir : null, List.copyOf(containers));
             Map<String, String> env = options.environment();
-            LOG.log(System.Logger.Level.INFO, String.format("Spillway test platform: Kafka %s, PostgreSQL %s, "
-                    + "S3 %s; %s; ready in %.1f s",
-                    describe(present(env, ENV_KAFKA_BOOTSTRAP).isPresent(), mode, PlatformContainers.KAFKA,
-                            platform.kafka.pid().isPresent(), platform.kafkaBootstrapServers()),
-                    describe(present(env, ENV_PG_URL).isPresent(), mode, PlatformContainers.POSTGRES,
-                            platform.postgres.pid().isPresent(), platform.postgres.jdbcUrl()),
-                    // s3proxy in every mode: only Kafka and PostgreSQL have a container path.
+            String description = String.format("Kafka %s, PostgreSQL %s, S3 %s",
+                    describe(present(env, ENV_KAFKA_BOOTSTRAP).isPresent(), hostedAs.get("kafka"),
+                            kafka.join().pid().isPresent(), kafka.join().bootstrapServers()),
+                    describe(present(env, ENV_PG_URL).isPresent(), hostedAs.get("postgres"),
+                            postgres.join().pid().isPresent(), postgres.join().jdbcUrl()),
+                    // s3proxy always: a host runs only Kafka and PostgreSQL.
                     (present(env, ENV_S3_ENDPOINT).isPresent() ? "external" : "s3proxy") + " ("
-                            + platform.s3.endpoint() + ")",
-                    mode.reason(), (System.nanoTime() - began) / 1e9));
-            return platform;
+                            + s3.join().endpoint() + ")");
+            return new Platform(kafka.join(), postgres.join(), s3.join(), options.temporary() ? dir : null,
+                    List.copyOf(hosted), description);
         } finally {
             starters.shutdown();
         }
     }
 
-    private static KafkaBroker kafka(Options options, PlatformMode mode, List<AutoCloseable> containers) {
+    private static KafkaBroker kafka(Options options, List<AutoCloseable> hosted, Map<String, String> hostedAs) {
         return present(options.environment(), ENV_KAFKA_BOOTSTRAP)
                 .map(KafkaBroker::external)
                 .orElseGet(() -> {
-                    if (mode.containers()) {
-                        KafkaContainer container = PlatformContainers.kafka();
-                        containers.add(container);
+                    if (options.host() != null) {
+                        ComponentHost.Hosted broker = options.host().startKafka();
+                        hosted.add(broker.handle());
+                        hostedAs.put("kafka", broker.what());
                         // As for any broker not started here: wait for it, create the Spillway topics.
-                        return KafkaBroker.external(container.getBootstrapServers());
+                        return KafkaBroker.external(broker.address());
                     }
                     return KafkaBroker.start(options.stateDir().resolve("kafka"), options.kafkaPort(),
                             options.kafkaControllerPort(), options.detached());
                 });
     }
 
-    private static Postgres postgres(Options options, PlatformMode mode, List<AutoCloseable> containers) {
+    private static Postgres postgres(Options options, List<AutoCloseable> hosted, Map<String, String> hostedAs) {
         Path dir = options.stateDir() == null ? null : options.stateDir().resolve("pg");
         return present(options.environment(), ENV_PG_URL)
                 .map(Postgres::external)
                 .orElseGet(() -> {
                     Postgres server;
-                    if (mode.containers()) {
-                        PostgreSQLContainer container = PlatformContainers.postgres();
-                        containers.add(container);
+                    if (options.host() != null) {
+                        ComponentHost.Hosted database = options.host().startPostgres();
+                        hosted.add(database.handle());
+                        hostedAs.put("postgres", database.what());
                         // As for any server not started here: wait for it, create database spillway.
-                        server = Postgres.external(PlatformContainers.postgresUrl(container));
+                        server = Postgres.external(database.address());
                     } else {
                         server = options.privatePostgres()
                                 ? Postgres.startPrivate(dir, options.postgresPort())
@@ -248,7 +211,16 @@ public final class Platform implements AutoCloseable {
         return new Platform(KafkaBroker.at(env.get(ENV_KAFKA_BOOTSTRAP)), Postgres.at(env.get(ENV_PG_URL)),
                 S3Proxy.at(env.get(ENV_S3_ENDPOINT), env.get(ENV_S3_ACCESS_KEY), env.get(ENV_S3_SECRET_KEY),
                         env.get(ENV_S3_BUCKET), env.get(ENV_S3_REGION)),
-                null, List.of());
+                null, List.of(), "");
+    }
+
+    /**
+     * Where each component runs and whether this platform started it, e.g. {@code Kafka embedded (started,
+     * 127.0.0.1:41023), PostgreSQL embedded (reused, jdbc:postgresql://...), S3 s3proxy (http://...)}; empty for a
+     * platform {@link #describedBy described} by its environment.
+     */
+    public String description() {
+        return description;
     }
 
     /** Whether every component named by {@code environment} (a platform.env) answers right now. */
@@ -367,18 +339,18 @@ public final class Platform implements AutoCloseable {
                 try {
                     component.close();
                 } catch (Exception e) {
-                    System.err.println("spillway-testing: could not stop " + component.getClass().getSimpleName()
+                    System.err.println("spillway-platform: could not stop " + component.getClass().getSimpleName()
                             + ": " + e);
                 }
             }));
         }
         CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
-        // After the components: PostgreSQL's close drops its own database in the container first.
-        for (AutoCloseable container : containers) {
+        // After the components: PostgreSQL's close drops its own database on the hosted server first.
+        for (AutoCloseable handle : hosted) {
             try {
-                container.close();
+                handle.close();
             } catch (Exception e) {
-                System.err.println("spillway-testing: could not stop container " + container + ": " + e);
+                System.err.println("spillway-platform: could not stop " + handle + ": " + e);
             }
         }
         if (temporaryStateDir != null) {
@@ -387,16 +359,15 @@ public final class Platform implements AutoCloseable {
     }
 
     /**
-     * {@code external (address)} for a component named by SPILLWAY_* variables, else {@code container <image>
-     * (address)} or {@code embedded (started|reused, address)}: how the platform's line says where it runs.
+     * {@code external (address)} for a component named by SPILLWAY_* variables, else what its host ran, e.g.
+     * {@code container <image> (address)}, or {@code embedded (started|reused, address)}.
      */
-    private static String describe(boolean external, PlatformMode mode, DockerImageName image, boolean started,
-            String address) {
+    private static String describe(boolean external, String hostedAs, boolean started, String address) {
         if (external) {
             return "external (" + address + ")";
         }
-        if (mode.containers()) {
-            return "container " + image.asCanonicalNameString() + " (" + address + ")";
+        if (hostedAs != null) {
+            return hostedAs + " (" + address + ")";
         }
         return "embedded (" + (started ? "started" : "reused") + ", " + address + ")";
     }
@@ -418,21 +389,6 @@ public final class Platform implements AutoCloseable {
         } catch (Exception e) {
             failure.addSuppressed(e);
         }
-    }
-
-    private static String encode(Map<String, String> env) {
-        StringBuilder encoded = new StringBuilder();
-        env.forEach((key, value) -> encoded.append(key).append('=').append(value).append('\n'));
-        return encoded.toString();
-    }
-
-    private static Map<String, String> decode(String encoded) {
-        Map<String, String> env = new LinkedHashMap<>();
-        encoded.lines().filter(line -> line.contains("=")).forEach(line -> {
-            int split = line.indexOf('=');
-            env.put(line.substring(0, split), line.substring(split + 1));
-        });
-        return env;
     }
 
     /** Deletes a directory tree, ignoring what cannot be deleted. */

@@ -1,4 +1,4 @@
-package io.spillway.testing;
+package io.spillway.platform;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * and CI use to run one platform for many builds.
  *
  * <pre>
- * java -cp target/classes:$(cat target/spillway-testing.classpath) io.spillway.testing.PlatformMain \
+ * java -cp target/classes:$(cat target/spillway-platform.classpath) io.spillway.platform.PlatformMain \
  *     start --state-dir DIR [--kafka-port 9092] [--kafka-controller-port 9093] [--s3-port 9000]
  *           [--pg reuse|private] [--pg-port 0]
  * ... PlatformMain stop --state-dir DIR
@@ -110,9 +110,10 @@ public final class PlatformMain {
         stateDir.toFile().setReadable(true, false);
         stateDir.toFile().setExecutable(true, false);
         long started = System.nanoTime();
-        // The SPILLWAY_* variables of this shell are deliberately ignored: this command is what starts them.
+        // The SPILLWAY_* variables of this shell are deliberately ignored: this command is what starts them. No
+        // host either: these processes outlive this JVM, and containers would be removed with it.
         Platform platform = Platform.start(new Platform.Options(stateDir, false, kafkaPort, controllerPort, s3Port,
-                pgPort, pg.equals("private"), true, Map.of()));
+                pgPort, pg.equals("private"), true, Map.of(), null));
         double seconds = (System.nanoTime() - started) / 1e9;
 
         // "<name> <pid> <start time in epoch ms> [<data dir>]": the start time tells a recycled pid from ours.
@@ -180,7 +181,7 @@ public final class PlatformMain {
 
     private static void writeEnv(Path envFile, Map<String, String> env) throws IOException {
         List<String> lines = new ArrayList<>();
-        lines.add("# Spillway platform started " + Instant.now() + " by io.spillway.testing.PlatformMain;");
+        lines.add("# Spillway platform started " + Instant.now() + " by io.spillway.platform.PlatformMain;");
         lines.add("# stop it with: PlatformMain stop --state-dir " + envFile.getParent());
         env.forEach((name, value) -> lines.add("export " + name + "='" + value.replace("'", "'\\''") + "'"));
         Files.write(envFile, lines);

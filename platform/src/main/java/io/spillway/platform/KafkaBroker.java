@@ -1,4 +1,4 @@
-package io.spillway.testing;
+package io.spillway.platform;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,7 +50,7 @@ public final class KafkaBroker implements AutoCloseable {
             .map(Topics.Topic::name).toList();
 
     private static final String LOG4J2_CONFIG = """
-            # Written by the Spillway test harness. INFO goes to the broker's log file only.
+            # Written by the Spillway platform. INFO goes to the broker's log file only.
             status = warn
             appender.out.type = Console
             appender.out.name = OUT
@@ -144,8 +144,8 @@ public final class KafkaBroker implements AutoCloseable {
         }
 
         ManagedProcess broker = ManagedProcess.start("Kafka broker",
-                // C1 only and the serial collector: a test broker carries small events, and on a two-core
-                // machine C2 and G1 threads double its start time.
+                // C1 only and the serial collector: a local broker (tests, the local stack) carries small events,
+                // and on a two-core machine C2 and G1 threads double its start time.
                 List.of(java, "-Xms128m", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                         "-Djava.awt.headless=true",
                         "-Dlog4j2.configurationFile=" + logConfig.toUri(),
@@ -178,7 +178,7 @@ public final class KafkaBroker implements AutoCloseable {
                     "");
         }
         return String.join("\n",
-                "# Written by the Spillway test harness: one node that is both broker and controller.",
+                "# Written by the Spillway platform: one node that is both broker and controller.",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@" + Readiness.HOST + ":" + controllerPort,
@@ -285,7 +285,7 @@ public final class KafkaBroker implements AutoCloseable {
     private static Admin admin(String bootstrapServers) {
         return Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "spillway-testing",
+                AdminClientConfig.CLIENT_ID_CONFIG, "spillway-platform",
                 // Probing a broker that is still starting: fail fast and let the caller's loop retry.
                 AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500",
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
@@ -302,7 +302,7 @@ public final class KafkaBroker implements AutoCloseable {
         return Optional.ofNullable(saslBootstrapServers);
     }
 
-    /** The broker JVM's pid when this harness started it. */
+    /** The broker JVM's pid when this platform started it. */
     public OptionalLong pid() {
         return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
     }
@@ -312,7 +312,7 @@ public final class KafkaBroker implements AutoCloseable {
         return Stream.concat(ENTITY_TOPICS.stream(), DEAD_LETTER_TOPICS.stream()).toList();
     }
 
-    /** Stops the broker if this harness started it. */
+    /** Stops the broker if this platform started it. */
     @Override
     public void close() {
         if (process != null) {

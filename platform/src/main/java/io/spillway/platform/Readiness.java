@@ -1,4 +1,4 @@
-package io.spillway.testing;
+package io.spillway.platform;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,7 +10,8 @@ import java.util.concurrent.Callable;
 /** Ports and wait-until-ready loops shared by the platform's components and the services of the local stack. */
 public final class Readiness {
 
-    static final String HOST = "127.0.0.1";
+    /** The address every component of the platform listens on. */
+    public static final String HOST = "127.0.0.1";
     // A broker took 38 s to answer on two cores shared with parallel builds (load 15); a dead process fails at once.
     static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
@@ -59,7 +60,7 @@ public final class Readiness {
                 last = e;
             }
             try {
-                // A harness-side poll, not a test: a short pause between probes is all this needs.
+                // A poll inside the platform, not a test: a short pause between probes is all this needs.
                 Thread.sleep(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

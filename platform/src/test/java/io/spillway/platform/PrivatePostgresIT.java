@@ -1,4 +1,4 @@
-package io.spillway.testing;
+package io.spillway.platform;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

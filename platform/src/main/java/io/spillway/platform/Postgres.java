@@ -1,4 +1,4 @@
-package io.spillway.testing;
+package io.spillway.platform;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,10 +31,11 @@ import java.util.stream.Stream;
 public final class Postgres implements AutoCloseable {
 
     public static final String DATABASE = "spillway";
+    /** The user the platform connects as to create databases, on every server it starts or is given. */
+    public static final String SUPERUSER = "postgres";
 
     static final String DEFAULT_HOST = Readiness.HOST;
     static final int DEFAULT_PORT = 5432;
-    static final String SUPERUSER = "postgres";
 
     private final String host;
     private final int port;
@@ -42,7 +43,7 @@ public final class Postgres implements AutoCloseable {
     private final String password;
     private final String database;
     private boolean dropOnClose;
-    /** Set only for a private cluster this harness started. */
+    /** Set only for a private cluster this platform started. */
     private final PrivateCluster cluster;
 
     private Postgres(String host, int port, String user, String password, String database, PrivateCluster cluster) {
@@ -167,24 +168,24 @@ public final class Postgres implements AutoCloseable {
         return connectTo(database);
     }
 
-    /** The postmaster's pid when this harness started the cluster. */
+    /** The postmaster's pid when this platform started the cluster. */
     public OptionalLong pid() {
         return cluster == null ? OptionalLong.empty() : cluster.pid();
     }
 
-    /** The private cluster's data directory, if this harness started one. */
+    /** The private cluster's data directory, if this platform started one. */
     public Optional<Path> dataDirectory() {
         return cluster == null ? Optional.empty() : Optional.of(cluster.data);
     }
 
-    /** Stops the private cluster if this harness started one. */
+    /** Stops the private cluster if this platform started one. */
     @Override
     public void close() {
         if (dropOnClose) {
             try (Connection connection = connectTo("postgres"); Statement drop = connection.createStatement()) {
                 drop.execute("DROP DATABASE IF EXISTS \"" + database.replace("\"", "\"\"") + "\" WITH (FORCE)");
             } catch (SQLException e) {
-                System.err.println("spillway-testing: could not drop database " + database + ": " + e.getMessage());
+                System.err.println("spillway-platform: could not drop database " + database + ": " + e.getMessage());
             }
         }
         if (cluster != null) {
@@ -252,7 +253,7 @@ public final class Postgres implements AutoCloseable {
         return URLDecoder.decode(value, StandardCharsets.UTF_8);
     }
 
-    /** A cluster under {@code dir/data}, owned and run by an unprivileged user when the harness runs as root. */
+    /** A cluster under {@code dir/data}, owned and run by an unprivileged user when the platform runs as root. */
     private static final class PrivateCluster {
 
         private final Path data;
@@ -284,7 +285,7 @@ public final class Postgres implements AutoCloseable {
                     // TCP on loopback only, and no Unix socket: its default directory may not be writable.
                     Files.writeString(cluster.data.resolve("postgresql.conf"), """
 
-                            # Spillway test harness
+                            # Spillway platform
                             listen_addresses = '127.0.0.1'
                             unix_socket_directories = ''
                             max_connections = 200
@@ -371,7 +372,7 @@ public final class Postgres implements AutoCloseable {
             }
         }
 
-        /** The unprivileged user to run PostgreSQL as, when the harness runs as root. */
+        /** The unprivileged user to run PostgreSQL as, when the platform runs as root. */
         static Optional<String> runAsUser() {
             if (!"root".equals(System.getProperty("user.name"))) {
                 return Optional.empty();

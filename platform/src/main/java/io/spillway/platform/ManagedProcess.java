@@ -1,4 +1,4 @@
-package io.spillway.testing;
+package io.spillway.platform;
 
 import java.io.File;
 import java.io.IOException;
@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** A child process of the harness with its output in a log file, and the ways to run and stop one. */
+/** A child process of the platform with its output in a log file, and the ways to run and stop one. */
 final class ManagedProcess {
 
     static final Duration STOP_GRACE = Duration.ofSeconds(10);
@@ -83,18 +83,18 @@ final class ManagedProcess {
                 .toList());
     }
 
-    /** The JVM that runs the harness runs the components too: same version, no PATH surprises. */
+    /** The JVM that runs the platform runs the components too: same version, no PATH surprises. */
     static String javaExecutable() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** Reads the classpath a runtime module wrote at build time (see testing/runtimes). */
+    /** Reads the classpath a runtime module wrote at build time (see platform/runtimes). */
     static String runtimeClasspath(String runtime) {
-        String resource = "/io/spillway/testing/runtime/" + runtime + ".classpath";
+        String resource = "/io/spillway/platform/runtime/" + runtime + ".classpath";
         try (var in = ManagedProcess.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException(resource + " is not on the classpath: build and install "
-                        + "testing/runtimes/" + runtime + " (mvn -f testing/runtimes/" + runtime + "/pom.xml install)");
+                        + "platform/runtimes/" + runtime + " (mvn -f platform/runtimes/" + runtime + "/pom.xml install)");
             }
             String classpath = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
             Optional<String> missing = Arrays.stream(classpath.split(File.pathSeparator))
@@ -102,7 +102,7 @@ final class ManagedProcess {
                     .findFirst();
             if (missing.isPresent()) {
                 throw new IllegalStateException("The " + runtime + " classpath names " + missing.get()
-                        + ", which is not there; rebuild testing/runtimes/" + runtime);
+                        + ", which is not there; rebuild platform/runtimes/" + runtime);
             }
             return classpath;
         } catch (IOException e) {
