@@ -1,23 +1,18 @@
-package io.spillway.burst.saga;
+package io.spillway.burst;
 
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import io.spillway.kit.architecture.SpillwayArchitecture;
 
-/** The saga core is plain Java: it depends on the JDK's java.* packages and on itself, nothing else. */
-class SagaLayeringTest {
+/** burst-coordinator holds to the architecture rules every service shares (CONTRIBUTING.md, "Layering"). */
+class ArchitectureTest {
 
-    private final JavaClasses saga = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("io.spillway.burst.saga");
-
-    @Test
-    void sagaDependsOnlyOnTheJdkAndItself() {
-        classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.spillway.burst.saga..")
-                .check(saga);
+    @TestFactory
+    Stream<DynamicTest> followsTheSharedArchitectureRules() {
+        // Its domain is the saga, and the package keeps the name that says so.
+        return SpillwayArchitecture.service("io.spillway.burst").withDomain("saga").tests();
     }
 }

@@ -3,7 +3,7 @@ package io.spillway.intake;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.spillway.intake.auth.Tokens;
+import io.spillway.intake.domain.Tokens;
 import io.spillway.testing.PlatformTestResource;
 
 /**

@@ -1,28 +1,17 @@
 package io.spillway.snapshot;
 
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import io.spillway.kit.architecture.SpillwayArchitecture;
 
-/** The snapshot core stays pure: no framework, messaging, database, S3 SDK or adapter types. */
-class DomainLayeringTest {
+/** snapshot-worker holds to the architecture rules every service shares (CONTRIBUTING.md, "Layering"). */
+class ArchitectureTest {
 
-    private final JavaClasses classes = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("io.spillway.snapshot");
-
-    @Test
-    void domainDependsOnNoFrameworkOrAdapter() {
-        noClasses().that().resideInAPackage("io.spillway.snapshot.domain..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "io.vertx..", "io.smallrye..",
-                        "org.apache.kafka..", "java.sql..", "jakarta..", "org.eclipse.microprofile..",
-                        "software.amazon..", "com.fasterxml..", "io.spillway.kit..", "io.spillway.schemas..",
-                        "io.spillway.snapshot.s3..", "io.spillway.snapshot.persistence..",
-                        "io.spillway.snapshot.messaging..", "io.spillway.snapshot.config..")
-                .check(classes);
+    @TestFactory
+    Stream<DynamicTest> followsTheSharedArchitectureRules() {
+        return SpillwayArchitecture.service("io.spillway.snapshot").tests();
     }
 }

@@ -25,9 +25,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
-import io.spillway.intake.auth.Caller;
 import io.spillway.intake.auth.CurrentCaller;
 import io.spillway.intake.config.IntakeConfig;
+import io.spillway.intake.domain.Caller;
 import io.spillway.intake.domain.IngestPolicy;
 import io.spillway.intake.domain.Violation;
 import io.spillway.intake.persistence.IngestRepository;

@@ -27,9 +27,9 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.spillway.intake.auth.Caller;
 import io.spillway.intake.auth.CurrentCaller;
 import io.spillway.intake.config.IntakeConfig;
+import io.spillway.intake.domain.Caller;
 import io.spillway.intake.domain.JobRequest;
 import io.spillway.intake.domain.JobRequestValidator;
 import io.spillway.intake.domain.JobState;

@@ -14,8 +14,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import io.smallrye.mutiny.Uni;
-import io.spillway.intake.auth.Caller;
 import io.spillway.intake.auth.CurrentCaller;
+import io.spillway.intake.domain.Caller;
 import io.spillway.intake.domain.ClusterStatus;
 import io.spillway.intake.domain.JobState;
 import io.spillway.intake.domain.Project;

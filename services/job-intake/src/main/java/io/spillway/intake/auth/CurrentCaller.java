@@ -2,6 +2,8 @@ package io.spillway.intake.auth;
 
 import jakarta.enterprise.context.RequestScoped;
 
+import io.spillway.intake.domain.Caller;
+
 /** The caller of the request in progress, set by {@link BearerTokenFilter} before any resource runs. */
 @RequestScoped
 public class CurrentCaller {

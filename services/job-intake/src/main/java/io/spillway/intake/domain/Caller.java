@@ -1,4 +1,4 @@
-package io.spillway.intake.auth;
+package io.spillway.intake.domain;
 
 /**
  * Who makes a request, from its bearer token: an admin, or a member of one project who sees and acts on that

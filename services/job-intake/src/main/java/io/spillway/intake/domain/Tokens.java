@@ -1,4 +1,4 @@
-package io.spillway.intake.auth;
+package io.spillway.intake.domain;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

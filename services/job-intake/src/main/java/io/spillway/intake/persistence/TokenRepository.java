@@ -13,8 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.smallrye.mutiny.Uni;
-import io.spillway.intake.auth.Caller;
-import io.spillway.intake.auth.Tokens;
+import io.spillway.intake.domain.Caller;
+import io.spillway.intake.domain.Tokens;
 
 /**
  * API tokens: created with a secret shown once, stored by its SHA-256, revoked by id. Lookups are cached for a few

@@ -23,8 +23,8 @@ import io.spillway.storage.domain.FilesystemName;
 import io.spillway.storage.domain.FilesystemPlanner;
 import io.spillway.storage.persistence.FilesystemCatalogue;
 import io.spillway.storage.persistence.FilesystemCatalogue.Entry;
-import io.spillway.storage.storage.PosixFilesystems;
-import io.spillway.storage.storage.PosixFilesystems.Usage;
+import io.spillway.storage.posix.PosixFilesystems;
+import io.spillway.storage.posix.PosixFilesystems.Usage;
 
 /** The site's filesystems, as operators and the CLI see them: create, list with usage, delete when unmounted. */
 @jakarta.ws.rs.Path("/api/v1/filesystems")

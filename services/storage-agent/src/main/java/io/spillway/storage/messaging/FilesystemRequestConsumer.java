@@ -25,7 +25,7 @@ import io.spillway.storage.domain.FilesystemException;
 import io.spillway.storage.domain.FilesystemPlanner;
 import io.spillway.storage.domain.FilesystemPlanner.Decision;
 import io.spillway.storage.persistence.FilesystemCatalogue;
-import io.spillway.storage.storage.PosixFilesystems;
+import io.spillway.storage.posix.PosixFilesystems;
 import io.vertx.mutiny.pgclient.PgPool;
 
 /**

@@ -1,4 +1,4 @@
-package io.spillway.storage.storage;
+package io.spillway.storage.posix;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
