@@ -1,24 +1,17 @@
 package io.spillway.scheduler;
 
-import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.junit.AnalyzeClasses;
-import com.tngtech.archunit.junit.ArchTest;
-import com.tngtech.archunit.lang.ArchRule;
+import java.util.stream.Stream;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
-/** The scheduler's core stays free of frameworks, so it can be reasoned about and tested as plain Java. */
-@AnalyzeClasses(packages = "io.spillway.scheduler", importOptions = ImportOption.DoNotIncludeTests.class)
-class DomainIsPureTest {
+import io.spillway.kit.architecture.SpillwayArchitecture;
 
-    @ArchTest
-    static final ArchRule domainUsesNoFramework = noClasses().that().resideInAPackage("io.spillway.scheduler.domain..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "io.vertx..", "io.smallrye..",
-                    "org.apache.kafka..", "jakarta..", "io.opentelemetry..");
+/** gpu-scheduler holds to the architecture rules every service shares (CONTRIBUTING.md, "Layering"). */
+class ArchitectureTest {
 
-    @ArchTest
-    static final ArchRule domainDependsOnlyOnTheJdkAndItself = classes().that()
-            .resideInAPackage("io.spillway.scheduler.domain..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.spillway.scheduler.domain..");
+    @TestFactory
+    Stream<DynamicTest> followsTheSharedArchitectureRules() {
+        return SpillwayArchitecture.service("io.spillway.scheduler").tests();
+    }
 }

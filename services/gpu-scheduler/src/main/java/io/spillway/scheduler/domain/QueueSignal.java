@@ -57,6 +57,13 @@ public final class QueueSignal {
         return Optional.of(exceeded ? Change.EXCEEDED : Change.DRAINED);
     }
 
+    /** A signal in the same state, to move on without touching this one (until a decision is committed). */
+    public QueueSignal copy() {
+        QueueSignal copy = new QueueSignal(threshold, lowWatermark, debounce, exceeded);
+        copy.pastMarkSince = pastMarkSince;
+        return copy;
+    }
+
     public boolean exceeded() {
         return exceeded;
     }

@@ -7,9 +7,9 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import io.spillway.scheduler.SchedulerConfig;
-import io.spillway.scheduler.SchedulerConfig.ExecutorKind;
-import io.spillway.scheduler.SchedulerConfig.InventorySource;
+import io.spillway.scheduler.config.SchedulerConfig;
+import io.spillway.scheduler.config.SchedulerConfig.ExecutorKind;
+import io.spillway.scheduler.config.SchedulerConfig.InventorySource;
 import io.spillway.scheduler.executor.kubernetes.KubernetesExecutor;
 
 /**

@@ -24,7 +24,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.spillway.scheduler.SchedulerConfig;
+import io.spillway.scheduler.config.SchedulerConfig;
 import io.spillway.schemas.VolumeMount;
 
 /**

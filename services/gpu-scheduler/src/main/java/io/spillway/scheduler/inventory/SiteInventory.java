@@ -20,9 +20,9 @@ import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.Startup;
-import io.spillway.scheduler.SchedulerConfig;
-import io.spillway.scheduler.SchedulerConfig.InventorySource;
-import io.spillway.scheduler.SchedulerConfig.NodeConfig;
+import io.spillway.scheduler.config.SchedulerConfig;
+import io.spillway.scheduler.config.SchedulerConfig.InventorySource;
+import io.spillway.scheduler.config.SchedulerConfig.NodeConfig;
 import io.spillway.scheduler.domain.Gpu;
 import io.spillway.scheduler.domain.Node;
 

@@ -13,7 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.spillway.scheduler.SchedulerConfig;
+import io.spillway.scheduler.config.SchedulerConfig;
 import io.spillway.schemas.VolumeMount;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;

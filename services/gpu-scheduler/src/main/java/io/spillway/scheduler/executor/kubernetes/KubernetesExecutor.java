@@ -29,7 +29,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.spillway.kit.ServiceIdentity;
-import io.spillway.scheduler.SchedulerConfig;
+import io.spillway.scheduler.config.SchedulerConfig;
 import io.spillway.scheduler.executor.ExecutorException;
 import io.spillway.scheduler.executor.JobExecutor;
 import io.spillway.scheduler.executor.Launch;
@@ -188,7 +188,7 @@ public class KubernetesExecutor implements JobExecutor {
     /**
      * Stops following pods, and leaves them running. A pod is the job, not a child of this process: deleting every pod
      * whenever the scheduler restarts (an upgrade, a moved pod of the scheduler itself) would kill every job of the
-     * site. Adopting the pods that a previous process started is a later issue.
+     * site. The next scheduler adopts them by name after its restart ({@code adopt}).
      */
     @Override
     public synchronized void stopAll() {

@@ -1,4 +1,4 @@
-package io.spillway.scheduler;
+package io.spillway.scheduler.config;
 
 import java.nio.file.Path;
 import java.time.Duration;

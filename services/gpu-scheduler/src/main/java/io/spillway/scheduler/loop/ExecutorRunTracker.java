@@ -1,0 +1,410 @@
+package io.spillway.scheduler.loop;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.smallrye.mutiny.Uni;
+import io.spillway.kit.Outbox;
+import io.spillway.kit.ServiceIdentity;
+import io.spillway.kit.TraceContext;
+import io.spillway.scheduler.config.SchedulerConfig;
+import io.spillway.scheduler.domain.Allocation;
+import io.spillway.scheduler.domain.JobState;
+import io.spillway.scheduler.executor.ExecutorException;
+import io.spillway.scheduler.executor.JobExecutor;
+import io.spillway.scheduler.executor.Launch;
+import io.spillway.scheduler.executor.MountedVolume;
+import io.spillway.scheduler.executor.ProcessExit;
+import io.spillway.scheduler.persistence.JobStore;
+import io.spillway.scheduler.persistence.StoredJob;
+import io.spillway.schemas.JobEvent.JobCompleted;
+import io.spillway.schemas.JobEvent.JobFailed;
+import io.spillway.schemas.JobEvent.JobPending;
+import io.spillway.schemas.JobEvent.JobStarted;
+import io.spillway.schemas.VolumeMount;
+import io.vertx.mutiny.pgclient.PgPool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/**
+ * Runs the site's allocated jobs through its {@link JobExecutor} and records how they end: mounts their volumes,
+ * starts their workers, follows a gang to its last worker's exit, stops what is cancelled or preempted, adopts the
+ * jobs of a previous process, and gives back GPUs and mounts at every end. Each transition commits its state change
+ * and its event together through the outbox.
+ */
+@ApplicationScoped
+public class ExecutorRunTracker implements RunTracker {
+
+    private static final Logger LOG = Logger.getLogger(ExecutorRunTracker.class);
+    static final String RESTARTED_WHILE_RUNNING = "its process was lost while the scheduler restarted";
+    private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+    /** Between tries to release a mount while the storage-agent does not answer. */
+    private static final Duration MOUNT_RELEASE_RETRY = Duration.ofSeconds(5);
+    /** How long a job whose mount the storage-agent could not grant (it did not answer) sits out of the passes. */
+    static final Duration STORAGE_RETRY = Duration.ofSeconds(5);
+    /** The span of a job's run at a site, from its start to its end. */
+    static final String RUN_SPAN = "job.run";
+
+    private final PgPool pool;
+    private final JobStore store;
+    private final Outbox outbox;
+    private final JobExecutor executor;
+    private final JobMounts mounts;
+    private final SchedulerConfig config;
+    private final String site;
+    private final Tracer tracer;
+    private final LoopThread thread;
+    /** Jobs this process started whose end is not recorded yet, with their workers; only on the loop thread. */
+    private final Map<String, GangRun> launched = new HashMap<>();
+    /**
+     * Jobs that wait for the storage-agent, until when: left out of the passes meanwhile, so a storage-agent that is
+     * down does not make them take and give back GPUs every pass. Only on the loop thread.
+     */
+    private final Map<String, StorageWait> waitingForStorage = new HashMap<>();
+
+    public ExecutorRunTracker(PgPool pool, JobStore store, Outbox outbox, JobExecutor executor, JobMounts mounts,
+            SchedulerConfig config, ServiceIdentity identity, Tracer tracer, LoopThread thread) {
+        this.pool = pool;
+        this.store = store;
+        this.outbox = outbox;
+        this.executor = executor;
+        this.mounts = mounts;
+        this.config = config;
+        this.site = identity.site();
+        this.tracer = tracer;
+        this.thread = thread;
+    }
+
+    /**
+     * Workers still running are adopted and followed to their end; workers that ended meanwhile are recorded with
+     * their exit code; a job whose processes are gone without a trace is queued again. The loop runs it before its
+     * first pass, so no GPU is placed twice and no job runs twice.
+     */
+    @Override
+    public List<String> recoverOrphans() {
+        List<StoredJob> orphans = inTransaction(tx -> store.jobsIn(tx, JobState.RUNNING, true)
+                .chain(running -> store.jobsIn(tx, JobState.ALLOCATED, true).map(allocated -> {
+                    List<StoredJob> all = new ArrayList<>(running);
+                    all.addAll(allocated);
+                    all.removeIf(job -> launched.containsKey(job.jobId()));
+                    return all;
+                })));
+        Map<String, List<Allocation>> held = orphans.isEmpty() ? Map.of() : inTransaction(store::heldByJob);
+        List<String> notAdopted = new ArrayList<>();
+        for (StoredJob job : orphans) {
+            int workers = held.getOrDefault(job.jobId(), List.of()).size();
+            Set<Integer> found = executor.adopt(job.jobId(), workers,
+                    exit -> thread.execute(() -> recordExit(job, exit)));
+            if (workers > 0 && found.size() == workers) {
+                GangRun run = new GangRun(workers);
+                run.started = workers;
+                launched.put(job.jobId(), run);
+                if (job.state() == JobState.ALLOCATED) {
+                    markRunning(job, job.node());
+                }
+                LOG.infof("Adopted job %s (%d worker(s)) from a previous scheduler process", job.jobId(), workers);
+                continue;
+            }
+            if (!found.isEmpty()) {
+                // Part of a gang survived: it cannot go on without the rest, and is queued again below.
+                executor.stop(job.jobId(), config.cancelGracePeriod());
+            } else if (job.state() == JobState.ALLOCATED) {
+                continue; // never started: the next pass starts it
+            }
+            notAdopted.add(job.jobId());
+            if (job.cancelRequested()) {
+                inTransaction(tx -> store.finish(tx, job.jobId(), JobState.CANCELLED, null, "cancelled"));
+            } else {
+                requeue(job.jobId(), RESTARTED_WHILE_RUNNING, job.traceparent());
+            }
+            // The previous process held its mounts; the job asks again when it is placed again.
+            releaseMounts(job.jobId(), job.volumes());
+        }
+        if (!notAdopted.isEmpty()) {
+            LOG.warnf("Queued again %d job(s) whose processes a previous scheduler process lost: %s",
+                    notAdopted.size(), notAdopted);
+        }
+        return notAdopted;
+    }
+
+    @Override
+    public Map<String, Instant> storageWaits() {
+        Map<String, Instant> until = new HashMap<>();
+        waitingForStorage.forEach((jobId, wait) -> until.put(jobId, wait.until()));
+        return until;
+    }
+
+    /** Cancelled jobs that wait or are about to start end here; running ones are stopped and end when they exit. */
+    @Override
+    public void applyCancellations() {
+        for (StoredJob job : inTransaction(store::cancelRequested)) {
+            if (executor.stop(job.jobId(), config.cancelGracePeriod())) {
+                continue; // its exit is recorded as cancelled
+            }
+            // Nothing to emit: job-intake marks the job cancelled from the JobCancelled event itself.
+            if (inTransaction(tx -> store.finish(tx, job.jobId(), JobState.CANCELLED, null, "cancelled"))) {
+                LOG.infof("Cancelled %s while %s", job.jobId(), job.state());
+                releaseMounts(job.jobId(), job.volumes());
+            }
+        }
+    }
+
+    /** Jobs asked to give way: running ones are stopped (their exit requeues them), the others requeued now. */
+    @Override
+    public void applyPreemptions() {
+        for (StoredJob job : inTransaction(store::preemptRequested)) {
+            if (executor.stop(job.jobId(), config.preemptGracePeriod())) {
+                continue; // its exit puts it back in the queue
+            }
+            if (!launched.containsKey(job.jobId())) {
+                requeue(job.jobId(), "preempted, " + job.preemptReason(), job.traceparent());
+                releaseMounts(job.jobId(), job.volumes());
+            }
+        }
+    }
+
+    @Override
+    public void launchAllocated() {
+        List<StoredJob> allocated = inTransaction(tx -> store.jobsIn(tx, JobState.ALLOCATED, false));
+        if (allocated.isEmpty()) {
+            return;
+        }
+        Map<String, List<Allocation>> held = inTransaction(store::heldByJob);
+        for (StoredJob job : allocated) {
+            List<Allocation> workers = held.getOrDefault(job.jobId(), List.of());
+            if (!launched.containsKey(job.jobId()) && !launch(job, workers)) {
+                continue;
+            }
+            // A job launched earlier whose commit failed gets here again on the next pass, and is not started twice.
+            markRunning(job, workers.stream().map(Allocation::node).distinct().collect(Collectors.joining(",")));
+        }
+    }
+
+    /** Mounts the job's volumes and starts its workers; {@code false} when it did not start (it waits, or failed). */
+    private boolean launch(StoredJob job, List<Allocation> workers) {
+        JobMounts.Acquired acquired = mounts.acquire(job.jobId(), job.volumes());
+        if (acquired instanceof JobMounts.Acquired.Unavailable unavailable) {
+            // Not the job's fault: it gives its GPUs back, and is placed and asks again after a while.
+            LOG.warnf("Job %s waits: %s", job.jobId(), unavailable.reason());
+            StorageWait before = waitingForStorage.put(job.jobId(),
+                    new StorageWait(Instant.now().plus(STORAGE_RETRY), unavailable.reason()));
+            // Said once: the same reason at every try would only fill the job's history.
+            requeue(job.jobId(), unavailable.reason(), job.traceparent(),
+                    before == null || !before.reason().equals(unavailable.reason()));
+            return false;
+        }
+        waitingForStorage.remove(job.jobId());
+        if (acquired instanceof JobMounts.Acquired.Refused refused) {
+            LOG.warnf("Job %s cannot start: %s", job.jobId(), refused.reason());
+            failBeforeStart(job, refused.reason());
+            return false;
+        }
+        List<MountedVolume> granted = ((JobMounts.Acquired.Granted) acquired).mounts();
+        GangRun run = new GangRun(workers.size());
+        launched.put(job.jobId(), run);
+        try {
+            for (int worker = 0; worker < workers.size(); worker++) {
+                executor.start(launch(job, worker, workers, granted),
+                        exit -> thread.execute(() -> recordExit(job, exit)));
+                run.started++;
+            }
+            return true;
+        } catch (ExecutorException e) {
+            LOG.warnf("Job %s did not start: %s", job.jobId(), e.getMessage());
+            if (run.started > 0) {
+                // Workers already up are taken down; the last exit records the failure.
+                run.failure = e.getMessage();
+                run.workers = run.started;
+                executor.stop(job.jobId(), config.cancelGracePeriod());
+                return false;
+            }
+            launched.remove(job.jobId());
+            failBeforeStart(job, e.getMessage());
+            return false;
+        }
+    }
+
+    @Override
+    public void stopAll() {
+        executor.stopAll();
+    }
+
+    private void markRunning(StoredJob job, String nodes) {
+        inTransaction(tx -> store.markRunning(tx, job.jobId())
+                .call(started -> started ? outbox.append(tx, new JobStarted(job.jobId(), site, executor.name(), nodes),
+                        job.traceparent()) : Uni.createFrom().voidItem()));
+    }
+
+    private void requeue(String jobId, String why, String traceparent) {
+        requeue(jobId, why, traceparent, true);
+    }
+
+    private void requeue(String jobId, String why, String traceparent, boolean announce) {
+        String reason = "queued again: " + why;
+        inTransaction(tx -> store.requeue(tx, jobId, reason)
+                .call(requeued -> requeued && announce
+                        ? outbox.append(tx, new JobPending(jobId, site, reason), traceparent)
+                        : Uni.createFrom().voidItem()));
+        LOG.infof("Job %s is back in the queue: %s", jobId, reason);
+    }
+
+    /** Fails a job none of whose workers started, and gives back what it held: GPUs and mounts. */
+    private void failBeforeStart(StoredJob job, String reason) {
+        inTransaction(tx -> store.finish(tx, job.jobId(), JobState.FAILED, null, reason)
+                .call(ended -> ended ? outbox.append(tx, new JobFailed(job.jobId(), site, null, reason, 0),
+                        job.traceparent()) : Uni.createFrom().voidItem()));
+        releaseMounts(job.jobId(), job.volumes());
+        thread.requestPass();
+    }
+
+    /**
+     * Releases the job's mounts at the storage-agent; what cannot be released now is tried again until it is, unless
+     * the job has started again meanwhile (its new mounts are the same rows, and must stay).
+     */
+    private void releaseMounts(String jobId, List<VolumeMount> volumes) {
+        waitingForStorage.remove(jobId);
+        if (launched.containsKey(jobId)) {
+            return;
+        }
+        List<VolumeMount> left = mounts.release(jobId, volumes);
+        if (!left.isEmpty()) {
+            thread.schedule(() -> releaseMounts(jobId, left), MOUNT_RELEASE_RETRY);
+        }
+    }
+
+    /**
+     * Records a worker's end; when the last worker of the job has ended, records how the job ended, frees its GPUs
+     * and runs a pass at once. A worker that fails takes its gang down: the other workers are stopped. Retried until
+     * the database takes it.
+     */
+    private void recordExit(StoredJob launchedJob, ProcessExit exit) {
+        GangRun run = launched.get(launchedJob.jobId());
+        if (run == null) {
+            return;
+        }
+        if (!run.recorded(exit)) {
+            run.ended++;
+            if (!exit.cancelled() && exit.exitCode() != 0 && run.failure == null) {
+                run.failure = "a worker exited with code " + exit.exitCode();
+                run.failedCode = exit.exitCode();
+                executor.stop(launchedJob.jobId(), config.cancelGracePeriod());
+            }
+            run.durationMs = Math.max(run.durationMs, exit.durationMs());
+        }
+        if (run.ended < run.workers) {
+            return;
+        }
+        try {
+            StoredJob job = inTransaction(tx -> store.find(tx, launchedJob.jobId())).orElse(launchedJob);
+            recordEnd(job, run, exit);
+            launched.remove(job.jobId());
+            // Every end (done, failed, cancelled, preempted) gives the job's filesystems back.
+            releaseMounts(job.jobId(), job.volumes());
+            LOG.infof("Job %s ended after %d ms%s", job.jobId(), run.durationMs,
+                    run.failure == null ? "" : ": " + run.failure);
+            thread.passNow();
+        } catch (RuntimeException e) {
+            LOG.warnf("Cannot record the end of job %s yet (%s); retrying", launchedJob.jobId(), e.getMessage());
+            thread.schedule(() -> recordExit(launchedJob, exit), RETRY_DELAY);
+        }
+    }
+
+    /** Commits how the job ended with its event, and traces its run. */
+    private void recordEnd(StoredJob job, GangRun run, ProcessExit exit) {
+        // Recorded now that the run is over, with its real start; the end event continues it. Ended (exported) only
+        // once the end is committed: a retried record does not trace the run twice.
+        Span runSpan = runSpan(job, run);
+        String runTrace = Optional.ofNullable(TraceContext.of(runSpan.getSpanContext())).orElse(job.traceparent());
+        if (job.cancelRequested()) {
+            runSpan.setAttribute("spillway.job.outcome", "cancelled");
+            inTransaction(tx -> store.finish(tx, job.jobId(), JobState.CANCELLED, exit.exitCode(), "cancelled"));
+        } else if (job.preemptRequested()) {
+            runSpan.setAttribute("spillway.job.outcome", "preempted");
+            requeue(job.jobId(), "preempted, " + job.preemptReason(), job.traceparent());
+        } else if (run.failure == null) {
+            runSpan.setAttribute("spillway.job.outcome", "succeeded");
+            inTransaction(tx -> store.finish(tx, job.jobId(), JobState.SUCCEEDED, 0, null)
+                    .call(ended -> ended ? outbox.append(tx, new JobCompleted(job.jobId(), site, 0, run.durationMs),
+                            runTrace) : Uni.createFrom().voidItem()));
+        } else {
+            Integer code = run.failedCode;
+            String reason = run.workers > 1 ? run.failure : "exited with code " + code;
+            runSpan.setAttribute("spillway.job.outcome", "failed").setAttribute("spillway.job.exit_code",
+                    code == null ? -1 : code);
+            runSpan.setStatus(StatusCode.ERROR, reason);
+            inTransaction(tx -> store.finish(tx, job.jobId(), JobState.FAILED, code, reason)
+                    .call(ended -> ended ? outbox.append(tx, new JobFailed(job.jobId(), site, code, reason,
+                            run.durationMs), runTrace) : Uni.createFrom().voidItem()));
+        }
+        runSpan.end();
+    }
+
+    /** The job's run at this site, in the job's trace, from its recorded start (or its duration back from now). */
+    private Span runSpan(StoredJob job, GangRun run) {
+        Instant startedAt = job.startedAt() != null ? job.startedAt().toInstant()
+                : Instant.now().minusMillis(run.durationMs);
+        return tracer.spanBuilder(RUN_SPAN)
+                .setParent(TraceContext.parse(job.traceparent()))
+                .setSpanKind(SpanKind.INTERNAL)
+                .setStartTimestamp(startedAt)
+                .setAttribute("spillway.job.id", job.jobId())
+                .setAttribute("spillway.site", site)
+                .setAttribute("spillway.executor", executor.name())
+                .setAttribute("spillway.job.workers", run.workers)
+                .setAttribute("spillway.job.duration_ms", run.durationMs)
+                .startSpan();
+    }
+
+    private Launch launch(StoredJob job, int worker, List<Allocation> workers, List<MountedVolume> granted) {
+        Allocation allocation = workers.get(worker);
+        return new Launch(job.jobId(), worker, workers.size(), site, allocation.node(), job.spec().image(),
+                job.spec().command(), job.spec().env(), allocation.gpuIds(), allocation.fraction(),
+                job.spec().gpuMemoryMiB(), job.spec().volumes(), granted);
+    }
+
+    private <T> T inTransaction(Function<SqlConnection, Uni<T>> work) {
+        // Blocking is right here: this is the loop's own thread, never an event loop.
+        return pool.withTransaction(work).await().atMost(DB_TIMEOUT);
+    }
+
+    /** A job that waits for the storage-agent until {@code until}, and what it was told. */
+    private record StorageWait(Instant until, String reason) {
+    }
+
+    /** The workers of one launched job and how they ended; only on the loop thread. */
+    private static final class GangRun {
+        int workers;
+        int started;
+        int ended;
+        long durationMs;
+        String failure;
+        Integer failedCode;
+        private final Set<Integer> seen = new HashSet<>();
+
+        GangRun(int workers) {
+            this.workers = workers;
+        }
+
+        /** Whether this worker's exit was counted already (a retried record). */
+        boolean recorded(ProcessExit exit) {
+            return !seen.add(exit.worker());
+        }
+    }
+}
