@@ -35,6 +35,11 @@ public class Bootstrap {
             work = work.chain(() -> tokens.ensure("bootstrap", project, normalized(projectTokenHash.get())));
         }
         work.await().atMost(Duration.ofSeconds(60));
+        if (adminTokenHash.isEmpty()) {
+            // Not an error: tokens created earlier through the API still work. On a first start it means nobody can.
+            LOG.warn("No bootstrap admin token (spillway.intake.bootstrap.admin-token-sha256): unless tokens were"
+                    + " created earlier, no caller can use the API. `bin/spillway up` and bin/compose-credentials set it");
+        }
         LOG.infof("Project '%s' is ready%s", project, adminTokenHash.isPresent() ? ", with the bootstrap tokens" : "");
     }
 
