@@ -54,20 +54,10 @@ final class ServiceConfiguration {
         Properties kit = properties(Project.root()
                 .resolve("services/service-kit/src/main/resources/META-INF/microprofile-config.properties"));
         Stream.of(own, kit).flatMap(p -> p.stringPropertyNames().stream())
-                .map(name -> name.startsWith("%") ? null : name)
-                .filter(name -> name != null)
+                .filter(name -> !name.startsWith("%"))
                 .forEach(knownNames::add);
 
-        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
-                .withProfile("prod")
-                .withSources(new EnvConfigSource(Map.copyOf(environment), 300))
-                .withSources(new SysPropConfigSource())
-                .withSources(new PropertiesConfigSource(toMap(own), "application.properties", 250))
-                .withSources(new PropertiesConfigSource(toMap(kit), "service-kit", 100))
-                .withValidateUnknown(false)
-                // Quarkus' forms, which the services' defaults use ("5s", "10m"); SmallRye alone wants ISO-8601.
-                .withConverter(Duration.class, 200, ServiceConfiguration::duration)
-                .withConverter(Path.class, 200, Path::of);
+        SmallRyeConfigBuilder builder = sources(environment, own, kit);
         ClassLoader classes = classLoader(service);
         for (String mapping : mappings(service)) {
             try {
@@ -86,10 +76,8 @@ final class ServiceConfiguration {
             for (int i = 0; i < e.getProblemCount(); i++) {
                 problems.add(e.getProblem(i).getMessage());
             }
-            built = new SmallRyeConfigBuilder().withSources(new EnvConfigSource(Map.copyOf(environment), 300))
-                    .withSources(new PropertiesConfigSource(toMap(own), "application.properties", 250))
-                    .withSources(new PropertiesConfigSource(toMap(kit), "service-kit", 100))
-                    .withSources(new SysPropConfigSource()).withProfile("prod").build();
+            // The same sources without the mappings, so the remaining checks still read what was given.
+            built = sources(environment, own, kit).build();
         }
         this.config = built;
         for (String required : requiredProperties(service)) {
@@ -102,6 +90,20 @@ final class ServiceConfiguration {
                     .ifPresent(value -> problems.add(name + " is left at " + value
                             + ", which in a container or pod is that container itself"));
         }
+    }
+
+    /** The sources Quarkus would read, in its order, and its converters; no mapping yet. */
+    private static SmallRyeConfigBuilder sources(Map<String, String> environment, Properties own, Properties kit) {
+        return new SmallRyeConfigBuilder()
+                .withProfile("prod")
+                .withSources(new EnvConfigSource(Map.copyOf(environment), 300))
+                .withSources(new SysPropConfigSource())
+                .withSources(new PropertiesConfigSource(toMap(own), "application.properties", 250))
+                .withSources(new PropertiesConfigSource(toMap(kit), "service-kit", 100))
+                .withValidateUnknown(false)
+                // Quarkus' forms, which the services' defaults use ("5s", "10m"); SmallRye alone wants ISO-8601.
+                .withConverter(Duration.class, 200, ServiceConfiguration::duration)
+                .withConverter(Path.class, 200, Path::of);
     }
 
     /** The configuration {@code service} starts with under {@code environment}. */
