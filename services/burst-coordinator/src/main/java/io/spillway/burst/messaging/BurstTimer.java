@@ -9,14 +9,11 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.spillway.burst.config.BurstCoordinatorConfig;
 import io.spillway.burst.persistence.BurstStore;
 import io.spillway.burst.saga.BurstSaga;
-import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -52,16 +49,13 @@ public class BurstTimer {
             if (!running.compareAndSet(false, true)) {
                 return;
             }
-            // Hibernate Reactive sessions need their own (duplicated, safe) Vert.x context per round.
-            Context context = VertxContext.getOrCreateDuplicatedContext(vertx.getDelegate());
-            VertxContextSafetyToggle.setContextSafe(context, true);
-            context.runOnContext(ignored -> round().onTermination().invoke(() -> running.set(false))
+            store.transactions().onSafeContext(this::round).onTermination().invoke(() -> running.set(false))
                     .subscribe().with(done -> {
                     }, failure -> {
                         if (!stopped) {
                             LOG.errorf("Burst tick failed: %s; the next tick tries again", failure.getMessage());
                         }
-                    }));
+                    });
         });
     }
 

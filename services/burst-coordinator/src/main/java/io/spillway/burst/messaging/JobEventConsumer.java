@@ -54,7 +54,7 @@ public class JobEventConsumer {
     private Uni<Void> apply(Received received) {
         Object data = received.event().data();
         if (data instanceof JobSubmitted submitted) {
-            return store.sessions().withTransaction(session -> store.rememberJob(session, submitted.jobId(),
+            return store.transactions().inTransaction(session -> store.rememberJob(session, submitted.jobId(),
                     submitted.site(),
                     (submitted.spec() == null ? List.<VolumeMount> of() : submitted.spec().volumes()).stream()
                             .map(mount -> new Volume(mount.filesystem(), mount.subPath(), mount.readOnly())).toList(),

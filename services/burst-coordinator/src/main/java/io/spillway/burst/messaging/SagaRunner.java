@@ -62,8 +62,8 @@ public class SagaRunner {
         String what = received.event().type() + " " + received.event().id();
         return Uni.createFrom().deferred(() -> {
             JobTraceSpans spans = new JobTraceSpans();
-            return store.sessions().withTransaction(session -> store
-                    .firstDelivery(session, received.event().id(), received.event().type())
+            return store.transactions().inTransaction(session -> store
+                    .firstDelivery(session, received.event())
                     .chain(first -> {
                         if (!first) {
                             LOG.debugf("%s is a redelivery; changes nothing", what);
@@ -80,7 +80,7 @@ public class SagaRunner {
                                             spans));
                         });
                     }))
-                    .invoke(sent -> committed(sent, spans));
+                    .invoke(spans::endAll);
         }).replaceWithVoid();
     }
 
@@ -88,7 +88,7 @@ public class SagaRunner {
     public Uni<Void> tick(String burstId, BiFunction<BurstState, Instant, Decision> tick) {
         return Uni.createFrom().deferred(() -> {
             JobTraceSpans spans = new JobTraceSpans();
-            return store.sessions().withTransaction(session -> store.findForUpdate(session, burstId)
+            return store.transactions().inTransaction(session -> store.findForUpdate(session, burstId)
                     .chain(burst -> {
                         if (burst.isEmpty() || !burst.get().open()) {
                             return Uni.createFrom().item(false);
@@ -96,19 +96,8 @@ public class SagaRunner {
                         Instant now = Instant.now();
                         return store(session, burst.get(), tick.apply(burst.get(), now), now, "tick", spans);
                     }))
-                    .invoke(sent -> committed(sent, spans));
+                    .invoke(spans::endAll);
         }).replaceWithVoid();
-    }
-
-    /**
-     * After the commit: the jobs' spans are ended, so exported (a rolled-back decision's spans never are), and the
-     * relay is woken when there are events to publish.
-     */
-    private void committed(boolean sent, JobTraceSpans spans) {
-        spans.endAll();
-        if (sent) {
-            store.wakeRelay();
-        }
     }
 
     /** Stores a changed decision and appends its commands; {@code true} when there are events to publish. */

@@ -24,7 +24,10 @@ import io.spillway.burst.saga.RecentRestore;
 import io.spillway.burst.saga.SiteUsage;
 import io.spillway.burst.saga.Transfer;
 import io.spillway.burst.saga.Volume;
+import io.spillway.kit.Inbox;
 import io.spillway.kit.Outbox;
+import io.spillway.kit.Transactions;
+import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.SpillwayEvent;
 
 /**
@@ -42,27 +45,26 @@ public class BurstStore {
         JOB
     }
 
-    private final Mutiny.SessionFactory sessions;
+    private final Transactions transactions;
+    private final Inbox inbox;
     private final Outbox outbox;
 
-    public BurstStore(Mutiny.SessionFactory sessions, Outbox outbox) {
-        this.sessions = sessions;
+    public BurstStore(Transactions transactions, Inbox inbox, Outbox outbox) {
+        this.transactions = transactions;
+        this.inbox = inbox;
         this.outbox = outbox;
     }
 
-    public Mutiny.SessionFactory sessions() {
-        return sessions;
+    public Transactions transactions() {
+        return transactions;
     }
 
     /**
      * Claims a consumed event in the kit's inbox: {@code true} the first time, {@code false} for a redelivery, which
      * must change nothing.
      */
-    public Uni<Boolean> firstDelivery(Mutiny.Session session, String ceId, String ceType) {
-        return session.createNativeQuery("INSERT INTO inbox (ce_id, ce_type) VALUES (:id, :type) ON CONFLICT DO NOTHING")
-                .setParameter("id", ceId).setParameter("type", ceType)
-                .executeUpdate()
-                .map(inserted -> inserted == 1);
+    public Uni<Boolean> firstDelivery(Mutiny.Session session, CloudEvent event) {
+        return inbox.firstDelivery(session, event);
     }
 
     /** The open burst of a home site, locked for the rest of the transaction. */
@@ -92,14 +94,14 @@ public class BurstStore {
 
     /** The ids of the open bursts, for the timer. */
     public Uni<List<String>> openBurstIds() {
-        return sessions.withSession(session -> session
+        return transactions.inSession(session -> session
                 .createQuery("select burstId from BurstEntity where open = true order by openedAt", String.class)
                 .getResultList());
     }
 
     /** Every burst, newest first; only those of {@code homeSite} when it is given. */
     public Uni<List<BurstState>> list(Optional<String> homeSite) {
-        return sessions.withSession(session -> session
+        return transactions.inSession(session -> session
                 .createQuery("from BurstEntity where (:site is null or homeSite = :site) order by openedAt desc,"
                         + " burstId", BurstEntity.class)
                 .setParameter("site", homeSite.orElse(null))
@@ -108,7 +110,7 @@ public class BurstStore {
     }
 
     public Uni<Optional<BurstState>> find(String burstId) {
-        return sessions.withSession(session -> session.find(BurstEntity.class, burstId))
+        return transactions.inSession(session -> session.find(BurstEntity.class, burstId))
                 .map(entity -> Optional.ofNullable(entity).map(found -> StoredBurstState.read(found.state)));
     }
 
@@ -175,13 +177,9 @@ public class BurstStore {
         return stored;
     }
 
-    /** Appends an event to the outbox in the caller's transaction; call {@link #wakeRelay()} after the commit. */
+    /** Appends an event to the outbox in the caller's transaction. */
     public Uni<Void> append(Mutiny.Session session, SpillwayEvent event, String traceparent) {
-        return session.persist(new OutboxMessage(outbox.row(event, traceparent)));
-    }
-
-    public void wakeRelay() {
-        outbox.wakeRelay();
+        return outbox.append(session, event, traceparent).replaceWithVoid();
     }
 
     /** Remembers what JobSubmitted said about a job; a second JobSubmitted for it changes nothing. */

@@ -19,7 +19,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 import io.spillway.intake.domain.JobState;
+import io.spillway.kit.Inbox;
 import io.spillway.kit.Outbox;
+import io.spillway.kit.Transactions;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.EventCodec;
 import io.spillway.schemas.JobEvent;
@@ -32,15 +34,17 @@ import io.spillway.schemas.JobSpec;
 @ApplicationScoped
 public class JobRepository {
 
-    private final Mutiny.SessionFactory sessions;
+    private final Transactions transactions;
+    private final Inbox inbox;
     private final Outbox outbox;
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
     };
 
     private final ObjectMapper mapper = EventCodec.shared().mapper();
 
-    public JobRepository(Mutiny.SessionFactory sessions, Outbox outbox) {
-        this.sessions = sessions;
+    public JobRepository(Transactions transactions, Inbox inbox, Outbox outbox) {
+        this.transactions = transactions;
+        this.inbox = inbox;
         this.outbox = outbox;
     }
 
@@ -65,7 +69,7 @@ public class JobRepository {
      */
     public Uni<Submission> submit(JobSpec spec, String site, String idempotencyKey, String submittedBy,
             String traceparent) {
-        Uni<Submission> attempt = sessions.withTransaction(session -> findByIdempotencyKey(session, spec.project(),
+        Uni<Submission> attempt = transactions.inTransaction(session -> findByIdempotencyKey(session, spec.project(),
                 idempotencyKey).chain(existing -> {
                     if (existing != null) {
                         return Uni.createFrom().item(new Submission(toRecord(existing, null), false));
@@ -82,28 +86,23 @@ public class JobRepository {
                     job.submittedBy = submittedBy;
                     job.createdAt = now();
                     job.updatedAt = job.createdAt;
-                    OutboxMessage event = new OutboxMessage(outbox.row(
-                            new JobEvent.JobSubmitted(job.id, site, spec, submittedBy), traceparent));
-                    return session.persist(job).chain(() -> session.persist(event))
+                    return session.persist(job)
+                            .chain(() -> outbox.append(session,
+                                    new JobEvent.JobSubmitted(job.id, site, spec, submittedBy), traceparent))
                             .replaceWith(new Submission(toRecord(job, null), true));
-                }))
-                .invoke(submission -> {
-                    if (submission.created()) {
-                        outbox.wakeRelay();
-                    }
-                });
+                }));
         if (idempotencyKey == null) {
             return attempt;
         }
         // Two requests with one key at the same moment: the unique key lets one insert; the other returns its job.
         return attempt.onFailure(JobRepository::isUniqueViolation).recoverWithUni(
-                () -> sessions.withSession(session -> findByIdempotencyKey(session, spec.project(), idempotencyKey))
+                () -> transactions.inSession(session -> findByIdempotencyKey(session, spec.project(), idempotencyKey))
                         .map(existing -> new Submission(toRecord(existing, null), false)));
     }
 
     /** Asks for a job to be cancelled, publishing {@code JobCancelled} unless the job has ended. */
     public Uni<Cancellation> requestCancel(String id, String reason, String requestedBy) {
-        return sessions.withTransaction(session -> session.find(JobEntity.class, id, LockModeType.PESSIMISTIC_WRITE)
+        return transactions.inTransaction(session -> session.find(JobEntity.class, id, LockModeType.PESSIMISTIC_WRITE)
                 .chain(job -> {
                     if (job == null) {
                         return Uni.createFrom().item(Cancellation.NOT_FOUND);
@@ -111,26 +110,20 @@ public class JobRepository {
                     if (JobState.valueOf(job.state).isFinal()) {
                         return Uni.createFrom().item(Cancellation.ALREADY_ENDED);
                     }
-                    return session.persist(new OutboxMessage(outbox.row(
-                            new JobEvent.JobCancelled(id, reason, requestedBy), job.traceparent)))
-                            .replaceWith(Cancellation.REQUESTED);
-                }))
-                .invoke(outcome -> {
-                    if (outcome == Cancellation.REQUESTED) {
-                        outbox.wakeRelay();
-                    }
-                });
+                    return outbox.append(session, new JobEvent.JobCancelled(id, reason, requestedBy),
+                            job.traceparent).replaceWith(Cancellation.REQUESTED);
+                }));
     }
 
     /** The job without its history: enough to decide who may see it. */
     public Uni<Optional<JobRecord>> findSummary(String id) {
-        return sessions.withSession(session -> session.find(JobEntity.class, id))
+        return transactions.inSession(session -> session.find(JobEntity.class, id))
                 .map(job -> Optional.ofNullable(job).map(j -> toRecord(j, null)));
     }
 
     /** The job with its full history, oldest event first. */
     public Uni<Optional<JobRecord>> find(String id) {
-        return sessions.withSession(session -> session.find(JobEntity.class, id).chain(job -> {
+        return transactions.inSession(session -> session.find(JobEntity.class, id).chain(job -> {
             if (job == null) {
                 return Uni.createFrom().item(Optional.<JobRecord> empty());
             }
@@ -152,7 +145,7 @@ public class JobRepository {
     public Uni<Page> list(String project, String state, String site, int limit, int offset) {
         String where = " where (:project is null or project = :project) and (:state is null or state = :state)"
                 + " and (:site is null or site = :site)";
-        return sessions.withSession(session -> session
+        return transactions.inSession(session -> session
                 .createQuery("from JobEntity" + where + " order by createdAt desc, id", JobEntity.class)
                 .setParameter("project", project).setParameter("state", state).setParameter("site", site)
                 .setFirstResult(offset).setMaxResults(limit)
@@ -168,7 +161,7 @@ public class JobRepository {
     public Uni<List<JobRecord>> active() {
         List<String> active = java.util.Arrays.stream(JobState.values()).filter(s -> s.waits() || s.holdsGpus())
                 .map(Enum::name).toList();
-        return sessions.withSession(session -> session
+        return transactions.inSession(session -> session
                 .createQuery("from JobEntity where state in (:active)", JobEntity.class)
                 .setParameter("active", active)
                 .getResultList())
@@ -181,11 +174,8 @@ public class JobRepository {
      */
     public Uni<Void> apply(CloudEvent event, String traceparent) {
         JobEvent data = (JobEvent) event.data();
-        return sessions.withTransaction(session -> session
-                .createNativeQuery("INSERT INTO inbox (ce_id, ce_type) VALUES (:id, :type) ON CONFLICT DO NOTHING")
-                .setParameter("id", event.id()).setParameter("type", event.type())
-                .executeUpdate()
-                .chain(inserted -> inserted == 0
+        return transactions.inTransaction(session -> inbox.firstDelivery(session, event)
+                .chain(first -> !first
                         ? Uni.createFrom().voidItem()
                         : record(session, event, data, traceparent)));
     }

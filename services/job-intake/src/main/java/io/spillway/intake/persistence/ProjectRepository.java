@@ -18,6 +18,8 @@ import io.spillway.intake.domain.JobState;
 import io.spillway.intake.domain.Project;
 import io.spillway.kit.Outbox;
 import io.spillway.kit.TraceContext;
+import io.spillway.kit.Transactions;
+import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.EventCodec;
 import io.spillway.schemas.PoolShare;
 import io.spillway.schemas.ProjectEvent;
@@ -30,11 +32,11 @@ import io.spillway.schemas.ProjectEvent;
 @ApplicationScoped
 public class ProjectRepository {
 
-    private final Mutiny.SessionFactory sessions;
+    private final Transactions transactions;
     private final Outbox outbox;
 
-    public ProjectRepository(Mutiny.SessionFactory sessions, Outbox outbox) {
-        this.sessions = sessions;
+    public ProjectRepository(Transactions transactions, Outbox outbox) {
+        this.transactions = transactions;
         this.outbox = outbox;
     }
 
@@ -46,20 +48,20 @@ public class ProjectRepository {
     }
 
     public Uni<List<Project>> list() {
-        return sessions.withSession(session -> session
+        return transactions.inSession(session -> session
                 .createQuery("from ProjectEntity order by name", ProjectEntity.class).getResultList())
                 .map(projects -> projects.stream().map(ProjectRepository::toProject).toList());
     }
 
     public Uni<Optional<Project>> find(String name) {
-        return sessions.withSession(session -> session.find(ProjectEntity.class, name))
+        return transactions.inSession(session -> session.find(ProjectEntity.class, name))
                 .map(entity -> Optional.ofNullable(entity).map(ProjectRepository::toProject));
     }
 
     /** Creates a project and publishes it; {@code false} (and nothing published) when one with that name exists. */
     public Uni<Boolean> create(Project project) {
         String traceparent = TraceContext.current();
-        return sessions.withTransaction(session -> session.find(ProjectEntity.class, project.name())
+        return transactions.inTransaction(session -> session.find(ProjectEntity.class, project.name())
                 .chain(existing -> {
                     if (existing != null) {
                         return Uni.createFrom().item(false);
@@ -69,10 +71,9 @@ public class ProjectRepository {
                     entity.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
                     copy(project, entity);
                     return session.persist(entity)
-                            .chain(() -> session.persist(updated(entity, traceparent)))
+                            .chain(() -> publishUpdated(session, entity, traceparent))
                             .replaceWith(true);
-                }))
-                .invoke(this::wakeRelayIf);
+                }));
     }
 
     /** Creates the project when it does not exist yet, and leaves an existing one as it is (publishing nothing). */
@@ -83,21 +84,20 @@ public class ProjectRepository {
     /** Changes a project's shares and publishes its new state; empty when there is no such project. */
     public Uni<Optional<Project>> update(Project project) {
         String traceparent = TraceContext.current();
-        return sessions.withTransaction(session -> session.find(ProjectEntity.class, project.name())
+        return transactions.inTransaction(session -> session.find(ProjectEntity.class, project.name())
                 .chain(entity -> {
                     if (entity == null) {
                         return Uni.createFrom().item(Optional.<Project> empty());
                     }
                     copy(project, entity);
-                    return session.persist(updated(entity, traceparent)).replaceWith(Optional.of(toProject(entity)));
-                }))
-                .invoke(updated -> wakeRelayIf(updated.isPresent()));
+                    return publishUpdated(session, entity, traceparent).replaceWith(Optional.of(toProject(entity)));
+                }));
     }
 
     /** Deletes a project and its tokens and publishes that, unless it still has jobs that have not ended. */
     public Uni<Deletion> delete(String name) {
         String traceparent = TraceContext.current();
-        return sessions.withTransaction(session -> session.find(ProjectEntity.class, name).chain(entity -> {
+        return transactions.inTransaction(session -> session.find(ProjectEntity.class, name).chain(entity -> {
             if (entity == null) {
                 return Uni.createFrom().item(Deletion.NOT_FOUND);
             }
@@ -109,24 +109,16 @@ public class ProjectRepository {
                     .chain(active -> active > 0
                             ? Uni.createFrom().item(Deletion.HAS_ACTIVE_JOBS)
                             : session.remove(entity)
-                                    .chain(() -> session.persist(new OutboxMessage(outbox.row(
-                                            new ProjectEvent.ProjectDeleted(name), traceparent))))
+                                    .chain(() -> outbox.append(session, new ProjectEvent.ProjectDeleted(name),
+                                            traceparent))
                                     .replaceWith(Deletion.DELETED));
-        }))
-                .invoke(outcome -> wakeRelayIf(outcome == Deletion.DELETED));
+        }));
     }
 
     /** The project's whole state as an event: the last one per project on the compacted topic is the project. */
-    private OutboxMessage updated(ProjectEntity entity, String traceparent) {
-        return new OutboxMessage(outbox.row(new ProjectEvent.ProjectUpdated(entity.name, entity.deservedGpus,
-                entity.overQuotaWeight, entity.limitGpus, entity.department, pools(entity)), traceparent));
-    }
-
-    /** After the commit: the relay publishes now instead of at its next poll. */
-    private void wakeRelayIf(boolean published) {
-        if (published) {
-            outbox.wakeRelay();
-        }
+    private Uni<CloudEvent> publishUpdated(Mutiny.Session session, ProjectEntity entity, String traceparent) {
+        return outbox.append(session, new ProjectEvent.ProjectUpdated(entity.name, entity.deservedGpus,
+                entity.overQuotaWeight, entity.limitGpus, entity.department, pools(entity)), traceparent);
     }
 
     private static void copy(Project from, ProjectEntity to) {

@@ -14,7 +14,9 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import io.smallrye.mutiny.Uni;
 import io.spillway.intake.domain.RestoreState;
 import io.spillway.intake.domain.SnapshotState;
+import io.spillway.kit.Inbox;
 import io.spillway.kit.Outbox;
+import io.spillway.kit.Transactions;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.StorageEvent;
 
@@ -25,11 +27,13 @@ import io.spillway.schemas.StorageEvent;
 @ApplicationScoped
 public class SnapshotRepository {
 
-    private final Mutiny.SessionFactory sessions;
+    private final Transactions transactions;
+    private final Inbox inbox;
     private final Outbox outbox;
 
-    public SnapshotRepository(Mutiny.SessionFactory sessions, Outbox outbox) {
-        this.sessions = sessions;
+    public SnapshotRepository(Transactions transactions, Inbox inbox, Outbox outbox) {
+        this.transactions = transactions;
+        this.inbox = inbox;
         this.outbox = outbox;
     }
 
@@ -61,16 +65,16 @@ public class SnapshotRepository {
         snapshot.traceparent = traceparent;
         snapshot.createdAt = now();
         snapshot.updatedAt = snapshot.createdAt;
-        OutboxMessage event = new OutboxMessage(outbox.row(
-                new StorageEvent.SnapshotRequested(snapshot.id, site, filesystem, path, null), traceparent));
-        return sessions.withTransaction(session -> session.persist(snapshot).chain(() -> session.persist(event)))
-                .invoke(outbox::wakeRelay)
+        StorageEvent.SnapshotRequested event = new StorageEvent.SnapshotRequested(snapshot.id, site, filesystem, path,
+                null);
+        return transactions.inTransaction(session -> session.persist(snapshot)
+                .chain(() -> outbox.append(session, event, traceparent)))
                 .replaceWith(() -> toRecord(snapshot));
     }
 
     /** Asks snapshot-worker to delete an uploaded snapshot, publishing {@code SnapshotDeleteRequested}. */
     public Uni<Deletion> requestDelete(String id, String reason) {
-        return sessions.withTransaction(session -> session.find(SnapshotEntity.class, id, LockModeType.PESSIMISTIC_WRITE)
+        return transactions.inTransaction(session -> session.find(SnapshotEntity.class, id, LockModeType.PESSIMISTIC_WRITE)
                 .chain(snapshot -> {
                     if (snapshot == null) {
                         return Uni.createFrom().item(Deletion.NOT_FOUND);
@@ -78,16 +82,11 @@ public class SnapshotRepository {
                     if (!SnapshotState.UPLOADED.name().equals(snapshot.state)) {
                         return Uni.createFrom().item(Deletion.NOT_UPLOADED);
                     }
-                    return session.persist(new OutboxMessage(outbox.row(
+                    return outbox.append(session,
                             new StorageEvent.SnapshotDeleteRequested(id, snapshot.filesystem, reason),
-                            snapshot.traceparent)))
+                            snapshot.traceparent)
                             .replaceWith(Deletion.REQUESTED);
-                }))
-                .invoke(outcome -> {
-                    if (outcome == Deletion.REQUESTED) {
-                        outbox.wakeRelay();
-                    }
-                });
+                }));
     }
 
     /** Records a new restore and its {@code RestoreRequested} in one transaction. */
@@ -105,20 +104,20 @@ public class SnapshotRepository {
         restore.traceparent = traceparent;
         restore.createdAt = now();
         restore.updatedAt = restore.createdAt;
-        OutboxMessage event = new OutboxMessage(outbox.row(new StorageEvent.RestoreRequested(restore.id, locator,
-                site, filesystem, priorityPaths, null), traceparent));
-        return sessions.withTransaction(session -> session.persist(restore).chain(() -> session.persist(event)))
-                .invoke(outbox::wakeRelay)
+        StorageEvent.RestoreRequested event = new StorageEvent.RestoreRequested(restore.id, locator, site,
+                filesystem, priorityPaths, null);
+        return transactions.inTransaction(session -> session.persist(restore)
+                .chain(() -> outbox.append(session, event, traceparent)))
                 .replaceWith(() -> toRecord(restore));
     }
 
     public Uni<Optional<SnapshotRecord>> findSnapshot(String id) {
-        return sessions.withSession(session -> session.find(SnapshotEntity.class, id))
+        return transactions.inSession(session -> session.find(SnapshotEntity.class, id))
                 .map(snapshot -> Optional.ofNullable(snapshot).map(SnapshotRepository::toRecord));
     }
 
     public Uni<Optional<RestoreRecord>> findRestore(String id) {
-        return sessions.withSession(session -> session.find(RestoreEntity.class, id))
+        return transactions.inSession(session -> session.find(RestoreEntity.class, id))
                 .map(restore -> Optional.ofNullable(restore).map(SnapshotRepository::toRecord));
     }
 
@@ -126,7 +125,7 @@ public class SnapshotRepository {
     public Uni<SnapshotPage> listSnapshots(String site, String filesystem, String state, int limit, int offset) {
         String where = " where (:site is null or site = :site) and (:filesystem is null or filesystem = :filesystem)"
                 + " and (:state is null or state = :state)";
-        return sessions.withSession(session -> session
+        return transactions.inSession(session -> session
                 .createQuery("from SnapshotEntity" + where + " order by createdAt desc, id", SnapshotEntity.class)
                 .setParameter("site", site).setParameter("filesystem", filesystem).setParameter("state", state)
                 .setFirstResult(offset).setMaxResults(limit)
@@ -144,7 +143,7 @@ public class SnapshotRepository {
             int offset) {
         String where = " where (:site is null or site = :site) and (:filesystem is null or filesystem = :filesystem)"
                 + " and (:state is null or state = :state) and (:snapshotId is null or snapshotId = :snapshotId)";
-        return sessions.withSession(session -> session
+        return transactions.inSession(session -> session
                 .createQuery("from RestoreEntity" + where + " order by createdAt desc, id", RestoreEntity.class)
                 .setParameter("site", site).setParameter("filesystem", filesystem).setParameter("state", state)
                 .setParameter("snapshotId", snapshotId)
@@ -164,11 +163,8 @@ public class SnapshotRepository {
      */
     public Uni<Void> apply(CloudEvent event, String traceparent) {
         StorageEvent data = (StorageEvent) event.data();
-        return sessions.withTransaction(session -> session
-                .createNativeQuery("INSERT INTO inbox (ce_id, ce_type) VALUES (:id, :type) ON CONFLICT DO NOTHING")
-                .setParameter("id", event.id()).setParameter("type", event.type())
-                .executeUpdate()
-                .chain(inserted -> inserted == 0
+        return transactions.inTransaction(session -> inbox.firstDelivery(session, event)
+                .chain(first -> !first
                         ? Uni.createFrom().voidItem()
                         : record(session, data, traceparent)));
     }

@@ -10,11 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.hibernate.reactive.mutiny.Mutiny;
-
 import io.smallrye.mutiny.Uni;
 import io.spillway.intake.domain.Caller;
 import io.spillway.intake.domain.Tokens;
+import io.spillway.kit.Transactions;
 
 /**
  * API tokens: created with a secret shown once, stored by its SHA-256, revoked by id. Lookups are cached for a few
@@ -25,11 +24,11 @@ public class TokenRepository {
 
     static final long CACHE_MILLIS = 5_000;
 
-    private final Mutiny.SessionFactory sessions;
+    private final Transactions transactions;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    public TokenRepository(Mutiny.SessionFactory sessions) {
-        this.sessions = sessions;
+    public TokenRepository(Transactions transactions) {
+        this.transactions = transactions;
     }
 
     /** A token as listed: never its secret. */
@@ -53,7 +52,7 @@ public class TokenRepository {
         if (cached != null && cached.expiresAt() > now) {
             return Uni.createFrom().item(cached.caller());
         }
-        return sessions.withSession(session -> session
+        return transactions.inSession(session -> session
                 .createQuery("from ApiTokenEntity where tokenSha256 = :hash and revokedAt is null",
                         ApiTokenEntity.class)
                 .setParameter("hash", hash)
@@ -72,7 +71,7 @@ public class TokenRepository {
 
     /** Registers a token whose secret someone else holds (the local stack's bootstrap), once. */
     public Uni<Void> ensure(String name, String project, String sha256) {
-        return sessions.withTransaction(session -> session
+        return transactions.inTransaction(session -> session
                 .createQuery("from ApiTokenEntity where tokenSha256 = :hash", ApiTokenEntity.class)
                 .setParameter("hash", sha256)
                 .getSingleResultOrNull()
@@ -82,7 +81,7 @@ public class TokenRepository {
     }
 
     public Uni<List<TokenView>> list(String project) {
-        return sessions.withSession(session -> session
+        return transactions.inSession(session -> session
                 .createQuery("from ApiTokenEntity where (:project is null or project = :project) order by createdAt",
                         ApiTokenEntity.class)
                 .setParameter("project", project)
@@ -94,7 +93,7 @@ public class TokenRepository {
 
     /** Revokes a token; {@code false} when there is no such token. */
     public Uni<Boolean> revoke(String id) {
-        return sessions.withTransaction(session -> session.find(ApiTokenEntity.class, id).map(token -> {
+        return transactions.inTransaction(session -> session.find(ApiTokenEntity.class, id).map(token -> {
             if (token == null) {
                 return false;
             }
@@ -108,7 +107,7 @@ public class TokenRepository {
 
     private Uni<ApiTokenEntity> insert(String name, String project, String sha256) {
         ApiTokenEntity token = entity(name, project, sha256);
-        return sessions.withTransaction(session -> session.persist(token)).replaceWith(token);
+        return transactions.inTransaction(session -> session.persist(token)).replaceWith(token);
     }
 
     private static ApiTokenEntity entity(String name, String project, String sha256) {

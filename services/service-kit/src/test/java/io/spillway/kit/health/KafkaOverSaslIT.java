@@ -21,9 +21,9 @@ import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.spillway.kit.Outbox;
+import io.spillway.kit.Transactions;
 import io.spillway.schemas.JobEvent.JobCancelled;
 import io.spillway.schemas.Topics;
-import io.vertx.mutiny.pgclient.PgPool;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -61,7 +61,7 @@ class KafkaOverSaslIT {
     Outbox outbox;
 
     @Inject
-    PgPool pool;
+    Transactions transactions;
 
     @Inject
     RejectingConsumer consumer;
@@ -97,7 +97,7 @@ class KafkaOverSaslIT {
         String jobId = "sasl-" + UUID.randomUUID();
         ConsumerTask<String, String> jobs = plaintext.consumeStrings().fromTopics(Topics.JOBS);
         try {
-            pool.withTransaction(tx -> outbox.append(tx, new JobCancelled(jobId, "over SASL", "kit"), null))
+            transactions.inTransaction(session -> outbox.append(session, new JobCancelled(jobId, "over SASL", "kit"), null))
                     .await().atMost(TIMEOUT);
 
             await().atMost(TIMEOUT).until(() -> jobs.getRecords().stream().anyMatch(r -> jobId.equals(r.key())));

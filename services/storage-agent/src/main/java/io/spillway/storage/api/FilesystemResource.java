@@ -80,10 +80,7 @@ public class FilesystemResource {
     @DELETE
     @jakarta.ws.rs.Path("/{name}")
     public Uni<Response> delete(@PathParam("name") String name) {
-        return catalogue.deleteUnlessMounted(name, directory -> onWorker(() -> {
-            filesystems.removeTree(directory);
-            return null;
-        }).replaceWithVoid())
+        return catalogue.deleteUnlessMounted(name, filesystems::removeTree)
                 .map(mountedBy -> {
                     int jobs = mountedBy.orElseThrow(() -> notFound(name));
                     DeletionRule.check(FilesystemName.of(name), jobs);

@@ -17,6 +17,7 @@ import io.spillway.kit.IncomingEvents;
 import io.spillway.kit.IncomingEvents.Received;
 import io.spillway.kit.IncomingEvents.RejectedEvent;
 import io.spillway.kit.Outbox;
+import io.spillway.kit.Transactions;
 import io.spillway.schemas.EventType;
 import io.spillway.schemas.StorageEvent.FilesystemReady;
 import io.spillway.schemas.StorageEvent.FilesystemRequested;
@@ -26,7 +27,6 @@ import io.spillway.storage.domain.FilesystemPlanner;
 import io.spillway.storage.domain.FilesystemPlanner.Decision;
 import io.spillway.storage.persistence.FilesystemCatalogue;
 import io.spillway.storage.posix.PosixFilesystems;
-import io.vertx.mutiny.pgclient.PgPool;
 
 /**
  * Answers {@code FilesystemRequested} for this site: the directory exists, it is catalogued, it is ready. Also
@@ -41,16 +41,16 @@ public class FilesystemRequestConsumer {
     private final FilesystemPlanner planner;
     private final PosixFilesystems filesystems;
     private final FilesystemCatalogue catalogue;
-    private final PgPool pool;
+    private final Transactions transactions;
     private final Inbox inbox;
     private final Outbox outbox;
 
     public FilesystemRequestConsumer(FilesystemPlanner planner, PosixFilesystems filesystems,
-            FilesystemCatalogue catalogue, PgPool pool, Inbox inbox, Outbox outbox) {
+            FilesystemCatalogue catalogue, Transactions transactions, Inbox inbox, Outbox outbox) {
         this.planner = planner;
         this.filesystems = filesystems;
         this.catalogue = catalogue;
-        this.pool = pool;
+        this.transactions = transactions;
         this.inbox = inbox;
         this.outbox = outbox;
     }
@@ -65,21 +65,14 @@ public class FilesystemRequestConsumer {
     /** A restore wrote the filesystem's directory already; it only needs to be known here. Nothing is emitted. */
     private Uni<Void> catalogueRestored(Received received) {
         SnapshotRestored restored = received.data();
-        Decision decision;
-        try {
-            decision = planner.plan(restored.site(), restored.filesystem());
-        } catch (FilesystemException e) {
-            throw new RejectedEvent(e.reason() + ": " + e.getMessage());
-        }
-        if (decision instanceof Decision.NotThisSite) {
+        Decision.Provide provide = provideHere(restored.site(), restored.filesystem());
+        if (provide == null) {
             return Uni.createFrom().voidItem();
         }
-        Decision.Provide provide = (Decision.Provide) decision;
-        return Uni.createFrom().item(() -> filesystems.ensureDirectory(provide.directory()))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(directory -> pool.withTransaction(tx -> inbox.firstDelivery(tx, received.event())
+        return directoryOf(provide)
+                .chain(directory -> transactions.inTransaction(session -> inbox.firstDelivery(session, received.event())
                         .chain(first -> first
-                                ? catalogue.record(tx, provide.name().value(), directory,
+                                ? catalogue.record(session, provide.name().value(), directory,
                                         "restore-" + restored.restoreId())
                                         .invoke(() -> LOG.infof("Filesystem %s restored at %s (restore %s)",
                                                 provide.name(), directory, restored.restoreId()))
@@ -88,31 +81,40 @@ public class FilesystemRequestConsumer {
 
     private Uni<Void> apply(Received received) {
         FilesystemRequested request = received.data();
-        Decision decision;
-        try {
-            decision = planner.plan(request.site(), request.filesystem());
-        } catch (FilesystemException e) {
-            throw new RejectedEvent(e.reason() + ": " + e.getMessage());
-        }
-        if (decision instanceof Decision.NotThisSite) {
+        Decision.Provide provide = provideHere(request.site(), request.filesystem());
+        if (provide == null) {
             return Uni.createFrom().voidItem();
         }
-        Decision.Provide provide = (Decision.Provide) decision;
-        // Creating the directory first is safe on a redelivery or a crash before commit: it is idempotent.
-        return Uni.createFrom().item(() -> filesystems.ensureDirectory(provide.directory()))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(directory -> pool.withTransaction(tx -> inbox.firstDelivery(tx, received.event())
+        return directoryOf(provide)
+                .chain(directory -> transactions.inTransaction(session -> inbox.firstDelivery(session, received.event())
                         .chain(first -> {
                             if (!first) {
                                 return Uni.createFrom().voidItem();
                             }
-                            return catalogue.record(tx, provide.name().value(), directory, request.requestId())
-                                    .chain(() -> outbox.append(tx, ready(request, directory),
+                            return catalogue.record(session, provide.name().value(), directory, request.requestId())
+                                    .chain(() -> outbox.append(session, ready(request, directory),
                                             received.traceparent()))
                                     .invoke(() -> LOG.infof("Filesystem %s ready at %s (request %s)",
                                             provide.name(), directory, request.requestId()))
                                     .replaceWithVoid();
                         })));
+    }
+
+    /** What to provide here, or {@code null} when the filesystem belongs to another site; a bad name is rejected. */
+    private Decision.Provide provideHere(String site, String filesystem) {
+        Decision decision;
+        try {
+            decision = planner.plan(site, filesystem);
+        } catch (FilesystemException e) {
+            throw new RejectedEvent(e.reason() + ": " + e.getMessage());
+        }
+        return decision instanceof Decision.Provide provide ? provide : null;
+    }
+
+    /** Creates the directory before the transaction: safe on a redelivery or a crash before commit (idempotent). */
+    private Uni<Path> directoryOf(Decision.Provide provide) {
+        return Uni.createFrom().item(() -> filesystems.ensureDirectory(provide.directory()))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private static FilesystemReady ready(FilesystemRequested request, Path directory) {

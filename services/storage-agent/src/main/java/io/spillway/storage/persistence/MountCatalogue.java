@@ -3,18 +3,17 @@ package io.spillway.storage.persistence;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.spillway.kit.Transactions;
 import io.spillway.storage.domain.MountPlanner.Mount;
-import io.vertx.mutiny.pgclient.PgPool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /** The mounts this agent handed to jobs and that are not released yet, in table {@code mounts}. */
 @ApplicationScoped
 public class MountCatalogue {
 
-    private final PgPool pool;
+    private final Transactions transactions;
 
-    public MountCatalogue(PgPool pool) {
-        this.pool = pool;
+    public MountCatalogue(Transactions transactions) {
+        this.transactions = transactions;
     }
 
     /**
@@ -24,25 +23,35 @@ public class MountCatalogue {
      * @return false when the filesystem is not (or no longer) catalogued
      */
     public Uni<Boolean> record(Mount mount) {
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM filesystems WHERE name = $1 FOR SHARE")
-                .execute(Tuple.of(mount.filesystem().value()))
+        return transactions.inTransaction(session -> session
+                .createNativeQuery("SELECT 1 FROM filesystems WHERE name = :name FOR SHARE", Integer.class)
+                .setParameter("name", mount.filesystem().value())
+                .getResultList()
                 .chain(found -> {
-                    if (found.rowCount() == 0) {
+                    if (found.isEmpty()) {
                         return Uni.createFrom().item(false);
                     }
-                    return tx.preparedQuery("INSERT INTO mounts (filesystem, job_id, sub_path, read_only, host_path)"
-                            + " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (filesystem, job_id, sub_path)"
+                    return session.createNativeQuery("INSERT INTO mounts (filesystem, job_id, sub_path, read_only,"
+                            + " host_path) VALUES (:filesystem, :job, :subPath, :readOnly, :hostPath)"
+                            + " ON CONFLICT (filesystem, job_id, sub_path)"
                             + " DO UPDATE SET read_only = EXCLUDED.read_only, host_path = EXCLUDED.host_path")
-                            .execute(Tuple.of(mount.filesystem().value(), mount.jobId(), mount.subPath(),
-                                    mount.readOnly(), mount.hostPath().toString()))
-                            .map(rows -> true);
+                            .setParameter("filesystem", mount.filesystem().value())
+                            .setParameter("job", mount.jobId())
+                            .setParameter("subPath", mount.subPath())
+                            .setParameter("readOnly", mount.readOnly())
+                            .setParameter("hostPath", mount.hostPath().toString())
+                            .executeUpdate()
+                            .replaceWith(true);
                 }));
     }
 
     /** Releases every mount {@code jobId} holds of {@code filesystem}; false when it held none. */
     public Uni<Boolean> release(String filesystem, String jobId) {
-        return pool.preparedQuery("DELETE FROM mounts WHERE filesystem = $1 AND job_id = $2")
-                .execute(Tuple.of(filesystem, jobId))
-                .map(rows -> rows.rowCount() > 0);
+        return transactions.inTransaction(session -> session
+                .createNativeQuery("DELETE FROM mounts WHERE filesystem = :filesystem AND job_id = :job")
+                .setParameter("filesystem", filesystem)
+                .setParameter("job", jobId)
+                .executeUpdate())
+                .map(deleted -> deleted > 0);
     }
 }

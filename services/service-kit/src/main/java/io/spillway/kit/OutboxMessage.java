@@ -1,4 +1,4 @@
-package io.spillway.burst.persistence;
+package io.spillway.kit;
 
 import java.time.OffsetDateTime;
 
@@ -9,11 +9,10 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import io.spillway.kit.Outbox;
-
 /**
- * The service kit's outbox table seen through Hibernate, so a saga's commands are persisted in the same session and
- * transaction as the burst state that decided them; the kit's relay publishes and deletes them.
+ * One row of the kit's {@code outbox} table (see {@code db/kit/V0_1__outbox_and_inbox.sql}), the one entity every
+ * service persists in the session and transaction of the change it announces; {@link OutboxRelay} publishes and
+ * deletes it. Services never build it themselves: {@link Outbox#append} does, after validating the event.
  */
 @Entity
 @Table(name = "outbox")
