@@ -25,10 +25,10 @@ import io.spillway.snapshot.domain.FastCdcChunker;
 import io.spillway.snapshot.domain.Manifest;
 import io.spillway.snapshot.domain.RestoreResult;
 import io.spillway.snapshot.domain.SnapshotLayout;
-import io.spillway.snapshot.domain.SnapshotRestorer;
 import io.spillway.snapshot.domain.SnapshotResult;
-import io.spillway.snapshot.domain.SnapshotTaker;
-import io.spillway.snapshot.repository.Repository;
+import io.spillway.snapshot.posix.SnapshotRestorer;
+import io.spillway.snapshot.posix.SnapshotTaker;
+import io.spillway.snapshot.repository.PackStore;
 import io.spillway.snapshot.repository.Sealer;
 import io.spillway.snapshot.repository.WarmUp;
 import io.spillway.snapshot.repository.WarmUpDirectory;
@@ -71,7 +71,7 @@ public final class SpillwaySnapshotTool {
         }
         Map<String, String> options = options(args);
         try (S3Client s3 = s3Client(options)) {
-            Repository store = store(s3, required(options, "bucket"), options.get("key"));
+            PackStore store = store(s3, required(options, "bucket"), options.get("key"));
             try {
                 if (args[0].equals("serve")) {
                     warmUp(options.get("key") != null, options);
@@ -88,7 +88,7 @@ public final class SpillwaySnapshotTool {
     }
 
     /** Serves operations one at a time until the process is stopped, as the service takes requests. */
-    private static void serve(Repository store, int port) {
+    private static void serve(PackStore store, int port) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
             server.createContext("/", exchange -> {
@@ -181,15 +181,15 @@ public final class SpillwaySnapshotTool {
         return 0;
     }
 
-    private static void snapshot(Repository store, Map<String, String> options) {
+    private static void snapshot(PackStore store, Map<String, String> options) {
         snapshot(store, options, System.out);
     }
 
-    private static void restore(Repository store, Map<String, String> options) {
+    private static void restore(PackStore store, Map<String, String> options) {
         restore(store, options, System.out);
     }
 
-    private static void snapshot(Repository store, Map<String, String> options, PrintStream out) {
+    private static void snapshot(PackStore store, Map<String, String> options, PrintStream out) {
         // What the service does per snapshot: read the parent manifest, then take the snapshot.
         long started = System.nanoTime();
         Manifest parent = null;
@@ -207,7 +207,7 @@ public final class SpillwaySnapshotTool {
                 (System.nanoTime() - started) / 1_000_000);
     }
 
-    private static void restore(Repository store, Map<String, String> options, PrintStream out) {
+    private static void restore(PackStore store, Map<String, String> options, PrintStream out) {
         // What the service does per restore: read the manifest, then restore it.
         long started = System.nanoTime();
         String locator = required(options, "locator");
@@ -225,9 +225,9 @@ public final class SpillwaySnapshotTool {
      * The repository snapshot-worker runs on: packs, index and manifests in the bucket, sealed with AES-256-GCM when
      * a key is given (restic always encrypts, so the comparison runs with a key).
      */
-    static Repository store(S3Client s3, String bucket, String base64Key) {
+    static PackStore store(S3Client s3, String bucket, String base64Key) {
         Sealer sealer = base64Key == null ? Sealer.none() : Sealer.aes256Gcm(Base64.getDecoder().decode(base64Key));
-        return new Repository(new S3ObjectStore(s3, bucket, true), sealer);
+        return new PackStore(new S3ObjectStore(s3, bucket, true), sealer);
     }
 
     /** The client snapshot-worker's S3ClientProducer builds for an S3-compatible store. */

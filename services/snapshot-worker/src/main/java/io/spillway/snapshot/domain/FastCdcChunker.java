@@ -15,7 +15,7 @@ import java.io.InputStream;
  * worker sees (datasets of many mid-size files, checkpoints rewritten in place), where a change costs about one
  * average chunk. The price is S3 requests: about one PUT (and one HEAD) per MiB of changed content, four times
  * kopia's. It is paid only for content that is read, and an incremental snapshot does not read a file whose size and
- * mtime are unchanged (see {@link SnapshotTaker}); the min keeps small files and cut-point-rich content from
+ * mtime are unchanged (see {@code posix.SnapshotTaker}); the min keeps small files and cut-point-rich content from
  * fragmenting, the max bounds a chunk's memory and object size where the content offers no cut point.
  */
 public final class FastCdcChunker implements Chunker {

@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * Counts files and bytes done against the totals found, and hands every change to a listener, one at a time under
  * this counter's lock, so the listener sees counts that never go down even when several threads report.
  */
-final class ProgressCounter {
+public final class ProgressCounter {
 
     private final Consumer<Progress> listener;
     private long filesDone;
@@ -16,12 +16,12 @@ final class ProgressCounter {
     private long bytesDone;
     private long bytesTotal;
 
-    ProgressCounter(Consumer<Progress> listener) {
+    public ProgressCounter(Consumer<Progress> listener) {
         this.listener = listener;
     }
 
     /** A file of {@code size} bytes to be done: the totals grow by it. */
-    synchronized File file(long size) {
+    public synchronized File file(long size) {
         filesTotal++;
         bytesTotal += size;
         report();
@@ -29,7 +29,7 @@ final class ProgressCounter {
     }
 
     /** Files known from the start: the totals grow by all of them at once, in one report. */
-    synchronized List<File> files(List<Long> sizes) {
+    public synchronized List<File> files(List<Long> sizes) {
         List<File> files = new ArrayList<>();
         for (long size : sizes) {
             filesTotal++;
@@ -45,7 +45,7 @@ final class ProgressCounter {
     }
 
     /** One file's share of the counts: never more than its size, however often it is read again. */
-    final class File {
+    public final class File {
 
         private final long size;
         private long counted;
@@ -56,7 +56,7 @@ final class ProgressCounter {
         }
 
         /** {@code bytes} more of the file are read or written. */
-        void advanced(long bytes) {
+        public void advanced(long bytes) {
             synchronized (ProgressCounter.this) {
                 long add = Math.min(bytes, size - counted);
                 if (add <= 0) {
@@ -69,7 +69,7 @@ final class ProgressCounter {
         }
 
         /** The file is done: whatever of its size was not counted yet is. */
-        void done() {
+        public void done() {
             synchronized (ProgressCounter.this) {
                 if (done) {
                     return;

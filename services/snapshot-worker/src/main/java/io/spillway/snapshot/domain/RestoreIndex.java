@@ -1,14 +1,7 @@
 package io.spillway.snapshot.domain;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -29,6 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * which stays right: every file a restore rewrites gets a new ctime and no longer matches its old line). Entries
  * whose ctime falls within {@link #RACY} of the index's own time are not trusted: a change made in the same clock
  * tick as the restore's last write could keep the ctime (as git distrusts "racily clean" entries).
+ *
+ * <p>
+ * This class is the index as data and its text form; reading and writing the file, and the {@code lstat} that shows
+ * a {@link Local}, are the {@code posix} adapter's ({@code RestoreIndexFile}).
  */
 public final class RestoreIndex {
 
@@ -42,7 +39,6 @@ public final class RestoreIndex {
     static final Duration RACY = Duration.ofMillis(100);
 
     private static final String FORMAT = "spillway.restore-index.v1";
-    private static final String ATTRIBUTES = "unix:size,lastModifiedTime,ctime,ino,mode,isRegularFile";
     private static final HexFormat HEX = HexFormat.of();
 
     private final Map<String, Line> lines;
@@ -62,8 +58,11 @@ public final class RestoreIndex {
         }
     }
 
-    /** A regular file at the target as one {@code lstat} shows it. */
-    record Local(long size, Instant mtime, Instant ctime, long inode, int mode) {
+    /**
+     * A regular file at the target as one {@code lstat} shows it; anything else there has size -1 (and, where the
+     * platform shows no ctime and inode, {@link Instant#MIN} and -1 for them).
+     */
+    public record Local(long size, Instant mtime, Instant ctime, long inode, int mode) {
     }
 
     /** Whether a file of this name is an index (or one being written); snapshots leave them out. */
@@ -72,24 +71,15 @@ public final class RestoreIndex {
     }
 
     /** An index that trusts nothing. */
-    static RestoreIndex empty() {
+    public static RestoreIndex empty() {
         return new RestoreIndex(Map.of(), Instant.MIN);
     }
 
     /**
-     * The index at {@code target}, or an empty one when there is none, it is unreadable, or the platform has no
-     * ctime or inode to check files against.
+     * The index in {@code text}, the lines of its file; an empty one when the text is not an index or is damaged (a
+     * damaged index only costs reading the files again).
      */
-    static RestoreIndex read(Path target) {
-        Path file = target.resolve(FILE);
-        List<String> text;
-        try {
-            text = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return empty();
-        } catch (IOException e) {
-            return empty();
-        }
+    public static RestoreIndex parse(List<String> text) {
         if (text.isEmpty() || !text.get(0).startsWith(FORMAT + "\t")) {
             return empty();
         }
@@ -104,7 +94,6 @@ public final class RestoreIndex {
             }
             return new RestoreIndex(lines, writtenAt);
         } catch (RuntimeException e) {
-            // A damaged index only costs reading the files again.
             return empty();
         }
     }
@@ -113,43 +102,17 @@ public final class RestoreIndex {
      * Whether the file at {@code path} is exactly what an earlier restore left there: then it holds the content of
      * that restore's line, and replacing it loses nothing a snapshot does not hold.
      */
-    boolean untouched(String path, Local local) {
+    public boolean untouched(String path, Local local) {
         Line line = lines.get(path);
         return line != null && line.looksLike(local) && line.ctime().isBefore(writtenAt.minus(RACY));
     }
 
     /** Whether the untouched file at {@code path} already has the entry's content, mtime and mode. */
-    boolean holds(String path, Local local, ManifestEntry entry) {
+    public boolean holds(String path, Local local, ManifestEntry entry) {
         Line line = lines.get(path);
         return untouched(path, local) && line.chunks().equals(digest(entry.chunks()))
                 && local.size() == entry.size() && local.mtime().equals(entry.mtime())
                 && local.mode() == (entry.mode() & 0777);
-    }
-
-    /** The file at {@code path} as one {@code lstat} shows it, or {@code null} when nothing is there. */
-    static Local local(Path path) throws IOException {
-        Map<String, Object> attributes;
-        try {
-            attributes = Files.readAttributes(path, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return null;
-        }
-        if (!(Boolean) attributes.get("isRegularFile")) {
-            return new Local(-1, Instant.MIN, Instant.MIN, -1, -1);
-        }
-        return new Local((Long) attributes.get("size"), ((FileTime) attributes.get("lastModifiedTime")).toInstant(),
-                ((FileTime) attributes.get("ctime")).toInstant(), (Long) attributes.get("ino"),
-                ((Integer) attributes.get("mode")) & 0777);
-    }
-
-    /** Whether this platform shows ctime and inode numbers; without them nothing is trusted. */
-    static boolean supported(Path directory) {
-        try {
-            Files.readAttributes(directory, "unix:ctime,ino", LinkOption.NOFOLLOW_LINKS);
-            return true;
-        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
-            return false;
-        }
     }
 
     /** A short digest of a file's chunk list: equal digests, equal content. */
@@ -167,29 +130,24 @@ public final class RestoreIndex {
     }
 
     /** Collects the lines of the index a restore leaves behind; safe for the restore's threads. */
-    static final class Writer {
+    public static final class Writer {
 
         private final Map<String, Line> lines = new ConcurrentHashMap<>();
 
-        void add(String path, ManifestEntry entry, Local local) {
+        public void add(String path, ManifestEntry entry, Local local) {
             lines.put(path, new Line(digest(entry.chunks()), local.size(), local.mtime(), local.ctime(),
                     local.inode(), local.mode()));
         }
 
-        /** Writes the index beside its final name and renames it over, so a reader sees a whole one. */
-        void writeTo(Path target, Instant now) throws IOException {
-            Path file = target.resolve(FILE);
-            Path temporary = target.resolve(FILE + ".tmp");
-            try (BufferedWriter out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-                out.write(FORMAT + "\t" + now + "\n");
-                for (Map.Entry<String, Line> entry : lines.entrySet()) {
-                    Line line = entry.getValue();
-                    out.write(line.chunks() + "\t" + line.size() + "\t" + line.mtime() + "\t" + line.ctime() + "\t"
-                            + line.inode() + "\t" + Integer.toOctalString(line.mode()) + "\t"
-                            + escape(entry.getKey()) + "\n");
-                }
+        /** The index's text, dated {@code now}, line by line into {@code out}. */
+        public void writeTo(Appendable out, Instant now) throws IOException {
+            out.append(FORMAT + "\t" + now + "\n");
+            for (Map.Entry<String, Line> entry : lines.entrySet()) {
+                Line line = entry.getValue();
+                out.append(line.chunks() + "\t" + line.size() + "\t" + line.mtime() + "\t" + line.ctime() + "\t"
+                        + line.inode() + "\t" + Integer.toOctalString(line.mode()) + "\t" + escape(entry.getKey())
+                        + "\n");
             }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -3,7 +3,7 @@ package io.spillway.snapshot.domain;
 import java.util.List;
 
 /**
- * Told how a restore goes while {@link SnapshotRestorer} runs. Called from the restore's threads, one call at a
+ * Told how a restore goes while {@code posix.SnapshotRestorer} runs. Called from the restore's threads, one call at a
  * time, in order; {@link #progress} comes for every file and chunk, so it must be cheap.
  */
 public interface RestoreListener {

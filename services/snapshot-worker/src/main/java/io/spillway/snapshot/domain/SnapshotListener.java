@@ -1,7 +1,7 @@
 package io.spillway.snapshot.domain;
 
 /**
- * Told how a snapshot goes while {@link SnapshotTaker} runs. Called on the taker's thread for every file found and
+ * Told how a snapshot goes while {@code posix.SnapshotTaker} runs. Called on the taker's thread for every file found and
  * every chunk read, so it must be cheap: throttle anything expensive (see {@link ProgressThrottle}).
  */
 @FunctionalInterface

@@ -7,8 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.spillway.kit.Outbox;
+import io.spillway.kit.Transactions;
 import io.spillway.schemas.StorageEvent;
-import io.vertx.mutiny.pgclient.PgPool;
 
 /**
  * Events sent while a snapshot or restore is still running (progress, priority paths ready): each is committed
@@ -24,11 +24,11 @@ public class ImmediateEvents {
     /** A database that does not answer in this time is not worth holding a snapshot or restore up for. */
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
 
-    private final PgPool pool;
+    private final Transactions transactions;
     private final Outbox outbox;
 
-    public ImmediateEvents(PgPool pool, Outbox outbox) {
-        this.pool = pool;
+    public ImmediateEvents(Transactions transactions, Outbox outbox) {
+        this.transactions = transactions;
         this.outbox = outbox;
     }
 
@@ -38,9 +38,9 @@ public class ImmediateEvents {
      */
     public void send(StorageEvent event, String traceparent) {
         try {
-            pool.withTransaction(tx -> outbox.append(tx, event, traceparent)).await().atMost(COMMIT_TIMEOUT);
-            // append wakes the relay before the commit; once more after it, so the relay cannot miss the row.
-            outbox.wakeRelay();
+            // Its own transaction, on a Vert.x context of its own: the relay is woken once it is committed.
+            transactions.inTransaction(session -> outbox.append(session, event, traceparent))
+                    .await().atMost(COMMIT_TIMEOUT);
         } catch (RuntimeException e) {
             LOG.warnf(e, "Could not send %s for filesystem %s; the work goes on", event.getClass().getSimpleName(),
                     event.filesystem());

@@ -18,8 +18,8 @@ import io.spillway.snapshot.domain.FastCdcChunker;
 import io.spillway.snapshot.domain.FixedSizeChunker;
 import io.spillway.snapshot.domain.ServedSites;
 import io.spillway.snapshot.domain.SiteRoots;
-import io.spillway.snapshot.domain.SnapshotRestorer;
-import io.spillway.snapshot.domain.SnapshotTaker;
+import io.spillway.snapshot.posix.SnapshotRestorer;
+import io.spillway.snapshot.posix.SnapshotTaker;
 import io.spillway.snapshot.s3.S3SnapshotStore;
 
 /** Wires the pure snapshot core to its adapters. */

@@ -3,7 +3,6 @@ package io.spillway.snapshot.messaging;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -14,6 +13,7 @@ import io.spillway.kit.Inbox;
 import io.spillway.kit.IncomingEvents;
 import io.spillway.kit.IncomingEvents.Received;
 import io.spillway.kit.IncomingEvents.RejectedEvent;
+import io.spillway.kit.Transactions;
 import io.spillway.schemas.EventType;
 import io.spillway.schemas.StorageEvent.SnapshotDeleteRequested;
 import io.spillway.snapshot.domain.ServedSites;
@@ -21,7 +21,6 @@ import io.spillway.snapshot.domain.SnapshotException;
 import io.spillway.snapshot.domain.SnapshotLayout;
 import io.spillway.snapshot.persistence.SnapshotCatalogue;
 import io.spillway.snapshot.retention.SnapshotDeleter;
-import io.vertx.mutiny.pgclient.PgPool;
 
 /**
  * Deletes the snapshots asked for by {@code SnapshotDeleteRequested} and answers {@code SnapshotDeleted}, for the
@@ -37,18 +36,17 @@ public class SnapshotDeleteRequestConsumer {
 
     private final SnapshotCatalogue catalogue;
     private final SnapshotDeleter deleter;
-    private final PgPool pool;
+    private final Transactions transactions;
     private final Inbox inbox;
-    /** Field-injected, so the constructor other changes touch stays as it is. */
-    @Inject
-    ServedSites served;
+    private final ServedSites served;
 
-    public SnapshotDeleteRequestConsumer(SnapshotCatalogue catalogue, SnapshotDeleter deleter, PgPool pool,
-            Inbox inbox) {
+    public SnapshotDeleteRequestConsumer(SnapshotCatalogue catalogue, SnapshotDeleter deleter,
+            Transactions transactions, Inbox inbox, ServedSites served) {
         this.catalogue = catalogue;
         this.deleter = deleter;
-        this.pool = pool;
+        this.transactions = transactions;
         this.inbox = inbox;
+        this.served = served;
     }
 
     @Incoming("deletes")
@@ -90,7 +88,8 @@ public class SnapshotDeleteRequestConsumer {
         return catalogue.findState(request.snapshotId()).chain(state -> {
             LOG.infof("Delete of snapshot %s (%s) asked: %s; nothing to do", request.snapshotId(),
                     request.filesystem(), state.map(s -> "it is " + s).orElse("no such snapshot was uploaded here"));
-            return pool.withTransaction(tx -> inbox.firstDelivery(tx, received.event()).replaceWithVoid());
+            return transactions.inTransaction(session -> inbox.firstDelivery(session, received.event()))
+                    .replaceWithVoid();
         });
     }
 }

@@ -2,28 +2,36 @@ package io.spillway.snapshot.persistence;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.hibernate.reactive.mutiny.Mutiny;
+
 import io.smallrye.mutiny.Uni;
+import io.spillway.kit.Transactions;
 import io.spillway.schemas.StorageEvent.SnapshotRequested;
 import io.spillway.snapshot.domain.SnapshotResult;
-import io.vertx.mutiny.pgclient.PgPool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 
-/** The catalogue of snapshots taken, in table {@code snapshots}. */
+/**
+ * The catalogue of snapshots taken, in table {@code snapshots} ({@link SnapshotEntity}), through Hibernate Reactive.
+ * Reads go through the entity; the writes whose conditions only SQL says (upserts that replace a failure but never an
+ * upload) are native SQL in the caller's session. Methods that take a session join the caller's transaction, so the
+ * inbox claim, the catalogue row and the events that announce it commit together.
+ */
 @ApplicationScoped
 public class SnapshotCatalogue {
 
-    private final PgPool pool;
+    /** The uploaded snapshots of one path of a filesystem at a site; {@code :path} is bound only for a path. */
+    private static final String UPLOADED_OF_PATH = "from SnapshotEntity where site = :site and filesystem = :filesystem"
+            + " and state = 'UPLOADED' and ";
 
-    public SnapshotCatalogue(PgPool pool) {
-        this.pool = pool;
+    private final Transactions transactions;
+
+    public SnapshotCatalogue(Transactions transactions) {
+        this.transactions = transactions;
     }
 
     /**
@@ -31,19 +39,24 @@ public class SnapshotCatalogue {
      * query; the inbox insert in the final transaction stays the guarantee.
      */
     public Uni<Boolean> alreadyApplied(String ceId) {
-        return pool.preparedQuery("SELECT 1 FROM inbox WHERE ce_id = $1").execute(Tuple.of(ceId))
-                .map(rows -> rows.size() > 0);
+        return transactions.inSession(session -> session
+                .createNativeQuery("SELECT 1 FROM inbox WHERE ce_id = :id", Integer.class)
+                .setParameter("id", ceId)
+                .getResultList())
+                .map(rows -> !rows.isEmpty());
     }
 
     /** The snapshot with this id, if it was uploaded. */
     public Uni<Optional<Uploaded>> findUploaded(String snapshotId) {
-        return findUploaded(pool, snapshotId);
+        return transactions.inSession(session -> findUploaded(session, snapshotId));
     }
 
-    public Uni<Optional<Uploaded>> findUploaded(SqlClient client, String snapshotId) {
-        return client.preparedQuery("SELECT * FROM snapshots WHERE snapshot_id = $1 AND state = 'UPLOADED'")
-                .execute(Tuple.of(snapshotId))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(uploaded(rows.iterator().next())));
+    public Uni<Optional<Uploaded>> findUploaded(Mutiny.Session session, String snapshotId) {
+        return session.createQuery("from SnapshotEntity where snapshotId = :id and state = 'UPLOADED'",
+                SnapshotEntity.class)
+                .setParameter("id", snapshotId)
+                .getResultList()
+                .map(found -> found.stream().findFirst().map(SnapshotCatalogue::uploaded));
     }
 
     /**
@@ -51,12 +64,11 @@ public class SnapshotCatalogue {
      * of the same filesystem is not a parent, its manifest names other entries.
      */
     public Uni<Optional<Uploaded>> findLatestUploaded(String site, String filesystem, String path) {
-        String samePath = path == null || path.isEmpty() ? "(path IS NULL OR path = '')" : "path = $3";
-        Tuple arguments = path == null || path.isEmpty() ? Tuple.of(site, filesystem) : Tuple.of(site, filesystem, path);
-        return pool.preparedQuery("SELECT * FROM snapshots WHERE site = $1 AND filesystem = $2 AND " + samePath
-                + " AND state = 'UPLOADED' ORDER BY created_at DESC, snapshot_id DESC LIMIT 1")
-                .execute(arguments)
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(uploaded(rows.iterator().next())));
+        return transactions.inSession(session -> ofPath(session, UPLOADED_OF_PATH, SnapshotEntity.class, site,
+                filesystem, path, " order by createdAt desc, snapshotId desc")
+                .setMaxResults(1)
+                .getResultList())
+                .map(found -> found.stream().findFirst().map(SnapshotCatalogue::uploaded));
     }
 
     /**
@@ -65,11 +77,12 @@ public class SnapshotCatalogue {
      * @return false when the id was uploaded already (a concurrent request won), which then must be answered from
      *         the table
      */
-    public Uni<Boolean> recordUploaded(SqlClient tx, SnapshotRequested request, SnapshotResult result,
+    public Uni<Boolean> recordUploaded(Mutiny.Session session, SnapshotRequested request, SnapshotResult result,
             String traceparent) {
-        return tx.preparedQuery("INSERT INTO snapshots (snapshot_id, site, filesystem, path, burst_id, state, locator,"
-                + " files, bytes, bytes_scanned, bytes_uploaded, chunks_new, chunks_reused, duration_ms, traceparent)"
-                + " VALUES ($1, $2, $3, $4, $5, 'UPLOADED', $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        return session.createNativeQuery("INSERT INTO snapshots (snapshot_id, site, filesystem, path, burst_id, state,"
+                + " locator, files, bytes, bytes_scanned, bytes_uploaded, chunks_new, chunks_reused, duration_ms,"
+                + " traceparent) VALUES (:id, :site, :filesystem, :path, :burst, 'UPLOADED', :locator, :files, :bytes,"
+                + " :scanned, :uploaded, :chunksNew, :chunksReused, :duration, :traceparent)"
                 + " ON CONFLICT (snapshot_id) DO UPDATE SET site = EXCLUDED.site, filesystem = EXCLUDED.filesystem,"
                 + " path = EXCLUDED.path, burst_id = EXCLUDED.burst_id, state = 'UPLOADED',"
                 + " locator = EXCLUDED.locator, files = EXCLUDED.files, bytes = EXCLUDED.bytes,"
@@ -77,45 +90,60 @@ public class SnapshotCatalogue {
                 + " chunks_new = EXCLUDED.chunks_new, chunks_reused = EXCLUDED.chunks_reused,"
                 + " duration_ms = EXCLUDED.duration_ms, reason = NULL, traceparent = EXCLUDED.traceparent,"
                 + " updated_at = now() WHERE snapshots.state <> 'UPLOADED'")
-                .execute(Tuple.from(new Object[] { request.snapshotId(), request.site(), request.filesystem(),
-                        request.path(), request.burstId(), result.locator(), result.manifest().files(),
-                        result.manifest().bytes(), result.bytesScanned(), result.bytesUploaded(), result.chunksNew(),
-                        result.chunksReused(), result.durationMs(), traceparent }))
-                .map(rows -> rows.rowCount() == 1);
+                .setParameter("id", request.snapshotId())
+                .setParameter("site", request.site())
+                .setParameter("filesystem", request.filesystem())
+                .setParameter("path", request.path())
+                .setParameter("burst", request.burstId())
+                .setParameter("locator", result.locator())
+                .setParameter("files", result.manifest().files())
+                .setParameter("bytes", result.manifest().bytes())
+                .setParameter("scanned", result.bytesScanned())
+                .setParameter("uploaded", result.bytesUploaded())
+                .setParameter("chunksNew", result.chunksNew())
+                .setParameter("chunksReused", result.chunksReused())
+                .setParameter("duration", result.durationMs())
+                .setParameter("traceparent", traceparent)
+                .executeUpdate()
+                .map(rows -> rows == 1);
     }
 
     /** Records a failed snapshot; an id that was uploaded meanwhile keeps its upload. */
-    public Uni<Void> recordFailed(SqlClient tx, SnapshotRequested request, String reason, String traceparent) {
-        return tx.preparedQuery("INSERT INTO snapshots (snapshot_id, site, filesystem, path, burst_id, state, reason,"
-                + " traceparent) VALUES ($1, $2, $3, $4, $5, 'FAILED', $6, $7)"
-                + " ON CONFLICT (snapshot_id) DO UPDATE SET reason = EXCLUDED.reason, burst_id = EXCLUDED.burst_id,"
-                + " traceparent = EXCLUDED.traceparent, updated_at = now() WHERE snapshots.state = 'FAILED'")
-                .execute(Tuple.from(new Object[] { request.snapshotId(), request.site(), request.filesystem(),
-                        request.path(), request.burstId(), reason, traceparent }))
+    public Uni<Void> recordFailed(Mutiny.Session session, SnapshotRequested request, String reason,
+            String traceparent) {
+        return session.createNativeQuery("INSERT INTO snapshots (snapshot_id, site, filesystem, path, burst_id, state,"
+                + " reason, traceparent) VALUES (:id, :site, :filesystem, :path, :burst, 'FAILED', :reason,"
+                + " :traceparent) ON CONFLICT (snapshot_id) DO UPDATE SET reason = EXCLUDED.reason,"
+                + " burst_id = EXCLUDED.burst_id, traceparent = EXCLUDED.traceparent, updated_at = now()"
+                + " WHERE snapshots.state = 'FAILED'")
+                .setParameter("id", request.snapshotId())
+                .setParameter("site", request.site())
+                .setParameter("filesystem", request.filesystem())
+                .setParameter("path", request.path())
+                .setParameter("burst", request.burstId())
+                .setParameter("reason", reason)
+                .setParameter("traceparent", traceparent)
+                .executeUpdate()
                 .replaceWithVoid();
     }
 
     /** The state of a snapshot id ({@code UPLOADED}, {@code FAILED}, {@code DELETED}), empty when never recorded. */
     public Uni<Optional<String>> findState(String snapshotId) {
-        return pool.preparedQuery("SELECT state FROM snapshots WHERE snapshot_id = $1").execute(Tuple.of(snapshotId))
-                .map(rows -> rows.size() == 0 ? Optional.empty()
-                        : Optional.of(rows.iterator().next().getString("state")));
+        return transactions.inSession(session -> session
+                .createQuery("select state from SnapshotEntity where snapshotId = :id", String.class)
+                .setParameter("id", snapshotId)
+                .getResultList())
+                .map(states -> states.stream().findFirst());
     }
 
     /** Every uploaded snapshot of this path of a filesystem at a site, with when it was recorded: what a policy rules. */
     public Uni<List<Recorded>> listUploaded(String site, String filesystem, String path) {
-        String samePath = path == null || path.isEmpty() ? "(path IS NULL OR path = '')" : "path = $3";
-        Tuple arguments = path == null || path.isEmpty() ? Tuple.of(site, filesystem) : Tuple.of(site, filesystem, path);
-        return pool.preparedQuery("SELECT * FROM snapshots WHERE site = $1 AND filesystem = $2 AND " + samePath
-                + " AND state = 'UPLOADED' ORDER BY created_at DESC, snapshot_id DESC")
-                .execute(arguments)
-                .map(rows -> {
-                    List<Recorded> recorded = new ArrayList<>();
-                    for (Row row : rows) {
-                        recorded.add(new Recorded(uploaded(row), row.getOffsetDateTime("created_at").toInstant()));
-                    }
-                    return recorded;
-                });
+        return transactions.inSession(session -> ofPath(session, UPLOADED_OF_PATH, SnapshotEntity.class, site,
+                filesystem, path, " order by createdAt desc, snapshotId desc")
+                .getResultList())
+                .map(found -> found.stream()
+                        .map(entity -> new Recorded(uploaded(entity), entity.createdAt.toInstant()))
+                        .toList());
     }
 
     /**
@@ -123,10 +151,13 @@ public class SnapshotCatalogue {
      *
      * @return false when it was not uploaded (deleted already by a concurrent request): nothing to announce
      */
-    public Uni<Boolean> markDeleted(SqlClient tx, String snapshotId, String reason) {
-        return tx.preparedQuery("UPDATE snapshots SET state = 'DELETED', deleted_at = now(), delete_reason = $2,"
-                + " updated_at = now() WHERE snapshot_id = $1 AND state = 'UPLOADED'")
-                .execute(Tuple.of(snapshotId, reason)).map(rows -> rows.rowCount() == 1);
+    public Uni<Boolean> markDeleted(Mutiny.Session session, String snapshotId, String reason) {
+        return session.createNativeQuery("UPDATE snapshots SET state = 'DELETED', deleted_at = now(),"
+                + " delete_reason = :reason, updated_at = now() WHERE snapshot_id = :id AND state = 'UPLOADED'")
+                .setParameter("id", snapshotId)
+                .setParameter("reason", reason)
+                .executeUpdate()
+                .map(rows -> rows == 1);
     }
 
     /**
@@ -136,38 +167,52 @@ public class SnapshotCatalogue {
      * @return when the latest uploaded snapshot of the path was recorded (empty: none), and whether a periodic
      *         snapshot of the policy requested within {@code pendingTimeout} has no outcome yet
      */
-    public Uni<ScheduleState> lockScheduleState(SqlClient tx, String policy, String site, String filesystem,
+    public Uni<ScheduleState> lockScheduleState(Mutiny.Session session, String policy, String site, String filesystem,
             String path, Duration pendingTimeout) {
-        String samePath = path == null || path.isEmpty() ? "(path IS NULL OR path = '')" : "path = $3";
-        Tuple arguments = path == null || path.isEmpty() ? Tuple.of(site, filesystem) : Tuple.of(site, filesystem, path);
-        return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))").execute(Tuple.of("schedule " + policy))
-                .chain(() -> tx.preparedQuery("SELECT max(created_at) AS latest FROM snapshots WHERE site = $1 AND"
-                        + " filesystem = $2 AND " + samePath + " AND state = 'UPLOADED'")
-                        .execute(arguments))
-                .chain(latestRows -> {
-                    var latest = latestRows.iterator().next().getOffsetDateTime("latest");
-                    return tx.preparedQuery("SELECT 1 FROM scheduled_snapshots s WHERE s.policy = $1"
-                            + " AND s.requested_at > now() - make_interval(secs => $2) AND NOT EXISTS"
-                            + " (SELECT 1 FROM snapshots WHERE snapshot_id = s.snapshot_id)")
-                            .execute(Tuple.of(policy, pendingTimeout.toMillis() / 1000.0))
-                            .map(pending -> new ScheduleState(
-                                    latest == null ? Optional.empty() : Optional.of(latest.toInstant()),
-                                    pending.size() > 0));
-                });
+        return session.createNativeQuery("SELECT 1 FROM pg_advisory_xact_lock(hashtext(:key))", Integer.class)
+                .setParameter("key", "schedule " + policy)
+                .getSingleResult()
+                .chain(() -> ofPath(session, "select max(createdAt) " + UPLOADED_OF_PATH, OffsetDateTime.class, site,
+                        filesystem, path, "")
+                        .getSingleResultOrNull())
+                .chain(latest -> session.createNativeQuery("SELECT 1 FROM scheduled_snapshots s"
+                        + " WHERE s.policy = :policy AND s.requested_at > now() - make_interval(secs => :seconds)"
+                        + " AND NOT EXISTS (SELECT 1 FROM snapshots WHERE snapshot_id = s.snapshot_id)", Integer.class)
+                        .setParameter("policy", policy)
+                        .setParameter("seconds", pendingTimeout.toMillis() / 1000.0)
+                        .getResultList()
+                        .map(pending -> new ScheduleState(
+                                latest == null ? Optional.empty() : Optional.of(latest.toInstant()),
+                                !pending.isEmpty())));
     }
 
     /** Records a periodic snapshot as requested; false when this id was requested already (another replica). */
-    public Uni<Boolean> recordScheduled(SqlClient tx, String policy, String snapshotId) {
-        return tx.preparedQuery("INSERT INTO scheduled_snapshots (snapshot_id, policy) VALUES ($1, $2)"
-                + " ON CONFLICT (snapshot_id) DO NOTHING").execute(Tuple.of(snapshotId, policy))
-                .map(rows -> rows.rowCount() == 1);
+    public Uni<Boolean> recordScheduled(Mutiny.Session session, String policy, String snapshotId) {
+        return session.createNativeQuery("INSERT INTO scheduled_snapshots (snapshot_id, policy) VALUES (:id, :policy)"
+                + " ON CONFLICT (snapshot_id) DO NOTHING")
+                .setParameter("id", snapshotId)
+                .setParameter("policy", policy)
+                .executeUpdate()
+                .map(rows -> rows == 1);
     }
 
-    private static Uploaded uploaded(Row row) {
-        return new Uploaded(row.getString("snapshot_id"), row.getString("site"), row.getString("filesystem"),
-                row.getString("locator"), row.getLong("files"), row.getLong("bytes"), row.getLong("bytes_scanned"),
-                row.getLong("bytes_uploaded"), row.getLong("chunks_new"), row.getLong("chunks_reused"),
-                row.getLong("duration_ms"));
+    /**
+     * A query over one path of a filesystem: the whole filesystem's snapshots (no path) are those recorded with a
+     * null or empty path; {@code hql} ends where the path condition goes, {@code rest} follows it.
+     */
+    private static <T> Mutiny.SelectionQuery<T> ofPath(Mutiny.Session session, String hql, Class<T> type, String site,
+            String filesystem, String path, String rest) {
+        boolean whole = path == null || path.isEmpty();
+        Mutiny.SelectionQuery<T> query = session
+                .createQuery(hql + (whole ? "(path is null or path = '')" : "path = :path") + rest, type)
+                .setParameter("site", site)
+                .setParameter("filesystem", filesystem);
+        return whole ? query : query.setParameter("path", path);
+    }
+
+    private static Uploaded uploaded(SnapshotEntity row) {
+        return new Uploaded(row.snapshotId, row.site, row.filesystem, row.locator, row.files, row.bytes,
+                row.bytesScanned, row.bytesUploaded, row.chunksNew, row.chunksReused, row.durationMs);
     }
 
     /** An uploaded snapshot as recorded. */

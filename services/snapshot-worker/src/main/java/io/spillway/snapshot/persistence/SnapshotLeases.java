@@ -2,29 +2,29 @@ package io.spillway.snapshot.persistence;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.hibernate.reactive.mutiny.Mutiny;
+
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.pgclient.PgPool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.spillway.kit.Transactions;
 
 /**
  * Reader/writer leases on the chunk store in table {@code snapshot_leases}: any number of SHARED leases (snapshots,
  * restores) or one EXCLUSIVE lease (garbage collection). Every change locks the table first, so two workers never
- * both see it free; expired leases are dropped on the way.
+ * both see it free; expired leases are dropped on the way. Native SQL through Hibernate Reactive: the table lock and
+ * the conditional insert are what the leases are.
  */
 @ApplicationScoped
 public class SnapshotLeases {
 
-    private final PgPool pool;
+    private final Transactions transactions;
 
-    public SnapshotLeases(PgPool pool) {
-        this.pool = pool;
+    public SnapshotLeases(Transactions transactions) {
+        this.transactions = transactions;
     }
 
     /**
@@ -44,12 +44,19 @@ public class SnapshotLeases {
 
     private Uni<Boolean> acquire(String holder, String mode, String purpose, String locator, Duration ttl,
             String conflicting) {
-        return pool.withTransaction(tx -> lock(tx)
-                .chain(() -> tx.query("DELETE FROM snapshot_leases WHERE expires_at < now()").execute())
-                .chain(() -> tx.preparedQuery("INSERT INTO snapshot_leases (holder, mode, purpose, locator, expires_at)"
-                        + " SELECT $1, $2, $3, $4, now() + make_interval(secs => $5) WHERE NOT EXISTS (" + conflicting
-                        + ")").execute(Tuple.of(holder, mode, purpose, locator, seconds(ttl))))
-                .map(rows -> rows.rowCount() == 1));
+        return transactions.inTransaction(session -> lock(session)
+                .chain(() -> session.createNativeQuery("DELETE FROM snapshot_leases WHERE expires_at < now()")
+                        .executeUpdate())
+                .chain(() -> session.createNativeQuery("INSERT INTO snapshot_leases (holder, mode, purpose, locator,"
+                        + " expires_at) SELECT :holder, :mode, :purpose, :locator, now() + make_interval(secs => :ttl)"
+                        + " WHERE NOT EXISTS (" + conflicting + ")")
+                        .setParameter("holder", holder)
+                        .setParameter("mode", mode)
+                        .setParameter("purpose", purpose)
+                        .setParameter("locator", locator)
+                        .setParameter("ttl", seconds(ttl))
+                        .executeUpdate())
+                .map(rows -> rows == 1));
     }
 
     /** Extends the leases of these holders by {@code ttl} from now; a lease that expired meanwhile stays gone. */
@@ -57,31 +64,34 @@ public class SnapshotLeases {
         if (holders.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery("UPDATE snapshot_leases SET expires_at = now() + make_interval(secs => $2)"
-                + " WHERE holder = ANY($1) AND expires_at >= now()")
-                .execute(Tuple.of(holders.toArray(String[]::new), seconds(ttl))).replaceWithVoid();
+        return transactions.inTransaction(session -> session.createNativeQuery("UPDATE snapshot_leases"
+                + " SET expires_at = now() + make_interval(secs => :ttl) WHERE holder IN (:holders)"
+                + " AND expires_at >= now()")
+                .setParameter("ttl", seconds(ttl))
+                .setParameter("holders", List.copyOf(holders))
+                .executeUpdate())
+                .replaceWithVoid();
     }
 
     public Uni<Void> release(String holder) {
-        return pool.preparedQuery("DELETE FROM snapshot_leases WHERE holder = $1").execute(Tuple.of(holder))
+        return transactions.inTransaction(session -> session
+                .createNativeQuery("DELETE FROM snapshot_leases WHERE holder = :holder")
+                .setParameter("holder", holder)
+                .executeUpdate())
                 .replaceWithVoid();
     }
 
     /** The manifests that restores are reading now, under unexpired leases. */
     public Uni<Set<String>> locatorsInUse() {
-        return pool.query("SELECT locator FROM snapshot_leases WHERE locator IS NOT NULL AND expires_at >= now()")
-                .execute().map(rows -> {
-                    Set<String> locators = new HashSet<>();
-                    for (Row row : rows) {
-                        locators.add(row.getString("locator"));
-                    }
-                    return locators;
-                });
+        return transactions.inSession(session -> session.createNativeQuery("SELECT locator FROM snapshot_leases"
+                + " WHERE locator IS NOT NULL AND expires_at >= now()", String.class)
+                .getResultList())
+                .map(Set::copyOf);
     }
 
     /** Self-conflicting, so lease changes queue behind each other; plain reads are not blocked. */
-    private static Uni<Void> lock(SqlClient tx) {
-        return tx.query("LOCK TABLE snapshot_leases IN SHARE ROW EXCLUSIVE MODE").execute().replaceWithVoid();
+    private static Uni<Integer> lock(Mutiny.Session session) {
+        return session.createNativeQuery("LOCK TABLE snapshot_leases IN SHARE ROW EXCLUSIVE MODE").executeUpdate();
     }
 
     private static double seconds(Duration ttl) {

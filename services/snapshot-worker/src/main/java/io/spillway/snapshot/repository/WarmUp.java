@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 import io.spillway.snapshot.domain.Chunker;
 import io.spillway.snapshot.domain.Manifest;
 import io.spillway.snapshot.domain.RestoreResult;
-import io.spillway.snapshot.domain.SnapshotRestorer;
-import io.spillway.snapshot.domain.SnapshotTaker;
+import io.spillway.snapshot.posix.SnapshotRestorer;
+import io.spillway.snapshot.posix.SnapshotTaker;
 
 /**
  * Runs the snapshot and restore path once over generated data, so the JIT has compiled it before the first real
@@ -70,7 +70,7 @@ public final class WarmUp {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a warm-up directory in " + scratch, e);
         }
-        Repository repository = new Repository(new MemoryObjectStore(), sealer(encrypted));
+        PackStore repository = new PackStore(new MemoryObjectStore(), sealer(encrypted));
         try {
             Path source = work.resolve("source");
             long bytes = generate(source, files);

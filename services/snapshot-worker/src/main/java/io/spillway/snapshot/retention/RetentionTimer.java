@@ -20,6 +20,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.spillway.kit.Outbox;
+import io.spillway.kit.Transactions;
 import io.spillway.schemas.StorageEvent.SnapshotRequested;
 import io.spillway.snapshot.config.SnapshotWorkerConfig;
 import io.spillway.snapshot.domain.RetentionPlanner;
@@ -30,7 +31,6 @@ import io.spillway.snapshot.persistence.SnapshotCatalogue.Recorded;
 import io.spillway.snapshot.persistence.SnapshotLeases;
 import io.spillway.snapshot.retention.RetentionPolicies.Scoped;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.PgPool;
 
 /**
  * Every {@code tick}, for each policy: forgets what the policy no longer keeps (through {@link SnapshotDeleter}),
@@ -47,7 +47,7 @@ public class RetentionTimer {
     private final SnapshotLeases leases;
     private final SnapshotDeleter deleter;
     private final GarbageCollection garbageCollection;
-    private final PgPool pool;
+    private final Transactions transactions;
     private final Outbox outbox;
     private final Vertx vertx;
     private final SnapshotWorkerConfig.Retention config;
@@ -58,14 +58,14 @@ public class RetentionTimer {
     private long timerId = -1;
 
     public RetentionTimer(RetentionPolicies policies, SnapshotCatalogue catalogue, SnapshotLeases leases,
-            SnapshotDeleter deleter, GarbageCollection garbageCollection, PgPool pool, Outbox outbox, Vertx vertx,
-            SnapshotWorkerConfig.Snapshot config) {
+            SnapshotDeleter deleter, GarbageCollection garbageCollection, Transactions transactions, Outbox outbox,
+            Vertx vertx, SnapshotWorkerConfig.Snapshot config) {
         this.policies = policies;
         this.catalogue = catalogue;
         this.leases = leases;
         this.deleter = deleter;
         this.garbageCollection = garbageCollection;
-        this.pool = pool;
+        this.transactions = transactions;
         this.outbox = outbox;
         this.vertx = vertx;
         this.config = config.retention();
@@ -131,19 +131,19 @@ public class RetentionTimer {
         }
         Instant now = clock.instant();
         String snapshotId = policy.policy().scheduledSnapshotId(policy.name(), now);
-        return pool.withTransaction(tx -> catalogue.lockScheduleState(tx, policy.name(), policy.site(),
-                policy.filesystem(), policy.pathOrNull(), config.pendingTimeout())
+        return transactions.inTransaction(session -> catalogue.lockScheduleState(session, policy.name(),
+                policy.site(), policy.filesystem(), policy.pathOrNull(), config.pendingTimeout())
                 .chain(state -> {
                     if (state.pending() || !policy.policy().snapshotDue(state.latest(), now)) {
                         return Uni.createFrom().voidItem();
                     }
-                    return catalogue.recordScheduled(tx, policy.name(), snapshotId).chain(recorded -> {
+                    return catalogue.recordScheduled(session, policy.name(), snapshotId).chain(recorded -> {
                         if (!recorded) {
                             return Uni.createFrom().voidItem();
                         }
                         LOG.infof("Policy %s: requesting periodic snapshot %s of %s/%s (every %s)", policy.name(),
                                 snapshotId, policy.site(), policy.filesystem(), policy.policy().every().get());
-                        return outbox.append(tx, new SnapshotRequested(snapshotId, policy.site(),
+                        return outbox.append(session, new SnapshotRequested(snapshotId, policy.site(),
                                 policy.filesystem(), policy.pathOrNull(), null), null).replaceWithVoid();
                     });
                 }));

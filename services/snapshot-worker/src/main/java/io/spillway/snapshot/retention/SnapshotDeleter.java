@@ -8,13 +8,13 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.spillway.kit.Inbox;
 import io.spillway.kit.Outbox;
+import io.spillway.kit.Transactions;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.StorageEvent.SnapshotDeleted;
 import io.spillway.snapshot.domain.ManifestStore;
 import io.spillway.snapshot.persistence.SnapshotCatalogue;
 import io.spillway.snapshot.persistence.SnapshotCatalogue.Uploaded;
 import io.spillway.snapshot.s3.S3SnapshotStore;
-import io.vertx.mutiny.pgclient.PgPool;
 
 /**
  * The one way a snapshot goes, for a {@code SnapshotDeleteRequested} and for retention alike: its manifest is deleted
@@ -30,16 +30,16 @@ public class SnapshotDeleter {
 
     private final ManifestStore manifests;
     private final SnapshotCatalogue catalogue;
-    private final PgPool pool;
+    private final Transactions transactions;
     private final Inbox inbox;
     private final Outbox outbox;
     private final GarbageCollection garbageCollection;
 
-    public SnapshotDeleter(S3SnapshotStore manifests, SnapshotCatalogue catalogue, PgPool pool, Inbox inbox,
-            Outbox outbox, GarbageCollection garbageCollection) {
+    public SnapshotDeleter(S3SnapshotStore manifests, SnapshotCatalogue catalogue, Transactions transactions,
+            Inbox inbox, Outbox outbox, GarbageCollection garbageCollection) {
         this.manifests = manifests;
         this.catalogue = catalogue;
-        this.pool = pool;
+        this.transactions = transactions;
         this.inbox = inbox;
         this.outbox = outbox;
         this.garbageCollection = garbageCollection;
@@ -56,11 +56,11 @@ public class SnapshotDeleter {
             manifests.delete(snapshot.locator());
             return snapshot;
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(() -> pool.withTransaction(tx -> (claim == null ? Uni.createFrom().item(true)
-                        : inbox.firstDelivery(tx, claim))
+                .chain(() -> transactions.inTransaction(session -> (claim == null ? Uni.createFrom().item(true)
+                        : inbox.firstDelivery(session, claim))
                         .chain(first -> !first ? Uni.createFrom().item(false)
-                                : catalogue.markDeleted(tx, snapshot.snapshotId(), reason)
-                                        .call(deleted -> deleted ? outbox.append(tx, new SnapshotDeleted(
+                                : catalogue.markDeleted(session, snapshot.snapshotId(), reason)
+                                        .call(deleted -> deleted ? outbox.append(session, new SnapshotDeleted(
                                                 snapshot.snapshotId(), snapshot.site(), snapshot.filesystem(),
                                                 snapshot.locator(), reason), traceparent)
                                                 : Uni.createFrom().voidItem()))))

@@ -5,7 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.spillway.snapshot.config.SnapshotWorkerConfig;
-import io.spillway.snapshot.repository.Repository;
+import io.spillway.snapshot.repository.PackStore;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * application-scoped: a client proxy would need a no-argument constructor the repository does not have.
  */
 @Singleton
-public class S3SnapshotStore extends Repository {
+public class S3SnapshotStore extends PackStore {
 
     private final S3ObjectStore objects;
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class FixedSizeChunkerTest {
+public class FixedSizeChunkerTest {
 
     private static final int MIB = 1024 * 1024;
 
@@ -63,7 +63,7 @@ class FixedSizeChunkerTest {
         return out.toByteArray();
     }
 
-    static byte[] random(int size) {
+    public static byte[] random(int size) {
         byte[] bytes = new byte[size];
         new Random(size).nextBytes(bytes);
         return bytes;

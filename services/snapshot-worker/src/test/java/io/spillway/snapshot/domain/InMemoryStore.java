@@ -13,21 +13,21 @@ import java.util.Optional;
 import java.util.Set;
 
 /** A chunk and manifest store in memory that remembers the order of writes. */
-final class InMemoryStore implements ChunkStore, ManifestStore {
+public final class InMemoryStore implements ChunkStore, ManifestStore {
 
-    final Map<String, byte[]> chunks = new LinkedHashMap<>();
-    final List<String> writes = new ArrayList<>();
-    final List<Manifest> manifests = new ArrayList<>();
+    public final Map<String, byte[]> chunks = new LinkedHashMap<>();
+    public final List<String> writes = new ArrayList<>();
+    public final List<Manifest> manifests = new ArrayList<>();
     /** Chunks fetched, in order; shared with a restore's threads. */
-    final List<String> gets = java.util.Collections.synchronizedList(new ArrayList<>());
-    int heads;
+    public final List<String> gets = java.util.Collections.synchronizedList(new ArrayList<>());
+    public int heads;
     /** When each chunk was stored, by the clock in {@link #now}. */
-    final Map<String, Instant> storedAt = new LinkedHashMap<>();
-    Instant now = Instant.EPOCH;
-    static final int GROUP = 4;
+    public final Map<String, Instant> storedAt = new LinkedHashMap<>();
+    public Instant now = Instant.EPOCH;
+    public static final int GROUP = 4;
     /** The groups of every plan made, and the hashes of every read; shared with a restore's threads. */
-    final List<List<String>> plannedGroups = java.util.Collections.synchronizedList(new ArrayList<>());
-    final List<List<String>> reads = java.util.Collections.synchronizedList(new ArrayList<>());
+    public final List<List<String>> plannedGroups = java.util.Collections.synchronizedList(new ArrayList<>());
+    public final List<List<String>> reads = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public Optional<byte[]> fetch(String sha256) {

@@ -5,13 +5,13 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What every sequence of progress reports must satisfy. */
-final class ProgressAssertions {
+public final class ProgressAssertions {
 
     private ProgressAssertions() {
     }
 
     /** Done counts never go down and never pass the totals; totals never shrink. */
-    static void assertNeverGoesDown(List<Progress> reports) {
+    public static void assertNeverGoesDown(List<Progress> reports) {
         assertTrue(!reports.isEmpty(), "progress was reported");
         Progress previous = new Progress(0, 0, 0, 0);
         for (Progress progress : List.copyOf(reports)) {

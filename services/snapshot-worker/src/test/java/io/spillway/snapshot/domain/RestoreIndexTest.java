@@ -1,145 +1,71 @@
 package io.spillway.snapshot.domain;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The restore index: a later restore trusts what an earlier one left untouched, and nothing else. */
+/** The restore index as data: it trusts a file only while it looks exactly as the restore that wrote it left it. */
 class RestoreIndexTest {
 
-    private static final int CHUNK = 64 * 1024;
-    private static final Instant OLD = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+    private static final Instant WRITTEN = Instant.parse("2025-03-01T12:00:00Z");
+    private static final Instant MTIME = Instant.parse("2025-02-01T08:00:00Z");
+    private static final Instant CTIME = WRITTEN.minus(Duration.ofMinutes(5));
+    private static final ManifestEntry ENTRY = ManifestEntry.file("shards/a.bin", 0644, 10, MTIME, List.of("c1", "c2"));
+    private static final RestoreIndex.Local AS_LEFT = new RestoreIndex.Local(10, MTIME, CTIME, 42, 0644);
 
-    @TempDir
-    Path work;
+    @Test
+    void trustsAFileThatLooksExactlyAsTheRestoreLeftIt() throws IOException {
+        RestoreIndex index = indexOf(ENTRY, AS_LEFT, WRITTEN);
 
-    private final InMemoryStore store = new InMemoryStore();
-    /** Dates its index a minute ahead, so every file it wrote is past the racy window for the next restore. */
-    private final SnapshotRestorer restorer = new SnapshotRestorer(store, 4,
-            Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1)));
-    private Path source;
-    private Path target;
-
-    @BeforeEach
-    void aSource() throws IOException {
-        source = work.resolve("site-a/datasets");
-        target = work.resolve("site-b/datasets");
-        Files.createDirectories(source.resolve("shards"));
-        write("README.md", "hello");
-        write("shards/a.bin", "a".repeat(3 * CHUNK + 5));
-        write("shards/b.bin", "b".repeat(1000));
+        assertTrue(index.untouched("shards/a.bin", AS_LEFT));
+        assertTrue(index.holds("shards/a.bin", AS_LEFT, ENTRY));
     }
 
     @Test
-    void aSecondRestoreTrustsFilesTheFirstLeftUntouchedWithoutReadingOrFetchingThem() {
-        Manifest manifest = snapshot("snap-1");
-        restorer.restore(request("r-1", manifest));
-        store.gets.clear();
+    void anyChangeToCtimeInodeSizeMtimeOrModeMakesTheFileTouched() throws IOException {
+        RestoreIndex index = indexOf(ENTRY, AS_LEFT, WRITTEN);
 
-        RestoreResult again = restorer.restore(request("r-2", manifest));
-
-        assertEquals(3, again.filesTrusted());
-        assertEquals(3, again.filesSkipped());
-        assertEquals(List.of(), store.gets);
-        assertEquals(List.of(), again.conflicts());
+        for (RestoreIndex.Local changed : List.of(new RestoreIndex.Local(10, MTIME, CTIME.plusNanos(1), 42, 0644),
+                new RestoreIndex.Local(10, MTIME, CTIME, 43, 0644), new RestoreIndex.Local(11, MTIME, CTIME, 42, 0644),
+                new RestoreIndex.Local(10, MTIME.plusSeconds(1), CTIME, 42, 0644),
+                new RestoreIndex.Local(10, MTIME, CTIME, 42, 0600))) {
+            assertFalse(index.untouched("shards/a.bin", changed), changed.toString());
+        }
+        assertFalse(index.untouched("shards/b.bin", AS_LEFT), "a path the index does not name");
     }
 
     @Test
-    void replacesFilesOfAnOlderSnapshotThatWereNotTouchedWithoutKeepingThemAside() throws IOException {
-        restorer.restore(request("r-1", snapshot("snap-1")));
-        write("README.md", "hello, version two");
-        Manifest second = snapshot("snap-2");
-        store.gets.clear();
+    void anUntouchedFileOfOtherContentIsNotHeldButStillUntouched() throws IOException {
+        RestoreIndex index = indexOf(ENTRY, AS_LEFT, WRITTEN);
+        ManifestEntry newer = ManifestEntry.file("shards/a.bin", 0644, 10, MTIME, List.of("c1", "c3"));
 
-        RestoreResult again = restorer.restore(request("r-2", second));
-
-        assertEquals(List.of(), again.conflicts(), "the old README is in snap-1: nothing to keep aside");
-        assertFalse(Files.exists(target.resolve(SnapshotRestorer.CONFLICTS)));
-        assertEquals("hello, version two", Files.readString(target.resolve("README.md")));
-        assertEquals(2, again.filesTrusted());
-        assertEquals(1, store.gets.size(), "only the changed file is fetched");
+        assertTrue(index.untouched("shards/a.bin", AS_LEFT));
+        assertFalse(index.holds("shards/a.bin", AS_LEFT, newer));
     }
 
     @Test
-    void keepsAsideAFileChangedAfterTheRestoreEvenWhenItsSizeAndMtimeAreBack() throws IOException {
-        Manifest manifest = snapshot("snap-1");
-        restorer.restore(request("r-1", manifest));
-        Path restored = target.resolve("shards/b.bin");
-        FileTime mtime = Files.getLastModifiedTime(restored);
-        Files.writeString(restored, "B".repeat(1000), StandardCharsets.UTF_8);
-        Files.setLastModifiedTime(restored, mtime);
+    void distrustsFilesChangedWithinTheRacyWindowBeforeTheIndex() throws IOException {
+        RestoreIndex.Local late = new RestoreIndex.Local(10, MTIME, WRITTEN.minus(RestoreIndex.RACY), 42, 0644);
+        RestoreIndex index = indexOf(ENTRY, late, WRITTEN);
 
-        RestoreResult again = restorer.restore(request("r-2", manifest));
-
-        assertEquals(List.of("shards/b.bin"), again.conflicts());
-        assertEquals("B".repeat(1000), Files.readString(target.resolve(".spillway-conflicts/r-2/shards/b.bin")));
-        assertEquals("b".repeat(1000), Files.readString(restored));
-        assertEquals(2, again.filesTrusted());
+        assertFalse(index.untouched("shards/a.bin", late));
     }
 
     @Test
-    void readsAgainAFileOnlyTouchedSinceAndKeepsItWhenItsContentIsTheSame() throws IOException {
-        Manifest manifest = snapshot("snap-1");
-        restorer.restore(request("r-1", manifest));
-        Path restored = target.resolve("README.md");
-        Files.setLastModifiedTime(restored, Files.getLastModifiedTime(restored));
-
-        RestoreResult again = restorer.restore(request("r-2", manifest));
-
-        assertEquals(2, again.filesTrusted());
-        assertEquals(3, again.filesSkipped(), "README.md was read and found equal");
-        assertEquals(List.of(), again.conflicts());
-    }
-
-    @Test
-    void doesNotTrustFilesWrittenInTheLastMomentsBeforeTheIndex() {
-        SnapshotRestorer now = new SnapshotRestorer(store);
-        Manifest manifest = snapshot("snap-1");
-        now.restore(request("r-1", manifest));
-
-        RestoreResult again = now.restore(request("r-2", manifest));
-
-        assertEquals(0, again.filesTrusted());
-        assertEquals(3, again.filesSkipped(), "every file was read and found equal");
-    }
-
-    @Test
-    void aDamagedIndexTrustsNothing() throws IOException {
-        Manifest manifest = snapshot("snap-1");
-        restorer.restore(request("r-1", manifest));
-        Files.writeString(target.resolve(RestoreIndex.FILE), "spillway.restore-index.v1\tyesterday\n");
-
-        RestoreResult again = restorer.restore(request("r-2", manifest));
-
-        assertEquals(0, again.filesTrusted());
-        assertEquals(3, again.filesSkipped());
-    }
-
-    @Test
-    void snapshotsLeaveTheIndexOut() {
-        restorer.restore(request("r-1", snapshot("snap-1")));
-        assertTrue(Files.exists(target.resolve(RestoreIndex.FILE)));
-
-        Manifest ofTheCopy = new SnapshotTaker(new FixedSizeChunker(CHUNK), store, store, Clock.systemUTC())
-                .take(new SnapshotTaker.Request("snap-b", "site-b", "datasets", null, target)).manifest();
-
-        assertEquals(List.of("README.md", "shards", "shards/a.bin", "shards/b.bin"),
-                ofTheCopy.entries().stream().map(ManifestEntry::path).toList());
+    void aDamagedOrForeignTextIsAnEmptyIndex() {
+        for (List<String> text : List.of(List.<String> of(), List.of("something else"),
+                List.of("spillway.restore-index.v1\tyesterday"),
+                List.of("spillway.restore-index.v1\t2025-03-01T12:00:00Z", "not\ta\tline"))) {
+            assertFalse(RestoreIndex.parse(text).untouched("shards/a.bin", AS_LEFT), text.toString());
+        }
     }
 
     @Test
@@ -151,19 +77,13 @@ class RestoreIndexTest {
         }
     }
 
-    private Manifest snapshot(String id) {
-        return new SnapshotTaker(new FixedSizeChunker(CHUNK), store, store, Clock.systemUTC())
-                .take(new SnapshotTaker.Request(id, "site-a", "datasets", null, source)).manifest();
-    }
-
-    private SnapshotRestorer.Request request(String restoreId, Manifest manifest) {
-        return new SnapshotRestorer.Request(restoreId, manifest, target, List.of());
-    }
-
-    private void write(String path, String content) throws IOException {
-        Path file = source.resolve(path);
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-        // Old enough for the taker to trust, and distinct from the restore's own writes.
-        Files.setLastModifiedTime(file, FileTime.from(OLD));
+    /** The index a restore that wrote {@code entry} and saw it as {@code local} leaves, read back. */
+    private static RestoreIndex indexOf(ManifestEntry entry, RestoreIndex.Local local, Instant writtenAt)
+            throws IOException {
+        RestoreIndex.Writer writer = new RestoreIndex.Writer();
+        writer.add(entry.path(), entry, local);
+        StringBuilder text = new StringBuilder();
+        writer.writeTo(text, writtenAt);
+        return RestoreIndex.parse(new ArrayList<>(List.of(text.toString().split("\n"))));
     }
 }

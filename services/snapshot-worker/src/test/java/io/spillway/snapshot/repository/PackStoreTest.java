@@ -22,9 +22,9 @@ import io.spillway.snapshot.domain.FastCdcChunker;
 import io.spillway.snapshot.domain.SnapshotException;
 import io.spillway.snapshot.domain.SnapshotException.Reason;
 import io.spillway.snapshot.domain.SnapshotLayout;
-import io.spillway.snapshot.domain.SnapshotRestorer;
 import io.spillway.snapshot.domain.SnapshotResult;
-import io.spillway.snapshot.domain.SnapshotTaker;
+import io.spillway.snapshot.posix.SnapshotRestorer;
+import io.spillway.snapshot.posix.SnapshotTaker;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class RepositoryTest {
+class PackStoreTest {
 
     private static final int PACK = 1024 * 1024;
     /** A cut-off after every object the in-memory store stamps by default. */
@@ -43,7 +43,7 @@ class RepositoryTest {
     }
 
     private final InMemoryObjectStore objects = new InMemoryObjectStore();
-    private final List<Repository> opened = new ArrayList<>();
+    private final List<PackStore> opened = new ArrayList<>();
 
     @TempDir
     Path scratch;
@@ -60,12 +60,12 @@ class RepositoryTest {
 
     @AfterEach
     void close() {
-        opened.forEach(Repository::close);
+        opened.forEach(PackStore::close);
     }
 
     @Test
     void packsManySmallChunksIntoFewObjectsAndFindsEachAgain() {
-        Repository repository = open(Sealer.none());
+        PackStore repository = open(Sealer.none());
         Map<String, byte[]> chunks = randomChunks(2000, 1024);
         chunks.forEach((hash, data) -> repository.put(hash, data, data.length));
         repository.flush();
@@ -80,12 +80,12 @@ class RepositoryTest {
 
     @Test
     void fetchesNeighbouringChunksOfAPackInOneRequest() {
-        Repository writer = open(Sealer.none());
+        PackStore writer = open(Sealer.none());
         Map<String, byte[]> chunks = randomChunks(100, 2048);
         chunks.forEach((hash, data) -> writer.put(hash, data, data.length));
         writer.flush();
 
-        Repository reader = open(Sealer.none());
+        PackStore reader = open(Sealer.none());
         reader.prepare();
         objects.gets.clear();
         Map<String, byte[]> fetched = reader.fetchAll(chunks.keySet());
@@ -97,11 +97,11 @@ class RepositoryTest {
 
     @Test
     void readHandsEachChunkOverOnceFromOneReusedBufferAndSkipsWhatIsMissing() {
-        Repository writer = open(Sealer.aes256Gcm(KEY));
+        PackStore writer = open(Sealer.aes256Gcm(KEY));
         Map<String, byte[]> chunks = randomChunks(50, 3000);
         chunks.forEach((hash, data) -> writer.put(hash, data, data.length));
         writer.flush();
-        Repository reader = open(Sealer.aes256Gcm(KEY));
+        PackStore reader = open(Sealer.aes256Gcm(KEY));
         reader.prepare();
         List<String> wanted = new ArrayList<>(chunks.keySet());
         wanted.addAll(chunks.keySet()); // each named twice
@@ -126,11 +126,11 @@ class RepositoryTest {
     void plansOneGroupPerRangedGetWithEachChunksPlainLengthAndReadsEachGroupInOneRequest() {
         // 1,800 KiB of chunks (sealed, 28 bytes more each) in 1 MiB packs: two packs, so two groups, however the
         // hashes are ordered.
-        Repository writer = open(Sealer.aes256Gcm(KEY));
+        PackStore writer = open(Sealer.aes256Gcm(KEY));
         Map<String, byte[]> chunks = randomChunks(1800, 1024);
         chunks.forEach((hash, data) -> writer.put(hash, data, data.length));
         writer.flush();
-        Repository reader = open(Sealer.aes256Gcm(KEY));
+        PackStore reader = open(Sealer.aes256Gcm(KEY));
         List<String> wanted = new ArrayList<>(chunks.keySet());
         java.util.Collections.shuffle(wanted, new Random(3));
         String unknown = sha256("not stored".getBytes(StandardCharsets.UTF_8));
@@ -158,7 +158,7 @@ class RepositoryTest {
 
     @Test
     void aShortPackHandsOverTheChunksBeforeItsEndAndNotTheRest() {
-        Repository writer = open(Sealer.none());
+        PackStore writer = open(Sealer.none());
         Map<String, byte[]> chunks = randomChunks(10, 1000);
         chunks.forEach((hash, data) -> writer.put(hash, data, data.length));
         writer.flush();
@@ -166,7 +166,7 @@ class RepositoryTest {
         int cut = objects.objects.get(pack).length / 2;
         objects.objects.put(pack, Arrays.copyOf(objects.objects.get(pack), cut));
 
-        Repository reader = open(Sealer.none());
+        PackStore reader = open(Sealer.none());
         reader.prepare();
         Map<String, byte[]> fetched = reader.fetchAll(chunks.keySet());
 
@@ -182,13 +182,13 @@ class RepositoryTest {
 
     @Test
     void anotherWorkerKnowsWhatIsStoredAfterPrepareAndUploadsNothingAgain() {
-        Repository first = open(Sealer.none());
+        PackStore first = open(Sealer.none());
         Map<String, byte[]> chunks = randomChunks(10, 4096);
         chunks.forEach((hash, data) -> first.put(hash, data, data.length));
         first.flush();
         int puts = objects.puts.size();
 
-        Repository second = open(Sealer.none());
+        PackStore second = open(Sealer.none());
         second.prepare();
         chunks.keySet().forEach(hash -> assertTrue(second.contains(hash)));
         chunks.forEach((hash, data) -> second.put(hash, data, data.length));
@@ -200,7 +200,7 @@ class RepositoryTest {
     void aCrashBeforeTheIndexLeavesOrphanPacksThatNoReaderTripsOn() throws IOException {
         Files.writeString(dir.resolve("a.txt"), "alpha");
         Files.write(dir.resolve("b.bin"), randomBytes(300_000, 1));
-        Repository crashing = open(Sealer.none());
+        PackStore crashing = open(Sealer.none());
         objects.refusePut = key -> key.startsWith(SnapshotLayout.INDEX_PREFIX);
         assertEquals(Reason.OBJECT_STORE, assertThrows(SnapshotException.class, () -> taker(crashing).take(
                 new SnapshotTaker.Request("s1", "onprem", "data", null, dir))).reason());
@@ -208,11 +208,11 @@ class RepositoryTest {
         assertTrue(objects.keys(SnapshotLayout.MANIFEST_PREFIX).isEmpty(), "no manifest without its index");
 
         objects.refusePut = key -> false;
-        Repository restarted = open(Sealer.none());
+        PackStore restarted = open(Sealer.none());
         SnapshotResult result = taker(restarted).take(new SnapshotTaker.Request("s2", "onprem", "data", null, dir));
         assertEquals(result.bytesScanned(), result.bytesUploaded(), "orphaned chunks are not trusted: stored again");
 
-        Repository elsewhere = open(Sealer.none());
+        PackStore elsewhere = open(Sealer.none());
         Path target = restored;
         new SnapshotRestorer(elsewhere).restore(new SnapshotRestorer.Request("r1",
                 elsewhere.get(result.locator()).orElseThrow(), target, List.of()));
@@ -221,7 +221,7 @@ class RepositoryTest {
 
     @Test
     void aFailedPackUploadFailsTheFlushAndTheChunksAreStoredOnTheNextTry() {
-        Repository repository = open(Sealer.none());
+        PackStore repository = open(Sealer.none());
         Map<String, byte[]> chunks = randomChunks(3, 1000);
         objects.refusePut = key -> key.startsWith(SnapshotLayout.PACK_PREFIX);
         chunks.forEach((hash, data) -> repository.put(hash, data, data.length));
@@ -238,7 +238,7 @@ class RepositoryTest {
     void encryptedRepositoryHoldsNoPlaintextAndRestoresWithItsKey() throws IOException {
         String secret = "patient-record-4711 " + "x".repeat(100);
         Files.writeString(dir.resolve("secret-name.txt"), secret);
-        Repository repository = open(Sealer.aes256Gcm(KEY));
+        PackStore repository = open(Sealer.aes256Gcm(KEY));
         SnapshotResult result = taker(repository).take(new SnapshotTaker.Request("s1", "onprem", "data", null, dir));
 
         for (Map.Entry<String, byte[]> object : objects.objects.entrySet()) {
@@ -249,7 +249,7 @@ class RepositoryTest {
                     + object.getKey());
         }
 
-        Repository elsewhere = open(Sealer.aes256Gcm(KEY));
+        PackStore elsewhere = open(Sealer.aes256Gcm(KEY));
         Path target = restored;
         new SnapshotRestorer(elsewhere).restore(new SnapshotRestorer.Request("r1",
                 elsewhere.get(result.locator()).orElseThrow(), target, List.of()));
@@ -258,7 +258,7 @@ class RepositoryTest {
 
     @Test
     void aWorkerWithoutTheKeyOrWithAnotherKeyStopsBeforeReadingOrWriting() {
-        Repository repository = open(Sealer.aes256Gcm(KEY));
+        PackStore repository = open(Sealer.aes256Gcm(KEY));
         repository.put(sha256(new byte[] { 1 }), new byte[] { 1 }, 1);
         repository.flush();
 
@@ -275,12 +275,12 @@ class RepositoryTest {
     @Test
     void aDamagedSealedChunkFailsTheRestoreNamingItsFile() throws IOException {
         Files.write(dir.resolve("weights.bin"), randomBytes(5000, 3));
-        Repository repository = open(Sealer.aes256Gcm(KEY));
+        PackStore repository = open(Sealer.aes256Gcm(KEY));
         SnapshotResult result = taker(repository).take(new SnapshotTaker.Request("s1", "onprem", "data", null, dir));
         String pack = objects.keys(SnapshotLayout.PACK_PREFIX).get(0);
         objects.objects.get(pack)[20] ^= 0x40;
 
-        Repository elsewhere = open(Sealer.aes256Gcm(KEY));
+        PackStore elsewhere = open(Sealer.aes256Gcm(KEY));
         SnapshotException failure = assertThrows(SnapshotException.class,
                 () -> new SnapshotRestorer(elsewhere).restore(new SnapshotRestorer.Request("r1",
                         elsewhere.get(result.locator()).orElseThrow(), restored, List.of())));
@@ -290,7 +290,7 @@ class RepositoryTest {
 
     @Test
     void encryptionCannotBeTurnedOnForAnUnencryptedRepository() {
-        Repository plain = open(Sealer.none());
+        PackStore plain = open(Sealer.none());
         plain.prepare();
         assertEquals(Reason.ENCRYPTION, assertThrows(SnapshotException.class,
                 () -> open(Sealer.aes256Gcm(KEY)).prepare()).reason());
@@ -301,7 +301,7 @@ class RepositoryTest {
         Path a = Files.createDirectories(dir.resolve("a"));
         Files.write(a.resolve("only-a.bin"), randomBytes(600_000, 11));
         Files.write(a.resolve("shared.bin"), randomBytes(200_000, 12));
-        Repository repository = open(Sealer.none());
+        PackStore repository = open(Sealer.none());
         SnapshotResult first = taker(repository).take(new SnapshotTaker.Request("s1", "onprem", "data", null, a));
         Files.delete(a.resolve("only-a.bin"));
         Files.write(a.resolve("only-b.bin"), randomBytes(300_000, 13));
@@ -314,7 +314,7 @@ class RepositoryTest {
         assertTrue(result.chunksDeleted() > 0, "only-a.bin's chunks go: " + result);
         assertTrue(result.bytesDeleted() >= 600_000, "its bytes are freed: " + result);
         assertTrue(storedBytes() <= before - 600_000, "the bucket shrinks by at least only-a.bin");
-        Repository elsewhere = open(Sealer.none());
+        PackStore elsewhere = open(Sealer.none());
         Path target = restored;
         new SnapshotRestorer(elsewhere).restore(new SnapshotRestorer.Request("r1",
                 elsewhere.get(second.locator()).orElseThrow(), target, List.of()));
@@ -326,7 +326,7 @@ class RepositoryTest {
 
     @Test
     void aMostlyDeadPackIsRewrittenWithItsLiveChunksOnly() {
-        Repository repository = open(Sealer.aes256Gcm(KEY));
+        PackStore repository = open(Sealer.aes256Gcm(KEY));
         Map<String, byte[]> chunks = randomChunks(10, 10_000);
         chunks.forEach((hash, data) -> repository.put(hash, data, data.length));
         repository.flush();
@@ -341,21 +341,21 @@ class RepositoryTest {
         assertEquals(1, packs.size());
         assertFalse(packs.contains(oldPack), "the old pack is gone");
         assertTrue(objects.objects.get(packs.get(0)).length < 3 * 10_100, "the new pack holds the live two");
-        Repository reader = open(Sealer.aes256Gcm(KEY));
+        PackStore reader = open(Sealer.aes256Gcm(KEY));
         reader.prepare();
         live.forEach(hash -> assertArrayEquals(chunks.get(hash), reader.fetch(hash).orElseThrow()));
     }
 
     @Test
     void packsAndIndexesStoredAfterTheCutOffAreLeftAloneAndOrphansBeforeItGo() {
-        Repository crashed = open(Sealer.none());
+        PackStore crashed = open(Sealer.none());
         objects.refusePut = key -> key.startsWith(SnapshotLayout.INDEX_PREFIX);
         randomChunks(3, 1000).forEach((hash, data) -> crashed.put(hash, data, data.length));
         assertThrows(SnapshotException.class, crashed::flush);
         objects.refusePut = key -> false;
         String orphan = objects.keys(SnapshotLayout.PACK_PREFIX).get(0);
 
-        Repository repository = open(Sealer.none());
+        PackStore repository = open(Sealer.none());
         objects.now = LATER.plusSeconds(60);
         Map<String, byte[]> running = randomChunks(4, 1000);
         running.forEach((hash, data) -> repository.put(hash, data, data.length));
@@ -370,11 +370,11 @@ class RepositoryTest {
 
     @Test
     void aWorkerThatLoadedTheIndexBeforeACollectionStillFindsMovedChunksAndForgetsDeletedOnes() {
-        Repository writer = open(Sealer.none());
+        PackStore writer = open(Sealer.none());
         Map<String, byte[]> chunks = randomChunks(10, 10_000);
         chunks.forEach((hash, data) -> writer.put(hash, data, data.length));
         writer.flush();
-        Repository stale = open(Sealer.none());
+        PackStore stale = open(Sealer.none());
         stale.prepare();
         List<String> hashes = new ArrayList<>(chunks.keySet());
 
@@ -389,19 +389,19 @@ class RepositoryTest {
         return objects.objects.values().stream().mapToLong(bytes -> bytes.length).sum();
     }
 
-    private static java.util.Set<String> referencedBy(Repository repository, String locator) {
+    private static java.util.Set<String> referencedBy(PackStore repository, String locator) {
         java.util.Set<String> referenced = new java.util.HashSet<>();
         repository.get(locator).orElseThrow().entries().forEach(entry -> referenced.addAll(entry.chunks()));
         return referenced;
     }
 
-    private Repository open(Sealer sealer) {
-        Repository repository = new Repository(objects, sealer, PACK, 2);
+    private PackStore open(Sealer sealer) {
+        PackStore repository = new PackStore(objects, sealer, PACK, 2);
         opened.add(repository);
         return repository;
     }
 
-    private static SnapshotTaker taker(Repository repository) {
+    private static SnapshotTaker taker(PackStore repository) {
         return new SnapshotTaker(new FastCdcChunker(), repository, repository, Clock.systemUTC());
     }
 

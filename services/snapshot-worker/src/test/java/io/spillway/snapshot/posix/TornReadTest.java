@@ -1,4 +1,4 @@
-package io.spillway.snapshot.domain;
+package io.spillway.snapshot.posix;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,7 +12,15 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.spillway.snapshot.domain.ChunkStore;
+import io.spillway.snapshot.domain.FastCdcChunker;
+import io.spillway.snapshot.domain.FixedSizeChunkerTest;
+import io.spillway.snapshot.domain.GcResult;
+import io.spillway.snapshot.domain.InMemoryStore;
+import io.spillway.snapshot.domain.ManifestEntry;
+import io.spillway.snapshot.domain.SnapshotException;
 import io.spillway.snapshot.domain.SnapshotException.Reason;
+import io.spillway.snapshot.domain.SnapshotResult;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

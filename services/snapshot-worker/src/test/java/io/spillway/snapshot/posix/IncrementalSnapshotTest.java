@@ -1,4 +1,4 @@
-package io.spillway.snapshot.domain;
+package io.spillway.snapshot.posix;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -13,6 +13,13 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.spillway.snapshot.domain.FastCdcChunker;
+import io.spillway.snapshot.domain.FixedSizeChunker;
+import io.spillway.snapshot.domain.InMemoryStore;
+import io.spillway.snapshot.domain.Manifest;
+import io.spillway.snapshot.domain.ManifestEntry;
+import io.spillway.snapshot.domain.SnapshotResult;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

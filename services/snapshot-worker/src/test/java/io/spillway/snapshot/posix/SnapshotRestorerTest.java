@@ -1,4 +1,4 @@
-package io.spillway.snapshot.domain;
+package io.spillway.snapshot.posix;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,6 +30,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.spillway.snapshot.domain.ChunkStore;
+import io.spillway.snapshot.domain.EntryType;
+import io.spillway.snapshot.domain.FixedSizeChunker;
+import io.spillway.snapshot.domain.FixedSizeChunkerTest;
+import io.spillway.snapshot.domain.GcResult;
+import io.spillway.snapshot.domain.InMemoryStore;
+import io.spillway.snapshot.domain.Manifest;
+import io.spillway.snapshot.domain.ManifestEntry;
+import io.spillway.snapshot.domain.Progress;
+import io.spillway.snapshot.domain.ProgressAssertions;
+import io.spillway.snapshot.domain.RestoreListener;
+import io.spillway.snapshot.domain.RestoreResult;
+import io.spillway.snapshot.domain.SnapshotException;
 import io.spillway.snapshot.domain.SnapshotException.Reason;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -344,13 +357,6 @@ class SnapshotRestorerTest {
         }
         assertEquals(new Progress(4, 4, manifest.bytes(), manifest.bytes()), reports.get(reports.size() - 1));
         assertTrue(reports.size() > 4, "reported per chunk, not only per file: " + reports.size());
-    }
-
-    @Test
-    void prefixesMatchWholePathSegments() {
-        assertTrue(SnapshotRestorer.isPriority("data/x", List.of("data")));
-        assertTrue(SnapshotRestorer.isPriority("data", List.of("/data/")));
-        assertFalse(SnapshotRestorer.isPriority("database/x", List.of("data")));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.spillway.snapshot.domain;
+package io.spillway.snapshot.posix;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,7 +26,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.spillway.snapshot.domain.EntryType;
+import io.spillway.snapshot.domain.FixedSizeChunker;
+import io.spillway.snapshot.domain.FixedSizeChunkerTest;
+import io.spillway.snapshot.domain.InMemoryStore;
+import io.spillway.snapshot.domain.Manifest;
+import io.spillway.snapshot.domain.ManifestEntry;
+import io.spillway.snapshot.domain.Progress;
+import io.spillway.snapshot.domain.ProgressAssertions;
+import io.spillway.snapshot.domain.SnapshotException;
 import io.spillway.snapshot.domain.SnapshotException.Reason;
+import io.spillway.snapshot.domain.SnapshotResult;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
