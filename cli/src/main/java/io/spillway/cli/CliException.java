@@ -1,5 +1,6 @@
 package io.spillway.cli;
 
+import java.io.PrintWriter;
 import java.util.List;
 
 /** A failure the CLI reports as a message (and detail lines) on stderr and an exit code from {@link ExitCodes}. */
@@ -25,5 +26,13 @@ class CliException extends RuntimeException {
     /** Lines printed under the message, e.g. one per violated field. */
     List<String> details() {
         return details;
+    }
+
+    /** Prints the message and its details on {@code err}; returns the exit code to end with. */
+    int reportTo(PrintWriter err) {
+        err.println(getMessage());
+        details.forEach(err::println);
+        err.flush();
+        return exitCode;
     }
 }

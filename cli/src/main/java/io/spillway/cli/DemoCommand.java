@@ -102,10 +102,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             return demo(config, out);
         } catch (CliException e) {
-            err.println(e.getMessage());
-            e.details().forEach(err::println);
-            err.flush();
-            return e.exitCode();
+            return e.reportTo(err);
         } finally {
             if (startedStack && !keep) {
                 out.println("Stopping the stack the demo started (--keep leaves it running).");
@@ -212,6 +209,6 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private Map<String, String> env() {
-        return spec.root().userObject() instanceof SpillwayCli cli ? cli.env() : System.getenv();
+        return SpillwayCli.env(spec);
     }
 }

@@ -19,48 +19,44 @@ final class DescribeCommand extends ApiCommand {
     @Override
     int run(ApiClient client) {
         JsonNode found = client.get(Jobs.path(Jobs.resolve(client, job)));
-        if (!printedJson(found)) {
-            out().print(render(found, Instant.now()));
-            out().flush();
-        }
+        printJsonOr(found, out -> out.print(render(found, Instant.now())));
         return ExitCodes.OK;
     }
 
     /** The job as a readable block; times relative to {@code now}. */
     static String render(JsonNode job, Instant now) {
         StringBuilder text = new StringBuilder();
-        field(text, "Id", Output.text(job, "id"));
-        field(text, "Name", Output.text(job, "name"));
-        field(text, "Project", Output.text(job, "project"));
-        field(text, "Site", Output.text(job, "site"));
-        field(text, "State", Output.text(job, "state"));
-        if (Output.text(job, "pendingReason") != null) {
-            field(text, "Pending", Output.text(job, "pendingReason"));
-        }
-        field(text, "Node", Output.text(job, "node"));
-        field(text, "GPUs", Output.text(job, "gpus"));
-        field(text, "Exit code", Output.text(job, "exitCode"));
-        String created = Output.text(job, "createdAt");
-        field(text, "Created", created == null ? null : created + " (" + Output.age(created, now) + " ago)");
-        field(text, "Updated", Output.text(job, "updatedAt"));
+        DetailLines fields = new DetailLines(text, "", 11);
+        fields.add("Id", Output.text(job, "id"));
+        fields.add("Name", Output.text(job, "name"));
+        fields.add("Project", Output.text(job, "project"));
+        fields.add("Site", Output.text(job, "site"));
+        fields.add("State", Output.text(job, "state"));
+        fields.addIfPresent("Pending", Output.text(job, "pendingReason"));
+        fields.add("Node", Output.text(job, "node"));
+        fields.add("GPUs", Output.text(job, "gpus"));
+        fields.add("Exit code", Output.text(job, "exitCode"));
+        fields.addTimestamps(job, now);
 
         JsonNode spec = job.path("spec");
         text.append("Spec:\n");
-        specField(text, "Command", spec.path("command").isArray() ? Jobs.shellWords(spec.path("command")) : null);
-        specField(text, "Image", Output.text(spec, "image"));
-        specField(text, "GPU", gpu(spec));
-        specField(text, "CPU", Output.number(spec.path("cpu")));
-        specField(text, "Memory", Output.text(spec, "memoryMiB") == null ? null : spec.path("memoryMiB").asText() + " MiB");
-        specField(text, "Workers", Output.text(spec, "workers"));
-        specField(text, "Priority", Output.text(spec, "priority"));
-        specField(text, "Node pool", Output.text(spec, "nodePool"));
-        specField(text, "Burstable", Output.text(spec, "burstable"));
+        DetailLines specFields = new DetailLines(text, "  ", 11);
+        specFields.addIfPresent("Command", spec.path("command").isArray() ? Jobs.shellWords(spec.path("command")) : null);
+        specFields.addIfPresent("Image", Output.text(spec, "image"));
+        specFields.addIfPresent("GPU", gpu(spec));
+        specFields.addIfPresent("CPU", Output.number(spec.path("cpu")));
+        specFields.addIfPresent("Memory",
+                Output.text(spec, "memoryMiB") == null ? null : spec.path("memoryMiB").asText() + " MiB");
+        specFields.addIfPresent("Workers", Output.text(spec, "workers"));
+        specFields.addIfPresent("Priority", Output.text(spec, "priority"));
+        specFields.addIfPresent("Node pool", Output.text(spec, "nodePool"));
+        specFields.addIfPresent("Burstable", Output.text(spec, "burstable"));
         List<String> volumes = new ArrayList<>();
         spec.path("volumes").forEach(volume -> volumes.add(volume(volume)));
-        specField(text, "Volumes", volumes.isEmpty() ? null : String.join(", ", volumes));
+        specFields.addIfPresent("Volumes", volumes.isEmpty() ? null : String.join(", ", volumes));
         List<String> env = new ArrayList<>();
         spec.path("env").fields().forEachRemaining(e -> env.add(e.getKey() + "=" + e.getValue().asText()));
-        specField(text, "Env", env.isEmpty() ? null : String.join(" ", env));
+        specFields.addIfPresent("Env", env.isEmpty() ? null : String.join(" ", env));
 
         text.append("History:\n");
         JsonNode history = job.path("history");
@@ -119,15 +115,5 @@ final class DescribeCommand extends ApiCommand {
         String subpath = Output.text(volume, "subpath");
         return volume.path("filesystem").asText() + (subpath == null ? "" : "/" + subpath) + ":"
                 + volume.path("mountPath").asText() + (volume.path("readOnly").asBoolean() ? ":ro" : "");
-    }
-
-    private static void field(StringBuilder text, String label, String value) {
-        text.append(String.format("%-11s%s\n", label + ":", value == null ? "-" : value));
-    }
-
-    private static void specField(StringBuilder text, String label, String value) {
-        if (value != null) {
-            text.append(String.format("  %-11s%s\n", label + ":", value));
-        }
     }
 }

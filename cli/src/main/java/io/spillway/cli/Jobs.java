@@ -31,6 +31,11 @@ final class Jobs {
         return FINAL_STATES.contains(state);
     }
 
+    /** Whether {@code reference} is a whole UUID: used as it is, without looking it up. */
+    static boolean isUuid(String reference) {
+        return UUID.matcher(reference).matches();
+    }
+
     /** The first 8 characters of an id, as {@code list} shows it. */
     static String shortId(String id) {
         return id == null || id.length() <= 8 ? id : id.substring(0, 8);
@@ -47,7 +52,7 @@ final class Jobs {
      */
     static String resolve(ApiClient client, String reference) {
         String wanted = reference.trim();
-        if (UUID.matcher(wanted).matches()) {
+        if (isUuid(wanted)) {
             return wanted.toLowerCase();
         }
         String prefix = wanted.toLowerCase();

@@ -55,19 +55,13 @@ final class ListCommand extends ApiCommand {
             all.put("offset", offset);
             page = all;
         }
-        if (printedJson(page)) {
-            return ExitCodes.OK;
-        }
-        if (items.isEmpty()) {
-            err().println(total == 0 ? "no jobs" : "no jobs at offset " + offset + " (" + total + " in all)");
-        } else {
-            out().print(table(items, Instant.now()).render());
-            if (offset + items.size() < total) {
-                err().println("showing " + (offset + 1) + "-" + (offset + items.size()) + " of " + total
-                        + " jobs; --offset " + (offset + items.size()) + " for the next page, --all-pages for all");
-            }
-        }
-        out().flush();
+        int shown = offset + items.size();
+        printPage(page, items, () -> table(items, Instant.now()),
+                total == 0 ? "no jobs" : "no jobs at offset " + offset + " (" + total + " in all)",
+                shown < total
+                        ? "showing " + (offset + 1) + "-" + shown + " of " + total + " jobs; --offset " + shown
+                                + " for the next page, --all-pages for all"
+                        : null);
         return ExitCodes.OK;
     }
 

@@ -30,10 +30,7 @@ final class ProjectsCommand {
         @Override
         int run(ApiClient client) {
             JsonNode projects = client.get("/api/v1/projects");
-            if (!printedJson(projects)) {
-                out().print(table(projects, Instant.now()).render());
-                out().flush();
-            }
+            printJsonOr(projects, out -> out.print(table(projects, Instant.now()).render()));
             return ExitCodes.OK;
         }
 
@@ -108,8 +105,8 @@ final class ProjectsCommand {
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a project (admin).")
-    static final class CreateProject extends ApiCommand {
+    /** What create and update share: the project's name, its quota options, and the admin token. */
+    abstract static class QuotaChange extends ApiCommand {
 
         @Parameters(paramLabel = "NAME")
         String name;
@@ -121,41 +118,28 @@ final class ProjectsCommand {
         boolean needsAdminToken() {
             return true;
         }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a project (admin).")
+    static final class CreateProject extends QuotaChange {
 
         @Override
         int run(ApiClient client) {
             JsonNode created = client.post("/api/v1/projects", quota.applyTo(name, Output.JSON.createObjectNode()));
-            if (!printedJson(created)) {
-                out().println("project " + name + " created");
-                out().flush();
-            }
+            printJsonOr(created, out -> out.println("project " + name + " created"));
             return ExitCodes.OK;
         }
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a project's quota (admin); options not given keep their value.")
-    static final class UpdateProject extends ApiCommand {
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
-        @Mixin
-        Quota quota;
-
-        @Override
-        boolean needsAdminToken() {
-            return true;
-        }
+    static final class UpdateProject extends QuotaChange {
 
         @Override
         int run(ApiClient client) {
             // PUT replaces the project: start from what it is so that only the given options change.
             JsonNode current = client.get(path(name));
             JsonNode updated = client.put(path(name), quota.applyTo(name, current));
-            if (!printedJson(updated)) {
-                out().println("project " + name + " updated");
-                out().flush();
-            }
+            printJsonOr(updated, out -> out.println("project " + name + " updated"));
             return ExitCodes.OK;
         }
     }
@@ -173,15 +157,8 @@ final class ProjectsCommand {
 
         @Override
         int run(ApiClient client) {
-            try {
-                client.delete(path(name));
-            } catch (ApiException e) {
-                if (e.status() == 409) {
-                    throw new CliException(ExitCodes.REFUSED, e.serverMessage() + " (see `spillway list -p " + name
-                            + "`, then `spillway delete JOB...`)");
-                }
-                throw e;
-            }
+            deleteExplaining(client, path(name), e -> e.serverMessage() + " (see `spillway list -p " + name
+                    + "`, then `spillway delete JOB...`)", null);
             if (!api.json()) {
                 out().println("project " + name + " deleted");
                 out().flush();

@@ -58,31 +58,29 @@ final class SnapshotCommand {
             }
             JsonNode snapshot = client.post(Snapshots.SNAPSHOTS, request);
             String id = snapshot.path("id").asText();
+            String requested = "snapshot " + id + " requested (" + site + "/" + filesystem
+                    + (path == null ? "" : "/" + path) + ")";
             if (!await) {
-                if (!printedJson(snapshot)) {
-                    out().println("snapshot " + id + " requested (" + site + "/" + filesystem
-                            + (path == null ? "" : "/" + path) + ")");
-                    out().println("  spillway snapshot describe " + id + "   # state, progress, figures");
-                    out().flush();
-                }
+                printJsonOr(snapshot, out -> {
+                    out.println(requested);
+                    out.println("  spillway snapshot describe " + id + "   # state, progress, figures");
+                });
                 return ExitCodes.OK;
             }
             if (!api.json()) {
-                out().println("snapshot " + id + " requested (" + site + "/" + filesystem
-                        + (path == null ? "" : "/" + path) + ")");
+                out().println(requested);
                 out().flush();
             }
             JsonNode ended = follow(this, client, Snapshots.path(Snapshots.SNAPSHOTS, id), Snapshots.SNAPSHOT_ENDS);
             String state = ended.path("state").asText();
-            if (!printedJson(ended)) {
+            printJsonOr(ended, out -> {
                 if ("UPLOADED".equals(state)) {
-                    out().println("snapshot " + id + " UPLOADED: " + Snapshots.snapshotFigures(ended));
-                    out().println("  locator: " + ended.path("locator").asText());
+                    out.println("snapshot " + id + " UPLOADED: " + Snapshots.snapshotFigures(ended));
+                    out.println("  locator: " + ended.path("locator").asText());
                 } else {
-                    out().println("snapshot " + id + " " + state + ": " + ended.path("reason").asText("-"));
+                    out.println("snapshot " + id + " " + state + ": " + ended.path("reason").asText("-"));
                 }
-                out().flush();
-            }
+            });
             return "UPLOADED".equals(state) ? ExitCodes.OK : ExitCodes.JOB_UNSUCCESSFUL;
         }
     }
@@ -105,27 +103,13 @@ final class SnapshotCommand {
 
         @Override
         int run(ApiClient client) {
-            Map<String, Object> query = new LinkedHashMap<>();
-            query.put("site", site);
-            query.put("filesystem", filesystem);
-            query.put("state", state == null ? null : state.trim().toUpperCase(Locale.ROOT));
-            query.put("limit", limit);
-            JsonNode page = client.get(ApiClient.withQuery(Snapshots.SNAPSHOTS, query));
-            if (printedJson(page)) {
-                return ExitCodes.OK;
-            }
+            JsonNode page = fetchPage(client, Snapshots.SNAPSHOTS, site, filesystem, "state",
+                    state == null ? null : state.trim().toUpperCase(Locale.ROOT), limit);
             JsonNode items = page.path("items");
-            if (items.isEmpty()) {
-                err().println("no snapshots");
-            } else {
-                out().print(table(items, Instant.now()).render());
-                if (items.size() < page.path("total").asInt()) {
-                    err().println("showing " + items.size() + " of " + page.path("total").asInt()
-                            + " snapshots; --limit for more");
-                }
-            }
-            out().flush();
-            err().flush();
+            int total = page.path("total").asInt();
+            printPage(page, items, () -> table(items, Instant.now()), "no snapshots", items.size() < total
+                    ? "showing " + items.size() + " of " + total + " snapshots; --limit for more"
+                    : null);
             return ExitCodes.OK;
         }
 
@@ -159,77 +143,63 @@ final class SnapshotCommand {
         int run(ApiClient client) {
             String collection = restore ? Snapshots.RESTORES : Snapshots.SNAPSHOTS;
             JsonNode found = client.get(Snapshots.path(collection, Snapshots.resolve(client, collection, snapshot)));
-            if (!printedJson(found)) {
-                out().print(restore ? renderRestore(found, Instant.now()) : render(found, Instant.now()));
-                out().flush();
-            }
+            printJsonOr(found, out -> out.print(restore ? renderRestore(found, Instant.now())
+                    : render(found, Instant.now())));
             return ExitCodes.OK;
         }
 
         /** The snapshot as a readable block; times relative to {@code now}. */
         static String render(JsonNode snapshot, Instant now) {
             StringBuilder text = new StringBuilder();
-            field(text, "Id", Output.text(snapshot, "id"));
-            field(text, "Site", Output.text(snapshot, "site"));
-            field(text, "Filesystem", Output.text(snapshot, "filesystem"));
-            field(text, "Path", Output.text(snapshot, "path"));
-            field(text, "State", Output.text(snapshot, "state"));
-            field(text, "Progress", Snapshots.progress(snapshot));
-            if (Output.text(snapshot, "reason") != null) {
-                field(text, "Reason", Output.text(snapshot, "reason"));
-            }
-            field(text, "Locator", Output.text(snapshot, "locator"));
-            field(text, "Files", Output.text(snapshot, "files"));
-            field(text, "Size", snapshot.hasNonNull("bytes") ? Snapshots.bytes(snapshot, "bytes") : null);
-            field(text, "Scanned", snapshot.hasNonNull("bytesScanned") ? Snapshots.bytes(snapshot, "bytesScanned")
+            DetailLines fields = new DetailLines(text, "", 12);
+            fields.add("Id", Output.text(snapshot, "id"));
+            fields.add("Site", Output.text(snapshot, "site"));
+            fields.add("Filesystem", Output.text(snapshot, "filesystem"));
+            fields.add("Path", Output.text(snapshot, "path"));
+            fields.add("State", Output.text(snapshot, "state"));
+            fields.add("Progress", Snapshots.progress(snapshot));
+            fields.addIfPresent("Reason", Output.text(snapshot, "reason"));
+            fields.add("Locator", Output.text(snapshot, "locator"));
+            fields.add("Files", Output.text(snapshot, "files"));
+            fields.add("Size", snapshot.hasNonNull("bytes") ? Snapshots.bytes(snapshot, "bytes") : null);
+            fields.add("Scanned", snapshot.hasNonNull("bytesScanned") ? Snapshots.bytes(snapshot, "bytesScanned")
                     : null);
-            field(text, "Uploaded", snapshot.hasNonNull("bytesUploaded")
+            fields.add("Uploaded", snapshot.hasNonNull("bytesUploaded")
                     ? Snapshots.bytes(snapshot, "bytesUploaded")
                     : null);
-            field(text, "Chunks", snapshot.hasNonNull("chunksNew")
+            fields.add("Chunks", snapshot.hasNonNull("chunksNew")
                     ? snapshot.path("chunksNew").asText() + " new, " + snapshot.path("chunksReused").asText()
                             + " reused"
                     : null);
-            field(text, "Duration", snapshot.hasNonNull("durationMs") ? Snapshots.duration(snapshot) : null);
-            field(text, "Burst", Output.text(snapshot, "burstId"));
-            field(text, "By", Output.text(snapshot, "requestedBy"));
-            created(text, snapshot, now);
+            fields.add("Duration", snapshot.hasNonNull("durationMs") ? Snapshots.duration(snapshot) : null);
+            fields.add("Burst", Output.text(snapshot, "burstId"));
+            fields.add("By", Output.text(snapshot, "requestedBy"));
+            fields.addTimestamps(snapshot, now);
             return text.toString();
         }
 
         /** The restore as a readable block; times relative to {@code now}. */
         static String renderRestore(JsonNode restore, Instant now) {
             StringBuilder text = new StringBuilder();
-            field(text, "Id", Output.text(restore, "id"));
-            field(text, "Snapshot", Output.text(restore, "snapshotId"));
-            field(text, "Locator", Output.text(restore, "locator"));
-            field(text, "Site", Output.text(restore, "site"));
-            field(text, "Filesystem", Output.text(restore, "filesystem"));
+            DetailLines fields = new DetailLines(text, "", 12);
+            fields.add("Id", Output.text(restore, "id"));
+            fields.add("Snapshot", Output.text(restore, "snapshotId"));
+            fields.add("Locator", Output.text(restore, "locator"));
+            fields.add("Site", Output.text(restore, "site"));
+            fields.add("Filesystem", Output.text(restore, "filesystem"));
             List<String> priority = new ArrayList<>();
             restore.path("priorityPaths").forEach(path -> priority.add(path.asText()));
-            field(text, "Priority", priority.isEmpty() ? null : String.join(", ", priority));
-            field(text, "State", Output.text(restore, "state"));
-            field(text, "Progress", Snapshots.progress(restore));
-            if (Output.text(restore, "reason") != null) {
-                field(text, "Reason", Output.text(restore, "reason"));
-            }
-            field(text, "Files", Output.text(restore, "files"));
-            field(text, "Size", restore.hasNonNull("bytes") ? Snapshots.bytes(restore, "bytes") : null);
-            field(text, "Duration", restore.hasNonNull("durationMs") ? Snapshots.duration(restore) : null);
-            field(text, "Burst", Output.text(restore, "burstId"));
-            field(text, "By", Output.text(restore, "requestedBy"));
-            created(text, restore, now);
+            fields.add("Priority", priority.isEmpty() ? null : String.join(", ", priority));
+            fields.add("State", Output.text(restore, "state"));
+            fields.add("Progress", Snapshots.progress(restore));
+            fields.addIfPresent("Reason", Output.text(restore, "reason"));
+            fields.add("Files", Output.text(restore, "files"));
+            fields.add("Size", restore.hasNonNull("bytes") ? Snapshots.bytes(restore, "bytes") : null);
+            fields.add("Duration", restore.hasNonNull("durationMs") ? Snapshots.duration(restore) : null);
+            fields.add("Burst", Output.text(restore, "burstId"));
+            fields.add("By", Output.text(restore, "requestedBy"));
+            fields.addTimestamps(restore, now);
             return text.toString();
-        }
-
-        private static void created(StringBuilder text, JsonNode item, Instant now) {
-            String created = Output.text(item, "createdAt");
-            field(text, "Created", created == null ? null : created + " (" + Output.age(created, now) + " ago)");
-            field(text, "Updated", Output.text(item, "updatedAt"));
-        }
-
-        private static void field(StringBuilder text, String label, String value) {
-            text.append(String.format("%-12s%s\n", label + ":", value == null ? "-" : value));
         }
     }
 
@@ -278,20 +248,15 @@ final class SnapshotCommand {
                 out().flush();
             }
             if (!await) {
-                if (!printedJson(restore)) {
-                    out().println("  spillway snapshot describe --restore " + id + "   # state, progress");
-                    out().flush();
-                }
+                printJsonOr(restore, out -> out.println("  spillway snapshot describe --restore " + id
+                        + "   # state, progress"));
                 return ExitCodes.OK;
             }
             JsonNode ended = follow(this, client, Snapshots.path(Snapshots.RESTORES, id), Snapshots.RESTORE_ENDS);
             String state = ended.path("state").asText();
-            if (!printedJson(ended)) {
-                out().println("restore " + id + " " + state + ": " + ("RESTORED".equals(state)
-                        ? Snapshots.restoreFigures(ended) + " at " + where
-                        : ended.path("reason").asText("-")));
-                out().flush();
-            }
+            printJsonOr(ended, out -> out.println("restore " + id + " " + state + ": " + ("RESTORED".equals(state)
+                    ? Snapshots.restoreFigures(ended) + " at " + where
+                    : ended.path("reason").asText("-"))));
             return "RESTORED".equals(state) ? ExitCodes.OK : ExitCodes.JOB_UNSUCCESSFUL;
         }
     }
@@ -308,42 +273,17 @@ final class SnapshotCommand {
             return true;
         }
 
-        /** Goes through every snapshot even when one fails; the exit code is that of the first failure. */
         @Override
         int run(ApiClient client) {
-            int exitCode = ExitCodes.OK;
-            for (String snapshot : snapshots) {
-                int result = delete(client, snapshot);
-                if (exitCode == ExitCodes.OK) {
-                    exitCode = result;
-                }
-            }
-            return exitCode;
+            return forEachReportingFirstFailure(snapshots, snapshot -> delete(client, snapshot));
         }
 
-        private int delete(ApiClient client, String snapshot) {
-            try {
-                String id = Snapshots.resolve(client, Snapshots.SNAPSHOTS, snapshot);
-                try {
-                    client.delete(Snapshots.path(Snapshots.SNAPSHOTS, id));
-                } catch (ApiException e) {
-                    if (e.status() == 409) {
-                        throw new CliException(ExitCodes.REFUSED, e.serverMessage());
-                    }
-                    if (e.status() == 404) {
-                        throw new CliException(ExitCodes.NOT_FOUND, "no snapshot " + id);
-                    }
-                    throw e;
-                }
-                out().println("snapshot " + id + " delete requested");
-                out().flush();
-                return ExitCodes.OK;
-            } catch (CliException e) {
-                err().println(e.getMessage());
-                e.details().forEach(err()::println);
-                err().flush();
-                return e.exitCode();
-            }
+        private void delete(ApiClient client, String snapshot) {
+            String id = Snapshots.resolve(client, Snapshots.SNAPSHOTS, snapshot);
+            deleteExplaining(client, Snapshots.path(Snapshots.SNAPSHOTS, id), ApiException::serverMessage,
+                    "no snapshot " + id);
+            out().println("snapshot " + id + " delete requested");
+            out().flush();
         }
     }
 
@@ -365,23 +305,9 @@ final class SnapshotCommand {
 
         @Override
         int run(ApiClient client) {
-            Map<String, Object> query = new LinkedHashMap<>();
-            query.put("site", site);
-            query.put("filesystem", filesystem);
-            query.put("snapshotId", snapshotId);
-            query.put("limit", limit);
-            JsonNode page = client.get(ApiClient.withQuery(Snapshots.RESTORES, query));
-            if (printedJson(page)) {
-                return ExitCodes.OK;
-            }
+            JsonNode page = fetchPage(client, Snapshots.RESTORES, site, filesystem, "snapshotId", snapshotId, limit);
             JsonNode items = page.path("items");
-            if (items.isEmpty()) {
-                err().println("no restores");
-            } else {
-                out().print(table(items, Instant.now()).render());
-            }
-            out().flush();
-            err().flush();
+            printPage(page, items, () -> table(items, Instant.now()), "no restores", null);
             return ExitCodes.OK;
         }
 
@@ -397,6 +323,20 @@ final class SnapshotCommand {
             }
             return table;
         }
+    }
+
+    /**
+     * The newest page of {@code collection} (snapshots or restores), narrowed to a site and a filesystem when given and
+     * by the collection's own {@code filter}.
+     */
+    static JsonNode fetchPage(ApiClient client, String collection, String site, String filesystem, String filter,
+            String filterValue, int limit) {
+        Map<String, Object> query = new LinkedHashMap<>();
+        query.put("site", site);
+        query.put("filesystem", filesystem);
+        query.put(filter, filterValue);
+        query.put("limit", limit);
+        return client.get(ApiClient.withQuery(collection, query));
     }
 
     /**

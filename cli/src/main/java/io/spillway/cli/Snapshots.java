@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,9 +16,6 @@ final class Snapshots {
     static final String RESTORES = "/api/v1/restores";
     static final Set<String> SNAPSHOT_ENDS = Set.of("UPLOADED", "FAILED", "DELETED");
     static final Set<String> RESTORE_ENDS = Set.of("RESTORED", "FAILED");
-
-    private static final Pattern UUID = Pattern
-            .compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private Snapshots() {
     }
@@ -37,7 +33,7 @@ final class Snapshots {
     static String resolve(ApiClient client, String collection, String reference) {
         String noun = RESTORES.equals(collection) ? "restore" : "snapshot";
         String wanted = reference.trim();
-        if (UUID.matcher(wanted).matches()) {
+        if (Jobs.isUuid(wanted)) {
             return wanted.toLowerCase(Locale.ROOT);
         }
         if (wanted.length() < Jobs.MIN_PREFIX) {

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The {@code spillway} command line: the local stack ({@code up}, {@code down}, {@code demo}) and the researcher's commands on
@@ -49,6 +50,11 @@ public class SpillwayCli {
 
     Map<String, String> env() {
         return env;
+    }
+
+    /** The environment {@code spec}'s command runs with: the root {@link SpillwayCli}'s, else the process's. */
+    static Map<String, String> env(CommandSpec spec) {
+        return spec.root().userObject() instanceof SpillwayCli cli ? cli.env() : System.getenv();
     }
 
     public static void main(String[] args) {

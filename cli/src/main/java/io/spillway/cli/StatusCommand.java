@@ -11,10 +11,7 @@ final class StatusCommand extends ApiCommand {
     @Override
     int run(ApiClient client) {
         JsonNode status = client.get("/api/v1/status");
-        if (!printedJson(status)) {
-            out().print(render(status));
-            out().flush();
-        }
+        printJsonOr(status, out -> out.print(render(status)));
         return ExitCodes.OK;
     }
 

@@ -36,16 +36,15 @@ final class TokensCommand {
             Map<String, Object> query = new HashMap<>();
             query.put("project", project);
             JsonNode tokens = client.get(ApiClient.withQuery("/api/v1/tokens", query));
-            if (!printedJson(tokens)) {
+            printJsonOr(tokens, out -> {
                 Instant now = Instant.now();
                 Table table = Table.of("ID", "NAME", "PROJECT", "ADMIN", "AGE", "REVOKED");
                 tokens.forEach(token -> table.row(Output.text(token, "id"), Output.text(token, "name"),
                         Output.text(token, "project"), Output.text(token, "admin"), Output.age(Output.text(token,
                                 "createdAt"), now),
                         Output.text(token, "revokedAt")));
-                out().print(table.render());
-                out().flush();
-            }
+                out.print(table.render());
+            });
             return ExitCodes.OK;
         }
     }

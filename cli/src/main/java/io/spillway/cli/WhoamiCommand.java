@@ -11,15 +11,14 @@ final class WhoamiCommand extends ApiCommand {
     @Override
     int run(ApiClient client) {
         JsonNode me = client.get("/api/v1/whoami");
-        if (!printedJson(me)) {
+        printJsonOr(me, out -> {
             String name = Output.text(me, "tokenName");
             String who = "admin".equals(Output.text(me, "kind")) ? "admin token '" + name + "' (every project)"
                     : "project token '" + name + "' for project " + Output.text(me, "project");
-            out().println(who);
-            out().println("  API:   " + client.config().url());
-            out().println("  token: " + client.config().tokenSource());
-            out().flush();
-        }
+            out.println(who);
+            out.println("  API:   " + client.config().url());
+            out.println("  token: " + client.config().tokenSource());
+        });
         return ExitCodes.OK;
     }
 }

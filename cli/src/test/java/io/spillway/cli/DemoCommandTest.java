@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,18 +61,13 @@ class DemoCommandTest {
     }
 
     @Test
-    void readsAJobsHistoryIntoWhereAndHowOftenItRan() throws Exception {
-        JsonNode job = Output.JSON.readTree("""
-                {"id": "j1", "name": "train-x-01", "state": "SUCCEEDED", "site": "cloud", "history": [
-                  {"type": "io.spillway.JobSubmitted.v1", "time": "2026-11-29T10:00:00Z", "data": {}},
-                  {"type": "io.spillway.JobPending.v1", "time": "2026-11-29T10:00:01Z", "data": {"site": "onprem"}},
-                  {"type": "io.spillway.JobRerouted.v1", "time": "2026-11-29T10:00:05.250Z",
-                   "data": {"fromSite": "onprem", "toSite": "cloud", "burstId": "b-1"}},
-                  {"type": "io.spillway.JobStarted.v1", "time": "2026-11-29T10:00:07+00:00", "data": {"site": "cloud"}},
-                  {"type": "io.spillway.JobCompleted.v1", "time": "2026-11-29T10:00:17Z", "data": {"site": "cloud"}}
-                ]}""");
-
-        DemoJob read = DemoJob.from(job);
+    void readsAJobsHistoryIntoWhereAndHowOftenItRan() {
+        DemoJob read = succeeded("j1", "train-x-01", "cloud",
+                event("JobSubmitted", "10:00:00Z", noData()),
+                event("JobPending", "10:00:01Z", site("onprem")),
+                event("JobRerouted", "10:00:05.250Z", move("onprem", "cloud", "b-1")),
+                event("JobStarted", "10:00:07+00:00", site("cloud")),
+                event("JobCompleted", "10:00:17Z", site("cloud")));
 
         assertEquals("b-1", read.burstId());
         assertEquals(1, read.reroutes());
@@ -83,21 +78,15 @@ class DemoCommandTest {
     }
 
     @Test
-    void aRerouteItsHomeSiteDeclinedDoesNotCountAsAMove() throws Exception {
-        JsonNode job = Output.JSON.readTree("""
-                {"id": "j2", "name": "train-x-02", "state": "SUCCEEDED", "site": "onprem", "history": [
-                  {"type": "io.spillway.JobSubmitted.v1", "time": "2026-11-29T10:00:00Z", "data": {}},
-                  {"type": "io.spillway.GpuAllocated.v1", "time": "2026-11-29T10:00:04Z", "data": {"site": "onprem"}},
-                  {"type": "io.spillway.JobRerouted.v1", "time": "2026-11-29T10:00:05Z",
-                   "data": {"fromSite": "onprem", "toSite": "cloud", "burstId": "b-1"}},
-                  {"type": "io.spillway.JobStarted.v1", "time": "2026-11-29T10:00:06Z", "data": {"site": "onprem"}},
-                  {"type": "io.spillway.JobRerouteDeclined.v1", "time": "2026-11-29T10:00:06.5Z",
-                   "data": {"fromSite": "onprem", "toSite": "cloud", "burstId": "b-1",
-                            "reason": "already given GPUs at onprem, about to start"}},
-                  {"type": "io.spillway.JobCompleted.v1", "time": "2026-11-29T10:00:17Z", "data": {"site": "onprem"}}
-                ]}""");
-
-        DemoJob read = DemoJob.from(job);
+    void aRerouteItsHomeSiteDeclinedDoesNotCountAsAMove() {
+        DemoJob read = succeeded("j2", "train-x-02", "onprem",
+                event("JobSubmitted", "10:00:00Z", noData()),
+                event("GpuAllocated", "10:00:04Z", site("onprem")),
+                event("JobRerouted", "10:00:05Z", move("onprem", "cloud", "b-1")),
+                event("JobStarted", "10:00:06Z", site("onprem")),
+                event("JobRerouteDeclined", "10:00:06.5Z", move("onprem", "cloud", "b-1")
+                        .put("reason", "already given GPUs at onprem, about to start")),
+                event("JobCompleted", "10:00:17Z", site("onprem")));
 
         assertEquals(0, read.reroutes());
         assertEquals(false, read.rerouted());
@@ -107,23 +96,15 @@ class DemoCommandTest {
     }
 
     @Test
-    void aHandedOverRerouteCountsOnceAndADeclinedOneOfAnotherBurstDoesNot() throws Exception {
-        JsonNode job = Output.JSON.readTree("""
-                {"id": "j3", "name": "train-x-03", "state": "SUCCEEDED", "site": "cloud", "history": [
-                  {"type": "io.spillway.JobRerouted.v1", "time": "2026-11-29T10:00:05Z",
-                   "data": {"fromSite": "onprem", "toSite": "cloud", "burstId": "b-1"}},
-                  {"type": "io.spillway.JobHandedOver.v1", "time": "2026-11-29T10:00:05.1Z",
-                   "data": {"fromSite": "onprem", "toSite": "cloud", "burstId": "b-1"}},
-                  {"type": "io.spillway.JobRerouted.v1", "time": "2026-11-29T10:00:06Z",
-                   "data": {"fromSite": "onprem", "toSite": "cloud-b", "burstId": "b-2"}},
-                  {"type": "io.spillway.JobRerouteDeclined.v1", "time": "2026-11-29T10:00:06.1Z",
-                   "data": {"fromSite": "onprem", "toSite": "cloud-b", "burstId": "b-2",
-                            "reason": "already handed over to cloud"}},
-                  {"type": "io.spillway.JobStarted.v1", "time": "2026-11-29T10:00:07Z", "data": {"site": "cloud"}},
-                  {"type": "io.spillway.JobCompleted.v1", "time": "2026-11-29T10:00:17Z", "data": {"site": "cloud"}}
-                ]}""");
-
-        DemoJob read = DemoJob.from(job);
+    void aHandedOverRerouteCountsOnceAndADeclinedOneOfAnotherBurstDoesNot() {
+        DemoJob read = succeeded("j3", "train-x-03", "cloud",
+                event("JobRerouted", "10:00:05Z", move("onprem", "cloud", "b-1")),
+                event("JobHandedOver", "10:00:05.1Z", move("onprem", "cloud", "b-1")),
+                event("JobRerouted", "10:00:06Z", move("onprem", "cloud-b", "b-2")),
+                event("JobRerouteDeclined", "10:00:06.1Z", move("onprem", "cloud-b", "b-2")
+                        .put("reason", "already handed over to cloud")),
+                event("JobStarted", "10:00:07Z", site("cloud")),
+                event("JobCompleted", "10:00:17Z", site("cloud")));
 
         assertEquals(1, read.reroutes());
         assertEquals("b-1", read.burstId());
@@ -151,15 +132,12 @@ class DemoCommandTest {
      */
     @Test
     void looksForTheResultWhereTheJobRanEvenWhenAStillUnansweredRerouteIsInItsHistory() throws Exception {
-        DemoJob crossed = DemoJob.from(Output.JSON.readTree("""
-                {"id": "j4", "name": "train-x-04", "state": "SUCCEEDED", "site": "onprem", "history": [
-                  {"type": "io.spillway.JobSubmitted.v1", "time": "2026-11-29T10:00:00Z", "data": {}},
-                  {"type": "io.spillway.GpuAllocated.v1", "time": "2026-11-29T10:00:04Z", "data": {"site": "onprem"}},
-                  {"type": "io.spillway.JobRerouted.v1", "time": "2026-11-29T10:00:05Z",
-                   "data": {"fromSite": "onprem", "toSite": "cloud", "burstId": "b-1"}},
-                  {"type": "io.spillway.JobStarted.v1", "time": "2026-11-29T10:00:06Z", "data": {"site": "onprem"}},
-                  {"type": "io.spillway.JobCompleted.v1", "time": "2026-11-29T10:00:17Z", "data": {"site": "onprem"}}
-                ]}"""));
+        DemoJob crossed = succeeded("j4", "train-x-04", "onprem",
+                event("JobSubmitted", "10:00:00Z", noData()),
+                event("GpuAllocated", "10:00:04Z", site("onprem")),
+                event("JobRerouted", "10:00:05Z", move("onprem", "cloud", "b-1")),
+                event("JobStarted", "10:00:06Z", site("onprem")),
+                event("JobCompleted", "10:00:17Z", site("onprem")));
         Path homeDir = Files.createDirectories(home.resolve("train-x-04"));
         Files.writeString(homeDir.resolve(BurstDemo.RESULT_FILE), "job=j4 site=onprem dataset-cksum=1 2");
 
@@ -227,6 +205,35 @@ class DemoCommandTest {
         assertTrue(differingBytes(firstBefore, firstAfter) <= 0.01 * firstBefore.length + 1, "and no more");
         assertTrue(differingBytes(lastBefore, Files.readAllBytes(last)) > 0, "every file gets its share");
         assertTrue(Files.getLastModifiedTime(first).toMillis() > 0, "a new modification time");
+    }
+
+    /** A SUCCEEDED job as job-intake answers for it, with these history events, oldest first. */
+    private static DemoJob succeeded(String id, String name, String site, ObjectNode... history) {
+        ObjectNode job = Output.JSON.createObjectNode().put("id", id).put("name", name).put("state", "SUCCEEDED")
+                .put("site", site);
+        job.putArray("history").addAll(List.of(history));
+        return DemoJob.from(job);
+    }
+
+    /** An {@code io.spillway.TYPE.v1} event at {@code time} on 2026-11-29. */
+    private static ObjectNode event(String type, String time, ObjectNode data) {
+        ObjectNode event = Output.JSON.createObjectNode().put("type", "io.spillway." + type + ".v1")
+                .put("time", "2026-11-29T" + time);
+        event.set("data", data);
+        return event;
+    }
+
+    private static ObjectNode noData() {
+        return Output.JSON.createObjectNode();
+    }
+
+    private static ObjectNode site(String site) {
+        return Output.JSON.createObjectNode().put("site", site);
+    }
+
+    /** The data of a reroute and what follows from it: handed over, declined. */
+    private static ObjectNode move(String fromSite, String toSite, String burstId) {
+        return Output.JSON.createObjectNode().put("fromSite", fromSite).put("toSite", toSite).put("burstId", burstId);
     }
 
     private static long size(Path directory) throws Exception {
