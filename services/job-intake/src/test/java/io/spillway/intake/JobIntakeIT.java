@@ -37,8 +37,10 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -118,6 +120,30 @@ class JobIntakeIT {
                 .post("/api/v1/jobs")
                 .then().statusCode(400).body("violations[0].field", equalTo("body"));
         admin().get("/api/v1/jobs/no-such-job").then().statusCode(404);
+    }
+
+    @Test
+    void aJobAtASiteThatDoesNotExistIsRefusedInsteadOfWaitingForever() {
+        String name = "nowhere-" + UUID.randomUUID().toString().substring(0, 8);
+        admin().contentType(ContentType.JSON)
+                .body(Map.of("name", name, "project", "vision", "command", List.of("true"), "site", "true"))
+                .post("/api/v1/jobs")
+                .then().statusCode(400)
+                .body("violations[0].field", equalTo("site"))
+                .body("violations[0].message", equalTo("no site 'true' in this cluster; its sites are cloud, onprem"));
+        admin().get("/api/v1/jobs?project=vision&limit=500").then().statusCode(200)
+                .body("items.name", not(hasItem(name)));
+
+        String jobId = "ext-" + UUID.randomUUID();
+        admin().contentType("application/cloudevents+json").body("""
+                {"specversion": "1.0", "id": "%s", "source": "/ci/pipeline-7", "type": "io.spillway.JobSubmitted.v1",
+                 "data": {"jobId": "%s", "site": "mars",
+                          "spec": {"name": "nightly", "project": "vision", "command": ["true"], "gpu": 1,
+                                   "workers": 1, "priority": "train"}}}
+                """.formatted(UUID.randomUUID(), jobId))
+                .post("/api/v1/events")
+                .then().statusCode(400).body("violations[0].field", equalTo("data.site"));
+        admin().get("/api/v1/jobs/" + jobId).then().statusCode(404);
     }
 
     @Test

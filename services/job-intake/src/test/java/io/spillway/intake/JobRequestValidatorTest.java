@@ -2,6 +2,7 @@ package io.spillway.intake;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -88,7 +89,7 @@ class JobRequestValidatorTest {
 
     @Test
     void theFractionStepIsTheClustersOwn() {
-        SubmitPolicy quarters = new SubmitPolicy("onprem", 0.25, SubmitPolicy.DEFAULT_MOUNT_ROOTS);
+        SubmitPolicy quarters = new SubmitPolicy("onprem", 0.25, SubmitPolicy.DEFAULT_MOUNT_ROOTS, Set.of());
 
         List<Violation> violations = JobRequestValidator.validate(request(0.3, null, null), quarters).violations();
 
@@ -99,12 +100,35 @@ class JobRequestValidatorTest {
 
     @Test
     void refusesAMountPathOutsideTheAllowedRoots() {
-        SubmitPolicy policy = new SubmitPolicy("onprem", 0.05, List.of("/data", "/results"));
+        SubmitPolicy policy = new SubmitPolicy("onprem", 0.05, List.of("/data", "/results"), Set.of());
 
         List<Violation> violations = JobRequestValidator.validate(request(1.0, null, List.of("data:/etc",
                 "data:/data/imagenet", "out:/results", "x:/database")), policy).violations();
 
         assertEquals(List.of("volumes[0]", "volumes[3]"), violations.stream().map(Violation::field).toList());
         assertTrue(violations.get(0).message().contains("outside the allowed roots"), violations.get(0).message());
+    }
+
+    @Test
+    void refusesASiteThatNoSchedulerServesAndNamesTheSitesThereAre() {
+        SubmitPolicy twoSites = new SubmitPolicy("onprem", 0.05, SubmitPolicy.DEFAULT_MOUNT_ROOTS,
+                Set.of("onprem", "cloud"));
+        JobRequest atTrue = new JobRequest("resnet", "vision", null, List.of("python"), 1.0, null, null, null, null,
+                null, null, null, null, null, "true");
+
+        List<Violation> violations = JobRequestValidator.validate(atTrue, twoSites).violations();
+
+        assertEquals(List.of("site"), violations.stream().map(Violation::field).toList());
+        assertEquals("no site 'true' in this cluster; its sites are cloud, onprem", violations.get(0).message());
+        assertTrue(JobRequestValidator.validate(request(1.0, null, null), twoSites).valid(),
+                "the default site, onprem, is one of them");
+    }
+
+    @Test
+    void takesAnyWellFormedSiteWhenNoSiteIsConfigured() {
+        JobRequest atMars = new JobRequest("resnet", "vision", null, List.of("python"), 1.0, null, null, null, null,
+                null, null, null, null, null, "mars");
+
+        assertTrue(JobRequestValidator.validate(atMars, "onprem").valid());
     }
 }

@@ -29,10 +29,12 @@ import io.spillway.intake.auth.CurrentCaller;
 import io.spillway.intake.config.IntakeConfig;
 import io.spillway.intake.domain.Caller;
 import io.spillway.intake.domain.IngestPolicy;
+import io.spillway.intake.domain.SubmitPolicy;
 import io.spillway.intake.domain.Violation;
 import io.spillway.intake.persistence.IngestRepository;
 import io.spillway.intake.persistence.JobRepository;
 import io.spillway.intake.persistence.ProjectRepository;
+import io.spillway.intake.scheduler.SchedulerClient;
 import io.spillway.kit.TraceContext;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.EventCodec;
@@ -53,6 +55,7 @@ public class EventIngestResource {
 
     private final IngestRepository ingest;
     private final IngestPolicy policy;
+    private final SubmitPolicy sites;
     private final EventCodec codec = EventCodec.shared();
     private final ObjectMapper mapper = codec.mapper();
 
@@ -61,8 +64,10 @@ public class EventIngestResource {
     private final JobRepository jobs;
 
     public EventIngestResource(IngestRepository ingest, CurrentCaller currentCaller, ProjectRepository projects,
-            JobRepository jobs, IntakeConfig config) {
+            JobRepository jobs, SchedulerClient schedulers, IntakeConfig config) {
         this.ingest = ingest;
+        this.sites = new SubmitPolicy(config.defaultSite(), config.gpuFractionStep(), config.allowedMountRoots(),
+                schedulers.sites().keySet());
         this.currentCaller = currentCaller;
         this.projects = projects;
         this.jobs = jobs;
@@ -176,6 +181,10 @@ public class EventIngestResource {
     private Uni<Void> authorize(SpillwayEvent event) {
         Caller caller = currentCaller.get();
         if (event instanceof JobEvent.JobSubmitted submitted) {
+            if (!sites.knowsSite(submitted.site())) {
+                throw new InvalidRequestException(List.of(new Violation("data.site", "no site '" + submitted.site()
+                        + "' in this cluster; its sites are " + sites.siteNames())));
+            }
             String project = submitted.spec().project();
             return projects.find(project).invoke(found -> {
                 if (found.isEmpty()) {

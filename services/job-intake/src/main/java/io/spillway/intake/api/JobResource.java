@@ -63,7 +63,8 @@ public class JobResource {
         this.projects = projects;
         this.schedulers = schedulers;
         this.currentCaller = currentCaller;
-        this.policy = new SubmitPolicy(config.defaultSite(), config.gpuFractionStep(), config.allowedMountRoots());
+        this.policy = new SubmitPolicy(config.defaultSite(), config.gpuFractionStep(), config.allowedMountRoots(),
+                schedulers.sites().keySet());
     }
 
     @POST

@@ -42,6 +42,10 @@ public final class JobRequestValidator {
         String site = request.site() == null ? defaultSite : request.site();
         if (request.site() != null && !VolumeSyntax.isDns1123Label(request.site())) {
             violations.add(new Violation("site", "must be a DNS-1123 label, e.g. onprem"));
+        } else if (site != null && !policy.knowsSite(site)) {
+            // Accepted, it would wait forever: no scheduler serves that site.
+            violations.add(new Violation("site", "no site '" + site + "' in this cluster; its sites are "
+                    + policy.siteNames()));
         }
         if (request.command() == null || request.command().isEmpty()
                 || request.command().get(0) == null || request.command().get(0).isBlank()) {
