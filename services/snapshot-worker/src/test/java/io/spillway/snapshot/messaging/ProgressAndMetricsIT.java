@@ -16,15 +16,10 @@ import java.util.regex.Pattern;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kafka.InjectKafkaCompanion;
-import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.SpillwayEvent;
 import io.spillway.schemas.StorageEvent.RestoreProgress;
@@ -37,6 +32,7 @@ import io.spillway.schemas.Topics;
 import io.spillway.snapshot.config.SnapshotWorkerConfig;
 import io.spillway.testing.PlatformTestResource;
 import io.spillway.testing.TestEvents;
+import io.spillway.testing.TopicWatchingTest;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -47,29 +43,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Progress events while a snapshot and a restore run (tests set the interval to 25 ms), and the meters after. */
 @QuarkusTest
 @WithTestResource(PlatformTestResource.class)
-class ProgressAndMetricsIT {
+class ProgressAndMetricsIT extends TopicWatchingTest {
+
+    ProgressAndMetricsIT() {
+        super(Topics.SNAPSHOTS);
+    }
 
     private static final int MIB = 1024 * 1024;
 
-    @InjectKafkaCompanion
-    KafkaCompanion kafka;
-
     @Inject
     SnapshotWorkerConfig.Snapshot sites;
-
-    private TestEvents events;
-    private ConsumerTask<String, CloudEvent> snapshots;
-
-    @BeforeEach
-    void watchAnswers() {
-        events = new TestEvents(kafka);
-        snapshots = events.watch(Topics.SNAPSHOTS);
-    }
-
-    @AfterEach
-    void stopWatching() {
-        snapshots.close();
-    }
 
     @Test
     void reportsProgressOfASnapshotAndARestoreThatNeverGoesDownNorPassesTheTotal() throws IOException {
@@ -84,7 +67,7 @@ class ProgressAndMetricsIT {
         }
         String snapshotId = UUID.randomUUID().toString();
         events.send(TestEvents.cloudEvent(new SnapshotRequested(snapshotId, "onprem", filesystem, null, "burst-p")));
-        SnapshotUploaded uploaded = await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(snapshots,
+        SnapshotUploaded uploaded = await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(answers,
                 SnapshotUploaded.class, e -> e.snapshotId().equals(snapshotId)), Optional::isPresent).orElseThrow();
 
         List<ConsumerRecord<String, CloudEvent>> snapshotProgress = records(SnapshotProgress.class,
@@ -102,7 +85,7 @@ class ProgressAndMetricsIT {
         String restoreId = "restore-" + UUID.randomUUID();
         events.send(TestEvents.cloudEvent(new RestoreRequested(restoreId, uploaded.locator(), "cloud", filesystem,
                 List.of(), "burst-p")));
-        SnapshotRestored restored = await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(snapshots,
+        SnapshotRestored restored = await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(answers,
                 SnapshotRestored.class, e -> e.restoreId().equals(restoreId)), Optional::isPresent).orElseThrow();
 
         List<ConsumerRecord<String, CloudEvent>> restoreProgress = records(RestoreProgress.class,
@@ -131,12 +114,12 @@ class ProgressAndMetricsIT {
 
         String snapshotId = UUID.randomUUID().toString();
         events.send(TestEvents.cloudEvent(new SnapshotRequested(snapshotId, "onprem", filesystem, null, null)));
-        SnapshotUploaded uploaded = await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(snapshots,
+        SnapshotUploaded uploaded = await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(answers,
                 SnapshotUploaded.class, e -> e.snapshotId().equals(snapshotId)), Optional::isPresent).orElseThrow();
         String restoreId = "restore-" + UUID.randomUUID();
         events.send(TestEvents.cloudEvent(new RestoreRequested(restoreId, uploaded.locator(), "cloud", filesystem,
                 List.of(), null)));
-        await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(snapshots, SnapshotRestored.class,
+        await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(answers, SnapshotRestored.class,
                 e -> e.restoreId().equals(restoreId)).isPresent());
         String after = metrics();
 
@@ -196,7 +179,7 @@ class ProgressAndMetricsIT {
     /** Records of one kind, in offset order (one filesystem is one key, so one partition). */
     private <E extends SpillwayEvent> List<ConsumerRecord<String, CloudEvent>> records(Class<E> type,
             Predicate<E> filter) {
-        return snapshots.getRecords().stream()
+        return answers.getRecords().stream()
                 .filter(r -> r.value() != null && type.isInstance(r.value().data())
                         && filter.test(type.cast(r.value().data())))
                 .sorted(Comparator.comparingLong(ConsumerRecord::offset))

@@ -17,15 +17,10 @@ import java.util.function.Predicate;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kafka.InjectKafkaCompanion;
-import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.SpillwayEvent;
 import io.spillway.schemas.StorageEvent.FilesystemReady;
@@ -42,6 +37,7 @@ import io.spillway.snapshot.repository.BlobLocation;
 import io.spillway.snapshot.s3.S3SnapshotStore;
 import io.spillway.testing.PlatformTestResource;
 import io.spillway.testing.TestEvents;
+import io.spillway.testing.TopicWatchingTest;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -53,10 +49,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @WithTestResource(PlatformTestResource.class)
-class RestoreRequestIT {
+class RestoreRequestIT extends TopicWatchingTest {
 
-    @InjectKafkaCompanion
-    KafkaCompanion kafka;
+    RestoreRequestIT() {
+        super(Topics.SNAPSHOTS);
+    }
 
     @Inject
     SnapshotWorkerConfig.Snapshot sites;
@@ -69,20 +66,6 @@ class RestoreRequestIT {
 
     @Inject
     S3SnapshotStore store;
-
-    private TestEvents events;
-    private ConsumerTask<String, CloudEvent> snapshots;
-
-    @BeforeEach
-    void watchAnswers() {
-        events = new TestEvents(kafka);
-        snapshots = events.watch(Topics.SNAPSHOTS);
-    }
-
-    @AfterEach
-    void stopWatching() {
-        snapshots.close();
-    }
 
     @Test
     void restoresASnapshotOfSiteAAtSiteBAsAnIdenticalTree() throws IOException {
@@ -99,7 +82,7 @@ class RestoreRequestIT {
         Files.createSymbolicLink(source.resolve("latest"), Path.of("imagenet/train"));
         String snapshotId = UUID.randomUUID().toString();
         events.send(TestEvents.cloudEvent(new SnapshotRequested(snapshotId, "onprem", filesystem, null, null)));
-        SnapshotUploaded uploaded = await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(snapshots,
+        SnapshotUploaded uploaded = await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(answers,
                 SnapshotUploaded.class, e -> e.snapshotId().equals(snapshotId)), Optional::isPresent).orElseThrow();
 
         // First a restore of a snapshot that does not exist, on the same key: it is answered with RestoreFailed
@@ -112,7 +95,7 @@ class RestoreRequestIT {
         events.send(TestEvents.cloudEvent(new RestoreRequested(restoreId, uploaded.locator(), "cloud", filesystem,
                 List.of("imagenet/train"), "burst-1")));
 
-        SnapshotRestored restored = await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(snapshots,
+        SnapshotRestored restored = await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(answers,
                 SnapshotRestored.class, e -> e.restoreId().equals(restoreId)), Optional::isPresent).orElseThrow();
         assertEquals(uploaded.locator(), restored.locator());
         assertEquals("cloud", restored.site());
@@ -121,9 +104,9 @@ class RestoreRequestIT {
         assertEquals(3, restored.files());
         assertEquals(shard.length + Files.size(source.resolve("README.md")) + Files.size(source.resolve("run.sh")),
                 restored.bytes());
-        assertFalse(TestEvents.first(snapshots, SnapshotRestored.class, e -> e.restoreId().equals(missing))
+        assertFalse(TestEvents.first(answers, SnapshotRestored.class, e -> e.restoreId().equals(missing))
                 .isPresent(), "a restore of a missing snapshot is not reported as restored");
-        RestoreFailed failed = TestEvents.first(snapshots, RestoreFailed.class, e -> e.restoreId().equals(missing))
+        RestoreFailed failed = TestEvents.first(answers, RestoreFailed.class, e -> e.restoreId().equals(missing))
                 .orElseThrow(() -> new AssertionError("a restore of a missing snapshot is answered with RestoreFailed,"
                         + " before the next restore on the same key"));
         assertEquals(missingLocator, failed.locator());
@@ -169,7 +152,7 @@ class RestoreRequestIT {
         events.send(TestEvents.cloudEvent(new RestoreRequested(restoreId, uploaded.locator(), "cloud", filesystem,
                 List.of(), "burst-2")));
 
-        RestoreFailed failed = await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(snapshots,
+        RestoreFailed failed = await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(answers,
                 RestoreFailed.class, e -> e.restoreId().equals(restoreId)), Optional::isPresent).orElseThrow();
         assertTrue(failed.reason().startsWith("CHUNK_CORRUPT: "), failed.reason());
         assertTrue(failed.reason().contains(damaged), "names the chunk: " + failed.reason());
@@ -178,7 +161,7 @@ class RestoreRequestIT {
         assertEquals("burst-2", failed.burstId());
         assertFalse(Files.exists(root("cloud").resolve(filesystem).resolve("data/weights.bin")),
                 "no torn file is left in place");
-        assertFalse(TestEvents.first(snapshots, SnapshotRestored.class, e -> e.restoreId().equals(restoreId))
+        assertFalse(TestEvents.first(answers, SnapshotRestored.class, e -> e.restoreId().equals(restoreId))
                 .isPresent());
     }
 
@@ -199,7 +182,7 @@ class RestoreRequestIT {
         events.send(TestEvents.cloudEvent(new RestoreRequested(restoreId, uploaded.locator(), "cloud", filesystem,
                 List.of("models"), "burst-3")));
 
-        await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(snapshots, SnapshotRestored.class,
+        await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(answers, SnapshotRestored.class,
                 e -> e.restoreId().equals(restoreId)).isPresent() && readyEvents(restoreId).size() == 2);
         List<ConsumerRecord<String, CloudEvent>> ready = readyEvents(restoreId);
         FilesystemReady priority = (FilesystemReady) ready.get(0).value().data();
@@ -253,7 +236,7 @@ class RestoreRequestIT {
         String targetPath = ".spillway-bursts/burst-9/job-3";
         events.send(TestEvents.cloudEvent(new RestoreRequested(restoreId, uploaded.locator(), "cloud", filesystem,
                 List.of(), "burst-9", targetPath)));
-        await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(snapshots, SnapshotRestored.class,
+        await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(answers, SnapshotRestored.class,
                 e -> e.restoreId().equals(restoreId)), Optional::isPresent);
 
         assertEquals("{\"loss\": 0.1}", Files.readString(home.resolve(targetPath).resolve("out/metrics.json")));
@@ -279,20 +262,20 @@ class RestoreRequestIT {
             deadLetters.close();
         }
         assertFalse(Files.exists(root("cloud").resolve("elsewhere")), "nothing is written outside the filesystem");
-        assertFalse(TestEvents.first(snapshots, SnapshotRestored.class, e -> e.restoreId().equals(restoreId))
+        assertFalse(TestEvents.first(answers, SnapshotRestored.class, e -> e.restoreId().equals(restoreId))
                 .isPresent());
     }
 
     private SnapshotUploaded snapshot(String filesystem) {
         String snapshotId = UUID.randomUUID().toString();
         events.send(TestEvents.cloudEvent(new SnapshotRequested(snapshotId, "onprem", filesystem, null, null)));
-        return await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(snapshots, SnapshotUploaded.class,
+        return await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(answers, SnapshotUploaded.class,
                 e -> e.snapshotId().equals(snapshotId)), Optional::isPresent).orElseThrow();
     }
 
     /** The FilesystemReady records of a restore, in offset order (one key, so one partition). */
     private List<ConsumerRecord<String, CloudEvent>> readyEvents(String restoreId) {
-        return snapshots.getRecords().stream()
+        return answers.getRecords().stream()
                 .filter(r -> r.value() != null && r.value().data() instanceof FilesystemReady ready
                         && ready.requestId().equals(restoreId))
                 .sorted(Comparator.comparingLong(ConsumerRecord::offset))
@@ -300,7 +283,7 @@ class RestoreRequestIT {
     }
 
     private <E extends SpillwayEvent> long offsetOf(Class<E> type, Predicate<E> filter) {
-        return snapshots.getRecords().stream()
+        return answers.getRecords().stream()
                 .filter(r -> r.value() != null && type.isInstance(r.value().data())
                         && filter.test(type.cast(r.value().data())))
                 .mapToLong(ConsumerRecord::offset).findFirst().orElseThrow();

@@ -18,8 +18,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,9 +25,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kafka.InjectKafkaCompanion;
-import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.StorageEvent.SnapshotCreated;
 import io.spillway.schemas.StorageEvent.SnapshotFailed;
@@ -40,6 +35,7 @@ import io.spillway.snapshot.config.SnapshotWorkerConfig;
 import io.spillway.snapshot.s3.S3SnapshotStore;
 import io.spillway.testing.PlatformTestResource;
 import io.spillway.testing.TestEvents;
+import io.spillway.testing.TopicWatchingTest;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -52,12 +48,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @WithTestResource(PlatformTestResource.class)
-class SnapshotRequestIT {
+class SnapshotRequestIT extends TopicWatchingTest {
+
+    SnapshotRequestIT() {
+        super(Topics.SNAPSHOTS);
+    }
 
     private static final int MIB = 1024 * 1024;
-
-    @InjectKafkaCompanion
-    KafkaCompanion kafka;
 
     @Inject
     S3Client s3;
@@ -70,20 +67,6 @@ class SnapshotRequestIT {
 
     @Inject
     S3SnapshotStore repository;
-
-    private TestEvents events;
-    private ConsumerTask<String, CloudEvent> snapshots;
-
-    @BeforeEach
-    void watchAnswers() {
-        events = new TestEvents(kafka);
-        snapshots = events.watch(Topics.SNAPSHOTS);
-    }
-
-    @AfterEach
-    void stopWatching() {
-        snapshots.close();
-    }
 
     @Test
     void uploadsChunksAndAManifestFromWhichEveryFileReassemblesExactly() throws Exception {
@@ -101,7 +84,7 @@ class SnapshotRequestIT {
         assertEquals(contentBytes, uploaded.bytesScanned());
         assertEquals(contentBytes, uploaded.bytesUploaded());
         assertEquals(0, uploaded.chunksReused());
-        SnapshotCreated created = TestEvents.first(snapshots, SnapshotCreated.class,
+        SnapshotCreated created = TestEvents.first(answers, SnapshotCreated.class,
                 e -> e.snapshotId().equals(snapshotId)).orElseThrow();
         assertEquals(3, created.files());
         assertEquals(contentBytes, created.bytes());
@@ -176,11 +159,11 @@ class SnapshotRequestIT {
         events.send(TestEvents.cloudEvent(new SnapshotRequested(snapshotId, "onprem", filesystem, null, null)));
 
         // Same key, in order: once the second request is answered, the redelivery before it was handled too.
-        List<SnapshotUploaded> answers = awaitUploaded(snapshotId, 2);
-        assertEquals(original, answers.get(1), "answered from the catalogue, counters and duration unchanged");
+        List<SnapshotUploaded> uploads = awaitUploaded(snapshotId, 2);
+        assertEquals(original, uploads.get(1), "answered from the catalogue, counters and duration unchanged");
         assertEquals(manifestTag, s3.headObject(r -> r.bucket(bucket()).key(original.locator())).eTag(),
                 "the manifest is not written again");
-        assertEquals(1, TestEvents.seen(snapshots, SnapshotCreated.class, e -> e.snapshotId().equals(snapshotId))
+        assertEquals(1, TestEvents.seen(answers, SnapshotCreated.class, e -> e.snapshotId().equals(snapshotId))
                 .size());
     }
 
@@ -191,11 +174,11 @@ class SnapshotRequestIT {
 
         events.send(TestEvents.cloudEvent(new SnapshotRequested(snapshotId, "onprem", filesystem, null, "burst-7")));
 
-        SnapshotFailed failed = await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(snapshots,
+        SnapshotFailed failed = await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(answers,
                 SnapshotFailed.class, e -> e.snapshotId().equals(snapshotId)), Optional::isPresent).orElseThrow();
         assertTrue(failed.reason().contains("FILESYSTEM_NOT_FOUND"), failed.reason());
         assertEquals("burst-7", failed.burstId());
-        assertFalse(TestEvents.first(snapshots, SnapshotUploaded.class, e -> e.snapshotId().equals(snapshotId))
+        assertFalse(TestEvents.first(answers, SnapshotUploaded.class, e -> e.snapshotId().equals(snapshotId))
                 .isPresent());
         assertThrows(NoSuchKeyException.class, () -> object("snapshots/" + filesystem + "/" + snapshotId + ".json"));
     }
@@ -225,7 +208,7 @@ class SnapshotRequestIT {
     }
 
     private List<SnapshotUploaded> awaitUploaded(String snapshotId, int count) {
-        return await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.seen(snapshots, SnapshotUploaded.class,
+        return await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.seen(answers, SnapshotUploaded.class,
                 e -> e.snapshotId().equals(snapshotId)), answers -> answers.size() >= count);
     }
 

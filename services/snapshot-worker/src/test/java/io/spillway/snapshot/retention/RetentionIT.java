@@ -21,8 +21,6 @@ import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
@@ -30,10 +28,8 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.StorageEvent.SnapshotDeleteRequested;
 import io.spillway.schemas.StorageEvent.SnapshotDeleted;
@@ -50,6 +46,7 @@ import io.spillway.snapshot.posix.SnapshotRestorer;
 import io.spillway.snapshot.s3.S3SnapshotStore;
 import io.spillway.testing.PlatformTestResource;
 import io.spillway.testing.TestEvents;
+import io.spillway.testing.TopicWatchingTest;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import static org.awaitility.Awaitility.await;
@@ -66,7 +63,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @TestProfile(RetentionIT.EverySecondKeepLastTwo.class)
 @WithTestResource(PlatformTestResource.class)
-class RetentionIT {
+class RetentionIT extends TopicWatchingTest {
+
+    RetentionIT() {
+        super(Topics.SNAPSHOTS);
+    }
 
     /** Unique per run: the bucket outlives the database, which every run starts empty. */
     static final String PERIODIC = "periodic-" + UUID.randomUUID().toString().substring(0, 8);
@@ -83,9 +84,6 @@ class RetentionIT {
     }
 
     private static final int MIB = 1024 * 1024;
-
-    @InjectKafkaCompanion
-    KafkaCompanion kafka;
 
     @Inject
     S3Client s3;
@@ -108,29 +106,15 @@ class RetentionIT {
     @TestHTTPResource("/api/v1/snapshots/gc")
     URI gcEndpoint;
 
-    private TestEvents events;
-    private ConsumerTask<String, CloudEvent> snapshots;
-
-    @BeforeEach
-    void watchAnswers() {
-        events = new TestEvents(kafka);
-        snapshots = events.watch(Topics.SNAPSHOTS);
-    }
-
-    @AfterEach
-    void stopWatching() {
-        snapshots.close();
-    }
-
     @Test
     void periodicSnapshotsKeepOnlyTheLastTwoAndAnnounceEveryOtherAsDeleted() throws IOException {
         Path directory = filesystem(PERIODIC);
         Files.writeString(directory.resolve("metrics.csv"), "step,loss\n1,0.5\n", StandardCharsets.UTF_8);
 
         Set<String> remaining = await().atMost(TestEvents.TIMEOUT).until(() -> {
-            Set<String> uploaded = ids(TestEvents.seen(snapshots, SnapshotUploaded.class,
+            Set<String> uploaded = ids(TestEvents.seen(answers, SnapshotUploaded.class,
                     e -> e.filesystem().equals(PERIODIC)).stream().map(SnapshotUploaded::snapshotId).toList());
-            Set<String> deleted = ids(TestEvents.seen(snapshots, SnapshotDeleted.class,
+            Set<String> deleted = ids(TestEvents.seen(answers, SnapshotDeleted.class,
                     e -> e.filesystem().equals(PERIODIC)).stream().map(SnapshotDeleted::snapshotId).toList());
             Set<String> manifests = manifestIds(PERIODIC);
             Set<String> notDeleted = new TreeSet<>(uploaded);
@@ -141,7 +125,7 @@ class RetentionIT {
         }, r -> r != null);
 
         assertTrue(remaining.stream().allMatch(id -> id.startsWith("sched-it-periodic-")), remaining.toString());
-        List<SnapshotDeleted> deletions = TestEvents.seen(snapshots, SnapshotDeleted.class,
+        List<SnapshotDeleted> deletions = TestEvents.seen(answers, SnapshotDeleted.class,
                 e -> e.filesystem().equals(PERIODIC));
         for (SnapshotDeleted deleted : deletions) {
             assertEquals("retention: keep-last 2 (policy it-periodic)", deleted.reason());
@@ -249,7 +233,7 @@ class RetentionIT {
         events.send(TestEvents.cloudEvent(new SnapshotDeleteRequested(snapshotId, filesystem, "asked again")));
         events.send(TestEvents.cloudEvent(new SnapshotDeleteRequested("never-taken-" + snapshotId, filesystem,
                 "unknown")));
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> TestEvents.seen(snapshots,
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> TestEvents.seen(answers,
                 SnapshotDeleted.class, e -> e.filesystem().equals(filesystem)).size() == 1);
     }
 
@@ -269,7 +253,7 @@ class RetentionIT {
                     e -> e.snapshotId().equals(snapshotId) || e.snapshotId().equals(unusableId)).size() == 2);
             assertTrue(store.get("snapshots/" + filesystem + "/" + snapshotId + ".json").isPresent());
             assertEquals("UPLOADED", catalogue.findState(snapshotId).await().indefinitely().orElseThrow());
-            assertTrue(TestEvents.seen(snapshots, SnapshotDeleted.class, e -> e.filesystem().equals(filesystem))
+            assertTrue(TestEvents.seen(answers, SnapshotDeleted.class, e -> e.filesystem().equals(filesystem))
                     .isEmpty());
         } finally {
             deadLetters.close();
@@ -284,12 +268,12 @@ class RetentionIT {
     }
 
     private SnapshotUploaded awaitUploaded(String snapshotId) {
-        return await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(snapshots, SnapshotUploaded.class,
+        return await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(answers, SnapshotUploaded.class,
                 e -> e.snapshotId().equals(snapshotId)), java.util.Optional::isPresent).orElseThrow();
     }
 
     private SnapshotDeleted awaitDeleted(String snapshotId) {
-        return await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(snapshots, SnapshotDeleted.class,
+        return await().atMost(TestEvents.TIMEOUT).until(() -> TestEvents.first(answers, SnapshotDeleted.class,
                 e -> e.snapshotId().equals(snapshotId)), java.util.Optional::isPresent).orElseThrow();
     }
 

@@ -13,13 +13,10 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.spillway.schemas.CloudEvent;
@@ -32,6 +29,7 @@ import io.spillway.schemas.Topics;
 import io.spillway.storage.config.StorageAgentConfig;
 import io.spillway.testing.PlatformTestResource;
 import io.spillway.testing.TestEvents;
+import io.spillway.testing.TopicWatchingTest;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -44,27 +42,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @WithTestResource(PlatformTestResource.class)
-class FilesystemRequestIT {
+class FilesystemRequestIT extends TopicWatchingTest {
 
-    @InjectKafkaCompanion
-    KafkaCompanion kafka;
+    FilesystemRequestIT() {
+        super(Topics.SNAPSHOTS);
+    }
 
     @Inject
     StorageAgentConfig config;
-
-    private TestEvents events;
-    private ConsumerTask<String, CloudEvent> snapshots;
-
-    @BeforeEach
-    void watchAnswers() {
-        events = new TestEvents(kafka);
-        snapshots = events.watch(Topics.SNAPSHOTS);
-    }
-
-    @AfterEach
-    void stopWatching() {
-        snapshots.close();
-    }
 
     @Test
     void createsTheDirectoryAndAnswersReadyForAFilesystemRequestedAtThisSite() {
@@ -116,7 +101,7 @@ class FilesystemRequestIT {
         events.send(TestEvents.cloudEvent(new FilesystemRequested(later, "onprem", filesystem)));
         awaitReady(later);
 
-        assertEquals(1, TestEvents.seen(snapshots, FilesystemReady.class, r -> r.requestId().equals(requestId))
+        assertEquals(1, TestEvents.seen(answers, FilesystemReady.class, r -> r.requestId().equals(requestId))
                 .size());
     }
 
@@ -131,7 +116,7 @@ class FilesystemRequestIT {
         // Both on one partition: once the later request is answered, the other site's has been consumed.
         awaitReady(mine);
 
-        assertTrue(TestEvents.seen(snapshots, FilesystemReady.class,
+        assertTrue(TestEvents.seen(answers, FilesystemReady.class,
                 r -> r.requestId().equals(otherSiteRequest)).isEmpty(), "another site's request is not answered here");
         assertFalse(Files.exists(config.root().resolve(elsewhere)), "no directory for another site's filesystem");
     }
@@ -185,7 +170,7 @@ class FilesystemRequestIT {
 
     private FilesystemReady awaitReady(String requestId) {
         return await().atMost(TestEvents.TIMEOUT).until(
-                () -> TestEvents.first(snapshots, FilesystemReady.class, r -> r.requestId().equals(requestId)),
+                () -> TestEvents.first(answers, FilesystemReady.class, r -> r.requestId().equals(requestId)),
                 Optional::isPresent).orElseThrow();
     }
 
