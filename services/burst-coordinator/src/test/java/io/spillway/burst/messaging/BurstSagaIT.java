@@ -4,16 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kafka.InjectKafkaCompanion;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.spillway.schemas.BurstCandidate;
 import io.spillway.schemas.BurstEvent.BurstFailed;
 import io.spillway.schemas.BurstEvent.ClusterBurstReady;
@@ -30,7 +24,6 @@ import io.spillway.schemas.StorageEvent.SnapshotRequested;
 import io.spillway.schemas.VolumeMount;
 import io.spillway.testing.PlatformTestResource;
 import io.spillway.testing.TestEvents;
-import io.vertx.mutiny.pgclient.PgPool;
 
 import static io.spillway.burst.messaging.SagaHarness.burst;
 import static io.spillway.burst.messaging.SagaHarness.candidate;
@@ -57,27 +50,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @WithTestResource(PlatformTestResource.class)
-class BurstSagaIT {
+class BurstSagaIT extends SagaTest {
 
     private static final Duration QUIET = Duration.ofSeconds(3);
-
-    @InjectKafkaCompanion
-    KafkaCompanion kafka;
-
-    @Inject
-    PgPool pool;
-
-    private SagaHarness harness;
-
-    @BeforeEach
-    void watch() {
-        harness = new SagaHarness(kafka, pool);
-    }
-
-    @AfterEach
-    void stopWatching() {
-        harness.close();
-    }
 
     @Test
     void runsTheWholeBurstFromSignalToRelease() {

@@ -3,24 +3,17 @@ package io.spillway.burst.messaging;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kafka.InjectKafkaCompanion;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.spillway.schemas.BurstEvent.BurstFailed;
 import io.spillway.schemas.JobEvent.JobRerouted;
 import io.spillway.schemas.StorageEvent.RestoreRequested;
 import io.spillway.schemas.StorageEvent.SnapshotRequested;
 import io.spillway.testing.PlatformTestResource;
-import io.vertx.mutiny.pgclient.PgPool;
 
 import static io.spillway.burst.messaging.SagaHarness.candidate;
 import static io.spillway.burst.messaging.SagaHarness.cloudEvents;
@@ -34,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @TestProfile(BurstTimeoutIT.ShortRestoreTimeout.class)
 @WithTestResource(PlatformTestResource.class)
-class BurstTimeoutIT {
+class BurstTimeoutIT extends SagaTest {
 
     public static class ShortRestoreTimeout implements QuarkusTestProfile {
         @Override
@@ -43,24 +36,6 @@ class BurstTimeoutIT {
             return Map.of("spillway.burst.timeouts.restore", "2s", "spillway.burst.tick", "200ms", "spillway.burst.burst-site",
                     "cloud");
         }
-    }
-
-    @InjectKafkaCompanion
-    KafkaCompanion kafka;
-
-    @Inject
-    PgPool pool;
-
-    private SagaHarness harness;
-
-    @BeforeEach
-    void watch() {
-        harness = new SagaHarness(kafka, pool);
-    }
-
-    @AfterEach
-    void stopWatching() {
-        harness.close();
     }
 
     @Test

@@ -251,10 +251,7 @@ public class SnapshotRepository {
             snapshot.files = created.files();
             snapshot.bytes = created.bytes();
         } else if (event instanceof StorageEvent.SnapshotProgress progress) {
-            snapshot.filesDone = progress.filesDone();
-            snapshot.filesTotal = progress.filesTotal();
-            snapshot.bytesDone = progress.bytesDone();
-            snapshot.bytesTotal = progress.bytesTotal();
+            snapshot.progress(progress.filesDone(), progress.filesTotal(), progress.bytesDone(), progress.bytesTotal());
         } else if (event instanceof StorageEvent.SnapshotUploaded uploaded) {
             snapshot.locator = uploaded.locator();
             snapshot.bytesScanned = uploaded.bytesScanned();
@@ -284,10 +281,7 @@ public class SnapshotRepository {
         }
         restore.state = next.get().name();
         if (event instanceof StorageEvent.RestoreProgress progress) {
-            restore.filesDone = progress.filesDone();
-            restore.filesTotal = progress.filesTotal();
-            restore.bytesDone = progress.bytesDone();
-            restore.bytesTotal = progress.bytesTotal();
+            restore.progress(progress.filesDone(), progress.filesTotal(), progress.bytesDone(), progress.bytesTotal());
         } else if (event instanceof StorageEvent.SnapshotRestored restored) {
             restore.files = restored.files();
             restore.bytes = restored.bytes();
