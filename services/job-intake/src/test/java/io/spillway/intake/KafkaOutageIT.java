@@ -17,13 +17,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.spillway.schemas.CloudEventHeaders;
 import io.spillway.schemas.Topics;
+import io.spillway.testing.OwnResourceProfile;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -37,16 +37,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class KafkaOutageIT {
 
     /** This test stops its broker, so it gets one of its own. */
-    public static class OwnBroker implements QuarkusTestProfile {
+    public static class OwnBroker extends OwnResourceProfile {
 
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(PrivateKafkaResource.class));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
+        public OwnBroker() {
+            super(PrivateKafkaResource.class);
         }
     }
 

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
@@ -24,6 +23,7 @@ import io.spillway.kit.Outbox;
 import io.spillway.kit.Transactions;
 import io.spillway.schemas.JobEvent.JobCancelled;
 import io.spillway.schemas.Topics;
+import io.spillway.testing.OwnResourceProfile;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -44,16 +44,10 @@ class KafkaOverSaslIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     /** A broker of the test's own with a SASL listener; the application knows no other. */
-    public static class SaslOnly implements QuarkusTestProfile {
+    public static class SaslOnly extends OwnResourceProfile {
 
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(SaslKafkaResource.class));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
+        public SaslOnly() {
+            super(SaslKafkaResource.class);
         }
     }
 

@@ -1,13 +1,12 @@
 package io.spillway.kit.health;
 
 import java.time.Duration;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.spillway.testing.OwnResourceProfile;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -21,16 +20,10 @@ import static org.hamcrest.Matchers.not;
 class KafkaReadinessIT {
 
     /** The platform's database, no broker. */
-    public static class NoBroker implements QuarkusTestProfile {
+    public static class NoBroker extends OwnResourceProfile {
 
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(ClosedKafkaPortResource.class));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
+        public NoBroker() {
+            super(ClosedKafkaPortResource.class);
         }
     }
 

@@ -1,14 +1,13 @@
 package io.spillway.snapshot.s3;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.spillway.testing.OwnResourceProfile;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -22,21 +21,10 @@ import static org.hamcrest.Matchers.not;
 class S3ReadinessIT {
 
     /** The platform's s3proxy with a wrong secret key. */
-    public static class WrongSecret implements QuarkusTestProfile {
+    public static class WrongSecret extends OwnResourceProfile {
 
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(WrongS3SecretResource.class));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
-        }
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("spillway.snapshot.warm-up.enabled", "false");
+        public WrongSecret() {
+            super(WrongS3SecretResource.class, Map.of("spillway.snapshot.warm-up.enabled", "false"));
         }
     }
 
