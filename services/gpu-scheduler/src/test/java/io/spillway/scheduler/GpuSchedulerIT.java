@@ -10,14 +10,10 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kafka.InjectKafkaCompanion;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.spillway.scheduler.executor.LocalExecutor;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.CloudEventHeaders;
@@ -54,25 +50,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The scheduler of site onprem against a real broker and database, running real processes on its 2 GPUs. */
 @QuarkusTest
 @QuarkusTestResource(PlatformTestResource.class)
-class GpuSchedulerIT {
+class GpuSchedulerIT extends JobsTopicTest {
 
-    @InjectKafkaCompanion
-    KafkaCompanion companion;
+    GpuSchedulerIT() {
+        super("onprem");
+    }
 
     @Inject
     LocalExecutor executor;
-
-    JobsTopic jobs;
-
-    @BeforeEach
-    void readTheJobsTopic() {
-        jobs = new JobsTopic(companion);
-    }
-
-    @AfterEach
-    void stopReading() {
-        jobs.close();
-    }
 
     @Test
     void runsASubmittedJobOnAGpuAndReportsItsSuccessInTheJobsTrace() throws Exception {

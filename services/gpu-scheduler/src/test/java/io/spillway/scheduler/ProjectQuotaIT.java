@@ -22,6 +22,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import io.spillway.kit.Transactions;
 import io.spillway.scheduler.domain.ProjectQuota;
 import io.spillway.scheduler.persistence.ProjectStore;
 import io.spillway.schemas.CloudEvent;
@@ -34,7 +35,6 @@ import io.spillway.schemas.ProjectEvent.ProjectDeleted;
 import io.spillway.schemas.ProjectEvent.ProjectUpdated;
 import io.spillway.schemas.Topics;
 import io.spillway.testing.PlatformTestResource;
-import io.vertx.mutiny.pgclient.PgPool;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -52,7 +52,7 @@ class ProjectQuotaIT {
     KafkaCompanion companion;
 
     @Inject
-    PgPool pool;
+    Transactions transactions;
 
     @Inject
     ProjectStore store;
@@ -147,7 +147,7 @@ class ProjectQuotaIT {
     }
 
     private Optional<ProjectQuota> stored(String name) {
-        List<ProjectQuota> all = store.all(pool).await().atMost(TIMEOUT);
+        List<ProjectQuota> all = transactions.inSession(store::all).await().atMost(TIMEOUT);
         return all.stream().filter(project -> project.name().equals(name)).findFirst();
     }
 }

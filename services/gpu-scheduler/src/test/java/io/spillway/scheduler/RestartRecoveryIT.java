@@ -7,14 +7,10 @@ import java.util.List;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kafka.InjectKafkaCompanion;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.spillway.scheduler.loop.SchedulerLoop;
 import io.spillway.schemas.EventCodec;
 import io.spillway.schemas.JobEvent.JobCompleted;
@@ -40,28 +36,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  */
 @QuarkusTest
 @QuarkusTestResource(PlatformTestResource.class)
-class RestartRecoveryIT {
+class RestartRecoveryIT extends JobsTopicTest {
 
-    @InjectKafkaCompanion
-    KafkaCompanion companion;
+    RestartRecoveryIT() {
+        super("onprem");
+    }
 
     @Inject
     PgPool pool;
 
     @Inject
     SchedulerLoop loop;
-
-    JobsTopic jobs;
-
-    @BeforeEach
-    void readTheJobsTopic() {
-        jobs = new JobsTopic(companion);
-    }
-
-    @AfterEach
-    void stopReading() {
-        jobs.close();
-    }
 
     @Test
     void queuesAgainAJobWhoseProcessARestartLostAndNeverDoubleBooksItsGpus() throws Exception {

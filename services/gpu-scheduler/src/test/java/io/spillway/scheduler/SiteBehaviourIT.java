@@ -8,18 +8,14 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.restassured.RestAssured;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.spillway.scheduler.executor.LocalExecutor;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.CloudEventDeserializer;
@@ -50,7 +46,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @TestProfile(SiteBehaviourIT.TwoSmallNodes.class)
 @QuarkusTestResource(PlatformTestResource.class)
-class SiteBehaviourIT {
+class SiteBehaviourIT extends JobsTopicTest {
+
+    SiteBehaviourIT() {
+        super(SITE);
+    }
 
     static final String SITE = "edge";
 
@@ -67,23 +67,8 @@ class SiteBehaviourIT {
         }
     }
 
-    @InjectKafkaCompanion
-    KafkaCompanion companion;
-
     @Inject
     LocalExecutor executor;
-
-    JobsTopic jobs;
-
-    @BeforeEach
-    void readTheJobsTopic() {
-        jobs = new JobsTopic(companion, SITE);
-    }
-
-    @AfterEach
-    void stopReading() {
-        jobs.close();
-    }
 
     @Test
     void aGangRunsAllItsWorkersAtOnceEachOnItsOwnNode() throws Exception {

@@ -7,16 +7,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kafka.InjectKafkaCompanion;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.spillway.schemas.JobEvent.GpuAllocated;
 import io.spillway.schemas.JobEvent.JobCompleted;
 import io.spillway.schemas.JobEvent.JobFailed;
@@ -42,7 +38,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTest
 @TestProfile(StorageAgentUnreachableIT.StorageAgentDown.class)
 @QuarkusTestResource(PlatformTestResource.class)
-class StorageAgentUnreachableIT {
+class StorageAgentUnreachableIT extends JobsTopicTest {
+
+    StorageAgentUnreachableIT() {
+        super(SITE);
+    }
 
     static final String SITE = "nostorage";
 
@@ -53,21 +53,6 @@ class StorageAgentUnreachableIT {
                     "spillway.scheduler.storage-url", "http://127.0.0.1:" + portNobodyListensOn(),
                     "spillway.scheduler.storage-timeout", "1s");
         }
-    }
-
-    @InjectKafkaCompanion
-    KafkaCompanion companion;
-
-    JobsTopic jobs;
-
-    @BeforeEach
-    void readTheJobsTopic() {
-        jobs = new JobsTopic(companion, SITE);
-    }
-
-    @AfterEach
-    void stopReading() {
-        jobs.close();
     }
 
     @Test

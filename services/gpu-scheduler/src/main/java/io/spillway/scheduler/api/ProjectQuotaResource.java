@@ -8,26 +8,26 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import io.smallrye.mutiny.Uni;
+import io.spillway.kit.Transactions;
 import io.spillway.scheduler.domain.ProjectQuota;
 import io.spillway.scheduler.persistence.ProjectStore;
-import io.vertx.mutiny.pgclient.PgPool;
 
 /** Read-only: the projects' quotas this site knows, as job-intake last published them, for operators and tests. */
 @Path("/api/v1/scheduler/projects")
 @Produces(MediaType.APPLICATION_JSON)
 public class ProjectQuotaResource {
 
-    private final PgPool pool;
+    private final Transactions transactions;
     private final ProjectStore store;
 
-    public ProjectQuotaResource(PgPool pool, ProjectStore store) {
-        this.pool = pool;
+    public ProjectQuotaResource(Transactions transactions, ProjectStore store) {
+        this.transactions = transactions;
         this.store = store;
     }
 
     /** Every known project, by name. */
     @GET
     public Uni<List<ProjectQuota>> projects() {
-        return store.all(pool);
+        return transactions.inSession(store::all);
     }
 }

@@ -12,26 +12,27 @@ import jakarta.ws.rs.core.MediaType;
 
 import io.smallrye.mutiny.Uni;
 import io.spillway.kit.ServiceIdentity;
+import io.spillway.kit.Transactions;
 import io.spillway.scheduler.domain.Allocation;
 import io.spillway.scheduler.domain.Gpu;
 import io.spillway.scheduler.domain.Node;
 import io.spillway.scheduler.inventory.SiteInventory;
 import io.spillway.scheduler.persistence.JobStore;
 import io.spillway.scheduler.persistence.StoredJob;
-import io.vertx.mutiny.pgclient.PgPool;
 
 /** Read-only view of the site's scheduler, for operators and tests. */
 @Path("/api/v1/scheduler/state")
 @Produces(MediaType.APPLICATION_JSON)
 public class SchedulerStateResource {
 
-    private final PgPool pool;
+    private final Transactions transactions;
     private final JobStore store;
     private final SiteInventory inventory;
     private final ServiceIdentity identity;
 
-    public SchedulerStateResource(PgPool pool, JobStore store, SiteInventory inventory, ServiceIdentity identity) {
-        this.pool = pool;
+    public SchedulerStateResource(Transactions transactions, JobStore store, SiteInventory inventory,
+            ServiceIdentity identity) {
+        this.transactions = transactions;
         this.store = store;
         this.inventory = inventory;
         this.identity = identity;
@@ -40,10 +41,12 @@ public class SchedulerStateResource {
     /** The GPU inventory with what each GPU holds, and the latest jobs (newest first, at most {@code limit}). */
     @GET
     public Uni<SchedulerState> state(@QueryParam("limit") @DefaultValue("200") int limit) {
-        return Uni.combine().all()
-                .unis(store.heldAllocations(pool), store.recentJobs(pool, Math.max(1, Math.min(limit, 1000))))
-                .with((held, jobs) -> new SchedulerState(identity.site(), inventory.source(), nodes(held),
-                        jobs.stream().map(SchedulerStateResource::view).toList()));
+        int latest = Math.max(1, Math.min(limit, 1000));
+        // One session runs one query at a time: the held GPUs, then the latest jobs.
+        return transactions.inSession(session -> store.heldAllocations(session)
+                .chain(held -> store.recentJobs(session, latest)
+                        .map(jobs -> new SchedulerState(identity.site(), inventory.source(), nodes(held),
+                                jobs.stream().map(SchedulerStateResource::view).toList()))));
     }
 
     private List<SchedulerState.NodeView> nodes(List<Allocation> held) {

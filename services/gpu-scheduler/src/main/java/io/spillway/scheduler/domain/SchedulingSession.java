@@ -187,6 +187,15 @@ public final class SchedulingSession {
 
     /** Holds an allocation's GPUs, as running or as just placed. */
     void hold(Allocation allocation) {
+        change(allocation, true);
+    }
+
+    /** Gives an allocation's GPUs back within the pass: undoing a partial gang, or trying what a reclaim would free. */
+    void release(Allocation allocation) {
+        change(allocation, false);
+    }
+
+    private void change(Allocation allocation, boolean hold) {
         NodeUse node = nodeUse.get(allocation.node());
         // A node or GPU that left the inventory (reconfigured away) holds nothing we could place on.
         if (node == null) {
@@ -195,23 +204,12 @@ public final class SchedulingSession {
         unindex(node);
         for (String gpuId : allocation.gpuIds()) {
             GpuUse gpu = node.byId.get(gpuId);
-            if (gpu != null) {
-                gpu.hold(allocation.fraction());
+            if (gpu == null) {
+                continue;
             }
-        }
-        index(node);
-    }
-
-    /** Gives an allocation's GPUs back within the pass: undoing a partial gang, or trying what a reclaim would free. */
-    void release(Allocation allocation) {
-        NodeUse node = nodeUse.get(allocation.node());
-        if (node == null) {
-            return;
-        }
-        unindex(node);
-        for (String gpuId : allocation.gpuIds()) {
-            GpuUse gpu = node.byId.get(gpuId);
-            if (gpu != null) {
+            if (hold) {
+                gpu.hold(allocation.fraction());
+            } else {
                 gpu.release(allocation.fraction());
             }
         }

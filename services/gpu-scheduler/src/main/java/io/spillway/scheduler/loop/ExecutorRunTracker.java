@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 import io.opentelemetry.api.trace.Span;
@@ -24,6 +25,7 @@ import io.smallrye.mutiny.Uni;
 import io.spillway.kit.Outbox;
 import io.spillway.kit.ServiceIdentity;
 import io.spillway.kit.TraceContext;
+import io.spillway.kit.Transactions;
 import io.spillway.scheduler.config.SchedulerConfig;
 import io.spillway.scheduler.domain.Allocation;
 import io.spillway.scheduler.domain.JobState;
@@ -39,8 +41,6 @@ import io.spillway.schemas.JobEvent.JobFailed;
 import io.spillway.schemas.JobEvent.JobPending;
 import io.spillway.schemas.JobEvent.JobStarted;
 import io.spillway.schemas.VolumeMount;
-import io.vertx.mutiny.pgclient.PgPool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * Runs the site's allocated jobs through its {@link JobExecutor} and records how they end: mounts their volumes,
@@ -62,7 +62,7 @@ public class ExecutorRunTracker implements RunTracker {
     /** The span of a job's run at a site, from its start to its end. */
     static final String RUN_SPAN = "job.run";
 
-    private final PgPool pool;
+    private final Transactions transactions;
     private final JobStore store;
     private final Outbox outbox;
     private final JobExecutor executor;
@@ -79,9 +79,9 @@ public class ExecutorRunTracker implements RunTracker {
      */
     private final Map<String, StorageWait> waitingForStorage = new HashMap<>();
 
-    public ExecutorRunTracker(PgPool pool, JobStore store, Outbox outbox, JobExecutor executor, JobMounts mounts,
+    public ExecutorRunTracker(Transactions transactions, JobStore store, Outbox outbox, JobExecutor executor, JobMounts mounts,
             SchedulerConfig config, ServiceIdentity identity, Tracer tracer, LoopThread thread) {
-        this.pool = pool;
+        this.transactions = transactions;
         this.store = store;
         this.outbox = outbox;
         this.executor = executor;
@@ -99,13 +99,14 @@ public class ExecutorRunTracker implements RunTracker {
      */
     @Override
     public List<String> recoverOrphans() {
-        List<StoredJob> orphans = inTransaction(tx -> store.jobsIn(tx, JobState.RUNNING, true)
-                .chain(running -> store.jobsIn(tx, JobState.ALLOCATED, true).map(allocated -> {
+        List<StoredJob> orphans = inTransaction(session -> store.jobsIn(session, JobState.RUNNING, true)
+                .chain(running -> store.jobsIn(session, JobState.ALLOCATED, true).map(allocated -> {
                     List<StoredJob> all = new ArrayList<>(running);
                     all.addAll(allocated);
-                    all.removeIf(job -> launched.containsKey(job.jobId()));
                     return all;
                 })));
+        // Back on the loop thread, the only one that touches what this process launched.
+        orphans.removeIf(job -> launched.containsKey(job.jobId()));
         Map<String, List<Allocation>> held = orphans.isEmpty() ? Map.of() : inTransaction(store::heldByJob);
         List<String> notAdopted = new ArrayList<>();
         for (StoredJob job : orphans) {
@@ -130,7 +131,7 @@ public class ExecutorRunTracker implements RunTracker {
             }
             notAdopted.add(job.jobId());
             if (job.cancelRequested()) {
-                inTransaction(tx -> store.finish(tx, job.jobId(), JobState.CANCELLED, null, "cancelled"));
+                inTransaction(session -> store.finish(session, job.jobId(), JobState.CANCELLED, null, "cancelled"));
             } else {
                 requeue(job.jobId(), RESTARTED_WHILE_RUNNING, job.traceparent());
             }
@@ -159,7 +160,7 @@ public class ExecutorRunTracker implements RunTracker {
                 continue; // its exit is recorded as cancelled
             }
             // Nothing to emit: job-intake marks the job cancelled from the JobCancelled event itself.
-            if (inTransaction(tx -> store.finish(tx, job.jobId(), JobState.CANCELLED, null, "cancelled"))) {
+            if (inTransaction(session -> store.finish(session, job.jobId(), JobState.CANCELLED, null, "cancelled"))) {
                 LOG.infof("Cancelled %s while %s", job.jobId(), job.state());
                 releaseMounts(job.jobId(), job.volumes());
             }
@@ -182,7 +183,7 @@ public class ExecutorRunTracker implements RunTracker {
 
     @Override
     public void launchAllocated() {
-        List<StoredJob> allocated = inTransaction(tx -> store.jobsIn(tx, JobState.ALLOCATED, false));
+        List<StoredJob> allocated = inTransaction(session -> store.jobsIn(session, JobState.ALLOCATED, false));
         if (allocated.isEmpty()) {
             return;
         }
@@ -247,8 +248,8 @@ public class ExecutorRunTracker implements RunTracker {
     }
 
     private void markRunning(StoredJob job, String nodes) {
-        inTransaction(tx -> store.markRunning(tx, job.jobId())
-                .call(started -> started ? outbox.append(tx, new JobStarted(job.jobId(), site, executor.name(), nodes),
+        inTransaction(session -> store.markRunning(session, job.jobId())
+                .call(started -> started ? outbox.append(session, new JobStarted(job.jobId(), site, executor.name(), nodes),
                         job.traceparent()) : Uni.createFrom().voidItem()));
     }
 
@@ -258,17 +259,17 @@ public class ExecutorRunTracker implements RunTracker {
 
     private void requeue(String jobId, String why, String traceparent, boolean announce) {
         String reason = "queued again: " + why;
-        inTransaction(tx -> store.requeue(tx, jobId, reason)
+        inTransaction(session -> store.requeue(session, jobId, reason)
                 .call(requeued -> requeued && announce
-                        ? outbox.append(tx, new JobPending(jobId, site, reason), traceparent)
+                        ? outbox.append(session, new JobPending(jobId, site, reason), traceparent)
                         : Uni.createFrom().voidItem()));
         LOG.infof("Job %s is back in the queue: %s", jobId, reason);
     }
 
     /** Fails a job none of whose workers started, and gives back what it held: GPUs and mounts. */
     private void failBeforeStart(StoredJob job, String reason) {
-        inTransaction(tx -> store.finish(tx, job.jobId(), JobState.FAILED, null, reason)
-                .call(ended -> ended ? outbox.append(tx, new JobFailed(job.jobId(), site, null, reason, 0),
+        inTransaction(session -> store.finish(session, job.jobId(), JobState.FAILED, null, reason)
+                .call(ended -> ended ? outbox.append(session, new JobFailed(job.jobId(), site, null, reason, 0),
                         job.traceparent()) : Uni.createFrom().voidItem()));
         releaseMounts(job.jobId(), job.volumes());
         thread.requestPass();
@@ -312,7 +313,7 @@ public class ExecutorRunTracker implements RunTracker {
             return;
         }
         try {
-            StoredJob job = inTransaction(tx -> store.find(tx, launchedJob.jobId())).orElse(launchedJob);
+            StoredJob job = inTransaction(session -> store.find(session, launchedJob.jobId())).orElse(launchedJob);
             recordEnd(job, run, exit);
             launched.remove(job.jobId());
             // Every end (done, failed, cancelled, preempted) gives the job's filesystems back.
@@ -334,14 +335,14 @@ public class ExecutorRunTracker implements RunTracker {
         String runTrace = Optional.ofNullable(TraceContext.of(runSpan.getSpanContext())).orElse(job.traceparent());
         if (job.cancelRequested()) {
             runSpan.setAttribute("spillway.job.outcome", "cancelled");
-            inTransaction(tx -> store.finish(tx, job.jobId(), JobState.CANCELLED, exit.exitCode(), "cancelled"));
+            inTransaction(session -> store.finish(session, job.jobId(), JobState.CANCELLED, exit.exitCode(), "cancelled"));
         } else if (job.preemptRequested()) {
             runSpan.setAttribute("spillway.job.outcome", "preempted");
             requeue(job.jobId(), "preempted, " + job.preemptReason(), job.traceparent());
         } else if (run.failure == null) {
             runSpan.setAttribute("spillway.job.outcome", "succeeded");
-            inTransaction(tx -> store.finish(tx, job.jobId(), JobState.SUCCEEDED, 0, null)
-                    .call(ended -> ended ? outbox.append(tx, new JobCompleted(job.jobId(), site, 0, run.durationMs),
+            inTransaction(session -> store.finish(session, job.jobId(), JobState.SUCCEEDED, 0, null)
+                    .call(ended -> ended ? outbox.append(session, new JobCompleted(job.jobId(), site, 0, run.durationMs),
                             runTrace) : Uni.createFrom().voidItem()));
         } else {
             Integer code = run.failedCode;
@@ -349,8 +350,8 @@ public class ExecutorRunTracker implements RunTracker {
             runSpan.setAttribute("spillway.job.outcome", "failed").setAttribute("spillway.job.exit_code",
                     code == null ? -1 : code);
             runSpan.setStatus(StatusCode.ERROR, reason);
-            inTransaction(tx -> store.finish(tx, job.jobId(), JobState.FAILED, code, reason)
-                    .call(ended -> ended ? outbox.append(tx, new JobFailed(job.jobId(), site, code, reason,
+            inTransaction(session -> store.finish(session, job.jobId(), JobState.FAILED, code, reason)
+                    .call(ended -> ended ? outbox.append(session, new JobFailed(job.jobId(), site, code, reason,
                             run.durationMs), runTrace) : Uni.createFrom().voidItem()));
         }
         runSpan.end();
@@ -379,9 +380,10 @@ public class ExecutorRunTracker implements RunTracker {
                 job.spec().gpuMemoryMiB(), job.spec().volumes(), granted);
     }
 
-    private <T> T inTransaction(Function<SqlConnection, Uni<T>> work) {
-        // Blocking is right here: this is the loop's own thread, never an event loop.
-        return pool.withTransaction(work).await().atMost(DB_TIMEOUT);
+    private <T> T inTransaction(Function<Mutiny.Session, Uni<T>> work) {
+        // Blocking is right here: this is the loop's own thread, never an event loop; Transactions runs the work on
+        // a context of its own.
+        return transactions.inTransaction(work).await().atMost(DB_TIMEOUT);
     }
 
     /** A job that waits for the storage-agent until {@code until}, and what it was told. */

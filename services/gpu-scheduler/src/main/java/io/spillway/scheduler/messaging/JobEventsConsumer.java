@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
@@ -18,6 +19,7 @@ import io.spillway.kit.IncomingEvents.Received;
 import io.spillway.kit.IncomingEvents.RejectedEvent;
 import io.spillway.kit.Outbox;
 import io.spillway.kit.ServiceIdentity;
+import io.spillway.kit.Transactions;
 import io.spillway.scheduler.domain.HandOver;
 import io.spillway.scheduler.domain.InvalidGpuRequest;
 import io.spillway.scheduler.domain.JobState;
@@ -34,8 +36,6 @@ import io.spillway.schemas.JobEvent.JobRerouteDeclined;
 import io.spillway.schemas.JobEvent.JobRerouted;
 import io.spillway.schemas.JobEvent.JobSubmitted;
 import io.spillway.schemas.JobSpec;
-import io.vertx.mutiny.pgclient.PgPool;
-import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * Takes this site's jobs off {@code spillway.jobs}: queues the ones submitted here or handed over to it, answers a
@@ -49,16 +49,16 @@ public class JobEventsConsumer {
     static final Set<EventType> HANDLED = EnumSet.of(EventType.JOB_SUBMITTED, EventType.JOB_REROUTED,
             EventType.JOB_HANDED_OVER, EventType.JOB_CANCELLED);
 
-    private final PgPool pool;
+    private final Transactions transactions;
     private final Inbox inbox;
     private final Outbox outbox;
     private final JobStore store;
     private final SchedulerLoop loop;
     private final String site;
 
-    public JobEventsConsumer(PgPool pool, Inbox inbox, Outbox outbox, JobStore store, SchedulerLoop loop,
+    public JobEventsConsumer(Transactions transactions, Inbox inbox, Outbox outbox, JobStore store, SchedulerLoop loop,
             ServiceIdentity identity) {
-        this.pool = pool;
+        this.transactions = transactions;
         this.inbox = inbox;
         this.outbox = outbox;
         this.store = store;
@@ -72,36 +72,36 @@ public class JobEventsConsumer {
     }
 
     private Uni<Void> apply(Received received) {
-        return pool.withTransaction(tx -> inbox.firstDelivery(tx, received.event())
-                .chain(first -> first ? dispatch(tx, received) : Uni.createFrom().voidItem()))
+        return transactions.inTransaction(session -> inbox.firstDelivery(session, received.event())
+                .chain(first -> first ? dispatch(session, received) : Uni.createFrom().voidItem()))
                 .invoke(loop::requestPass);
     }
 
-    private Uni<Void> dispatch(SqlClient tx, Received received) {
+    private Uni<Void> dispatch(Mutiny.Session session, Received received) {
         Object event = received.data();
         if (event instanceof JobSubmitted submitted) {
-            return submitted(tx, submitted, received);
+            return submitted(session, submitted, received);
         }
         if (event instanceof JobRerouted rerouted) {
-            return rerouted(tx, rerouted, received);
+            return rerouted(session, rerouted, received);
         }
         if (event instanceof JobHandedOver handedOver) {
-            return handedOver(tx, handedOver, received);
+            return handedOver(session, handedOver, received);
         }
         String cancelled = ((JobCancelled) event).jobId();
-        return store.rememberCancelled(tx, cancelled).chain(() -> store.requestCancel(tx, cancelled))
+        return store.rememberCancelled(session, cancelled).chain(() -> store.requestCancel(session, cancelled))
                 .replaceWithVoid();
     }
 
-    private Uni<Void> submitted(SqlClient tx, JobSubmitted event, Received received) {
+    private Uni<Void> submitted(Mutiny.Session session, JobSubmitted event, Received received) {
         OffsetDateTime submittedAt = received.event().time();
         // Every site's specs are kept: any of those jobs may be rerouted here later.
-        Uni<Void> remembered = store.rememberSpec(tx, event.jobId(), event.site(), event.spec(), event.submittedBy(),
+        Uni<Void> remembered = store.rememberSpec(session, event.jobId(), event.site(), event.spec(), event.submittedBy(),
                 submittedAt, received.traceparent());
         if (!site.equals(event.site())) {
             return remembered;
         }
-        return remembered.chain(() -> admit(tx, event.jobId(), event.spec(), submittedAt, received.traceparent(),
+        return remembered.chain(() -> admit(session, event.jobId(), event.spec(), submittedAt, received.traceparent(),
                 "queued at site " + site + ", waiting for the scheduler"));
     }
 
@@ -110,45 +110,45 @@ public class JobEventsConsumer {
      * why. The state change and the answer commit together (outbox), with the job's own trace. The burst site waits
      * for the answer, so it never runs a job that started, ended or was cancelled here in the meantime.
      */
-    private Uni<Void> rerouted(SqlClient tx, JobRerouted event, Received received) {
+    private Uni<Void> rerouted(Mutiny.Session session, JobRerouted event, Received received) {
         if (!site.equals(event.fromSite())) {
             // The burst site queues the job on JobHandedOver, once the home site has given it up.
             return Uni.createFrom().voidItem();
         }
         String jobId = event.jobId();
-        return store.lockForReroute(tx, jobId).chain(found -> {
+        return store.lockForReroute(session, jobId).chain(found -> {
             String traceparent = found.map(RerouteCandidate::traceparent).orElse(received.traceparent());
             Optional<String> refusal = HandOver.refusal(found.map(RerouteCandidate::position), site,
                     event.toSite());
             if (refusal.isPresent()) {
                 LOG.infof("Declined the reroute of job %s to %s (burst %s): %s", jobId, event.toSite(),
                         event.burstId(), refusal.get());
-                return outbox.append(tx, new JobRerouteDeclined(jobId, site, event.toSite(), event.burstId(),
+                return outbox.append(session, new JobRerouteDeclined(jobId, site, event.toSite(), event.burstId(),
                         refusal.get()), traceparent).replaceWithVoid();
             }
             JobHandedOver handedOver = new JobHandedOver(jobId, site, event.toSite(), event.burstId());
             if (found.get().position().state() == JobState.REROUTED) {
                 // Handed over to that site already: the same answer again, which the burst site takes once.
-                return outbox.append(tx, handedOver, traceparent).replaceWithVoid();
+                return outbox.append(session, handedOver, traceparent).replaceWithVoid();
             }
-            return store.markRerouted(tx, jobId, event.toSite(), "handed over to " + event.toSite())
+            return store.markRerouted(session, jobId, event.toSite(), "handed over to " + event.toSite())
                     .chain(moved -> {
                         if (!moved) {
                             // The row is locked since the answer was decided; this cannot change under us.
                             return Uni.createFrom().failure(new IllegalStateException("job " + jobId
                                     + " stopped waiting at " + site + " while its reroute was being answered"));
                         }
-                        return outbox.append(tx, handedOver, traceparent).replaceWithVoid();
+                        return outbox.append(session, handedOver, traceparent).replaceWithVoid();
                     });
         });
     }
 
     /** Queues a job the home site handed over to this one, from the spec its JobSubmitted carried. */
-    private Uni<Void> handedOver(SqlClient tx, JobHandedOver event, Received received) {
+    private Uni<Void> handedOver(Mutiny.Session session, JobHandedOver event, Received received) {
         if (!site.equals(event.toSite())) {
             return Uni.createFrom().voidItem();
         }
-        return store.findSpec(tx, event.jobId()).chain(seen -> {
+        return store.findSpec(session, event.jobId()).chain(seen -> {
             if (seen.isEmpty()) {
                 return Uni.createFrom().failure(new RejectedEvent("job " + event.jobId() + " was handed over to "
                         + site + " but this scheduler never saw its JobSubmitted, so it has no spec to run"));
@@ -158,25 +158,25 @@ public class JobEventsConsumer {
                 LOG.infof("Job %s was handed over to %s after it was cancelled; it is not queued", event.jobId(), site);
                 return Uni.createFrom().voidItem();
             }
-            return admit(tx, event.jobId(), seen.get().spec(), seen.get().submittedAt(), received.traceparent(),
+            return admit(session, event.jobId(), seen.get().spec(), seen.get().submittedAt(), received.traceparent(),
                     "rerouted from " + event.fromSite() + ", queued at site " + site);
         });
     }
 
     /** Queues a job here with a first JobPending, or fails it at once when no GPU request of it could ever run. */
-    private Uni<Void> admit(SqlClient tx, String jobId, JobSpec spec, OffsetDateTime submittedAt, String traceparent,
+    private Uni<Void> admit(Mutiny.Session session, String jobId, JobSpec spec, OffsetDateTime submittedAt, String traceparent,
             String reason) {
         try {
             JobRequirements.gpuRequest(spec);
         } catch (InvalidGpuRequest invalid) {
             String refusal = "cannot schedule: " + invalid.getMessage();
-            return store.recordRefused(tx, jobId, submittedAt, traceparent, refusal)
-                    .chain(() -> outbox.append(tx, new JobFailed(jobId, site, null, refusal, 0), traceparent))
+            return store.recordRefused(session, jobId, submittedAt, traceparent, refusal)
+                    .chain(() -> outbox.append(session, new JobFailed(jobId, site, null, refusal, 0), traceparent))
                     .replaceWithVoid();
         }
-        return store.enqueue(tx, jobId, submittedAt, traceparent, reason)
+        return store.enqueue(session, jobId, submittedAt, traceparent, reason)
                 .chain(queued -> queued
-                        ? outbox.append(tx, new JobPending(jobId, site, reason), traceparent).replaceWithVoid()
+                        ? outbox.append(session, new JobPending(jobId, site, reason), traceparent).replaceWithVoid()
                         : Uni.createFrom().voidItem());
     }
 }

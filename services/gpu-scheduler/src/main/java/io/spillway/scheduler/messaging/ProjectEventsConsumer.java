@@ -14,13 +14,13 @@ import io.smallrye.mutiny.Uni;
 import io.spillway.kit.Inbox;
 import io.spillway.kit.IncomingEvents;
 import io.spillway.kit.IncomingEvents.Received;
+import io.spillway.kit.Transactions;
 import io.spillway.scheduler.domain.ProjectQuota;
 import io.spillway.scheduler.loop.SchedulerLoop;
 import io.spillway.scheduler.persistence.ProjectStore;
 import io.spillway.schemas.EventType;
 import io.spillway.schemas.ProjectEvent.ProjectDeleted;
 import io.spillway.schemas.ProjectEvent.ProjectUpdated;
-import io.vertx.mutiny.pgclient.PgPool;
 
 /**
  * Keeps this site's copy of every project's quota from {@code spillway.projects}: a {@code ProjectUpdated} replaces
@@ -32,13 +32,13 @@ public class ProjectEventsConsumer {
 
     static final Set<EventType> HANDLED = EnumSet.of(EventType.PROJECT_UPDATED, EventType.PROJECT_DELETED);
 
-    private final PgPool pool;
+    private final Transactions transactions;
     private final Inbox inbox;
     private final ProjectStore store;
     private final SchedulerLoop loop;
 
-    public ProjectEventsConsumer(PgPool pool, Inbox inbox, ProjectStore store, SchedulerLoop loop) {
-        this.pool = pool;
+    public ProjectEventsConsumer(Transactions transactions, Inbox inbox, ProjectStore store, SchedulerLoop loop) {
+        this.transactions = transactions;
         this.inbox = inbox;
         this.store = store;
         this.loop = loop;
@@ -50,7 +50,7 @@ public class ProjectEventsConsumer {
     }
 
     private Uni<Void> apply(Received received) {
-        return pool.withTransaction(tx -> inbox.firstDelivery(tx, received.event()).chain(first -> {
+        return transactions.inTransaction(session -> inbox.firstDelivery(session, received.event()).chain(first -> {
             if (!first) {
                 return Uni.createFrom().voidItem();
             }
@@ -58,10 +58,10 @@ public class ProjectEventsConsumer {
                 Map<String, ProjectQuota.PoolQuota> pools = new LinkedHashMap<>();
                 updated.pools().forEach((pool, share) -> pools.put(pool,
                         new ProjectQuota.PoolQuota(share.deservedGpus(), share.limitGpus())));
-                return store.upsert(tx, new ProjectQuota(updated.project(), updated.deservedGpus(),
+                return store.upsert(session, new ProjectQuota(updated.project(), updated.deservedGpus(),
                         updated.overQuotaWeight(), updated.limitGpus(), updated.department(), pools));
             }
-            return store.delete(tx, received.<ProjectDeleted> data().project());
+            return store.delete(session, received.<ProjectDeleted> data().project());
         })).invoke(loop::requestPass); // a new share may let jobs run, or make room to reclaim
     }
 }

@@ -103,8 +103,8 @@ public class FilesystemCatalogue {
     private static List<Entry> entries(List<Object[]> rows) {
         List<Entry> entries = new ArrayList<>();
         for (Object[] row : rows) {
-            entries.add(new Entry((String) row[0], Path.of((String) row[1]), NativeRows.offsetDateTime(row[2]),
-                    (int) NativeRows.longValue(row[3])));
+            entries.add(new Entry((String) row[0], Path.of((String) row[1]), NativeRows.time(row[2]),
+                    (int) NativeRows.count(row[3])));
         }
         return entries;
     }
