@@ -81,16 +81,8 @@ class BurstScenarioIT {
     }
 
     @AfterAll
-    static void stopTheStack() throws InterruptedException {
-        if (tap != null) {
-            tap.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
-        if (traces != null) {
-            traces.close();
-        }
+    static void stopTheStack() throws Exception {
+        Resources.closeAll(tap, stack, traces);
     }
 
     @Test

@@ -47,13 +47,8 @@ class JobVolumesIT {
     }
 
     @AfterAll
-    static void stopTheStack() throws InterruptedException {
-        if (tap != null) {
-            tap.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
+    static void stopTheStack() throws Exception {
+        Resources.closeAll(tap, stack);
     }
 
     @Test

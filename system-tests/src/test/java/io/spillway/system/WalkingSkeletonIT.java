@@ -84,14 +84,9 @@ class WalkingSkeletonIT {
     }
 
     @AfterAll
-    static void stopEverything() throws InterruptedException {
+    static void stopEverything() throws Exception {
         services.forEach(service -> service.stop(Duration.ofSeconds(10)));
-        if (tap != null) {
-            tap.close();
-        }
-        if (traces != null) {
-            traces.close();
-        }
+        Resources.closeAll(tap, traces);
     }
 
     @Test
