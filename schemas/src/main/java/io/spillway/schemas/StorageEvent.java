@@ -12,6 +12,16 @@ public sealed interface StorageEvent extends SpillwayEvent {
         return filesystem();
     }
 
+    /** An event about one snapshot, whichever step of it. */
+    interface OfSnapshot {
+        String snapshotId();
+    }
+
+    /** An event about one restore, whichever step of it. */
+    interface OfRestore {
+        String restoreId();
+    }
+
     /** Ask {@code site}'s storage-agent to make sure a filesystem exists. */
     record FilesystemRequested(String requestId, String site, String filesystem) implements StorageEvent {
     }
@@ -34,7 +44,8 @@ public sealed interface StorageEvent extends SpillwayEvent {
     /** Take a point-in-time snapshot of {@code path} (or the whole filesystem) at {@code site} and upload it. */
     record SnapshotRequested(String snapshotId, String site, String filesystem, String path, String burstId)
             implements
-                StorageEvent {
+                StorageEvent,
+                OfSnapshot {
 
         /**
          * A burst's requests share its key, so the worker takes them in the order the burst asked: the first job's
@@ -49,7 +60,8 @@ public sealed interface StorageEvent extends SpillwayEvent {
     /** The snapshot's manifest is built: the point in time is fixed. */
     record SnapshotCreated(String snapshotId, String site, String filesystem, long files, long bytes, String burstId)
             implements
-                StorageEvent {
+                StorageEvent,
+                OfSnapshot {
     }
 
     /** The snapshot is complete in the object store; {@code locator} names its manifest there. */
@@ -63,13 +75,14 @@ public sealed interface StorageEvent extends SpillwayEvent {
             long chunksNew,
             long chunksReused,
             long durationMs,
-            String burstId) implements StorageEvent {
+            String burstId) implements StorageEvent, OfSnapshot {
     }
 
     /** The snapshot could not be taken or uploaded; nothing of it is visible. */
     record SnapshotFailed(String snapshotId, String site, String filesystem, String reason, String burstId)
             implements
-                StorageEvent {
+                StorageEvent,
+                OfSnapshot {
     }
 
     /**
@@ -86,7 +99,7 @@ public sealed interface StorageEvent extends SpillwayEvent {
             String filesystem,
             List<String> priorityPaths,
             String burstId,
-            String targetPath) implements StorageEvent {
+            String targetPath) implements StorageEvent, OfRestore {
 
         public RestoreRequested {
             priorityPaths = priorityPaths == null ? List.of() : List.copyOf(priorityPaths);
@@ -114,7 +127,7 @@ public sealed interface StorageEvent extends SpillwayEvent {
             long files,
             long bytes,
             long durationMs,
-            String burstId) implements StorageEvent {
+            String burstId) implements StorageEvent, OfRestore {
     }
 
     /**
@@ -124,7 +137,7 @@ public sealed interface StorageEvent extends SpillwayEvent {
      * @param reason what went wrong, for a person: the chunk and file, the site, the missing manifest
      */
     record RestoreFailed(String restoreId, String locator, String site, String filesystem, String reason,
-            String burstId) implements StorageEvent {
+            String burstId) implements StorageEvent, OfRestore {
     }
 
     /**
@@ -139,7 +152,7 @@ public sealed interface StorageEvent extends SpillwayEvent {
             long filesTotal,
             long bytesDone,
             long bytesTotal,
-            String burstId) implements StorageEvent {
+            String burstId) implements StorageEvent, OfSnapshot {
     }
 
     /** How far a restore has got, sent every few seconds while it runs; files already in place count as done. */
@@ -151,11 +164,11 @@ public sealed interface StorageEvent extends SpillwayEvent {
             long filesTotal,
             long bytesDone,
             long bytesTotal,
-            String burstId) implements StorageEvent {
+            String burstId) implements StorageEvent, OfRestore {
     }
 
     /** Delete a snapshot: its manifest goes at once, its chunks when no other snapshot names them. */
-    record SnapshotDeleteRequested(String snapshotId, String filesystem, String reason) implements StorageEvent {
+    record SnapshotDeleteRequested(String snapshotId, String filesystem, String reason) implements StorageEvent, OfSnapshot {
     }
 
     /**
@@ -166,6 +179,7 @@ public sealed interface StorageEvent extends SpillwayEvent {
      */
     record SnapshotDeleted(String snapshotId, String site, String filesystem, String locator, String reason)
             implements
-                StorageEvent {
+                StorageEvent,
+                OfSnapshot {
     }
 }

@@ -209,36 +209,13 @@ public class SnapshotRepository {
         return Uni.createFrom().voidItem();
     }
 
+    /** The snapshot an event is about (a delete request among them, which changes no state: {@link SnapshotState#after}). */
     private static String snapshotIdOf(StorageEvent event) {
-        if (event instanceof StorageEvent.SnapshotCreated created) {
-            return created.snapshotId();
-        }
-        if (event instanceof StorageEvent.SnapshotProgress progress) {
-            return progress.snapshotId();
-        }
-        if (event instanceof StorageEvent.SnapshotUploaded uploaded) {
-            return uploaded.snapshotId();
-        }
-        if (event instanceof StorageEvent.SnapshotFailed failed) {
-            return failed.snapshotId();
-        }
-        if (event instanceof StorageEvent.SnapshotDeleted deleted) {
-            return deleted.snapshotId();
-        }
-        return null;
+        return event instanceof StorageEvent.OfSnapshot about ? about.snapshotId() : null;
     }
 
     private static String restoreIdOf(StorageEvent event) {
-        if (event instanceof StorageEvent.RestoreProgress progress) {
-            return progress.restoreId();
-        }
-        if (event instanceof StorageEvent.SnapshotRestored restored) {
-            return restored.restoreId();
-        }
-        if (event instanceof StorageEvent.RestoreFailed failed) {
-            return failed.restoreId();
-        }
-        return null;
+        return event instanceof StorageEvent.OfRestore about ? about.restoreId() : null;
     }
 
     private static void applyTo(SnapshotEntity snapshot, StorageEvent event) {
