@@ -2,10 +2,12 @@ package io.spillway.platform;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -175,18 +177,47 @@ public final class Platform implements AutoCloseable {
                         ComponentHost.Hosted database = options.host().startPostgres();
                         hosted.add(database.handle());
                         hostedAs.put("postgres", database.what());
-                        // As for any server not started here: wait for it, create database spillway.
+                        // As for any server not started here: wait for it; the stack's database is made below.
                         server = Postgres.external(database.address());
                     } else {
                         server = options.privatePostgres()
                                 ? Postgres.startPrivate(dir, options.postgresPort())
                                 : Postgres.startOrReuse(dir, options.postgresPort());
                     }
-                    // A platform of one JVM (tests) gets a fresh database; a long-lived one keeps 'spillway'.
+                    // A platform of one JVM (tests) gets a fresh database, dropped when it closes. A long-lived
+                    // stack gets one named by the id kept in its state directory: a second checkout, or the same
+                    // one started over after deleting its state, never shares rows through the machine's server.
                     return options.temporary()
                             ? server.withOwnDatabase("spillway_" + UUID.randomUUID().toString().substring(0, 8))
-                            : server;
+                            : server.withStackDatabase(stackDatabase(options.stateDir()));
                 });
+    }
+
+    /**
+     * The database of the stack whose state is in {@code stateDir}: {@code spillway_<id>}, the id made at random the
+     * first time and kept in {@code stateDir/stack-id}.
+     */
+    static String stackDatabase(Path stateDir) {
+        Path file = stateDir.resolve("stack-id");
+        try {
+            Files.createDirectories(stateDir);
+            if (!Files.exists(file)) {
+                String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+                try {
+                    Files.writeString(file, id + "\n", StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                } catch (FileAlreadyExistsException e) {
+                    // Another process of the same stack wrote it first; its id is the stack's.
+                }
+            }
+            String id = Files.readString(file).trim();
+            if (!id.matches("[0-9a-f]{12}")) {
+                throw new IllegalStateException(file + " does not hold a stack id (12 hex digits): '" + id
+                        + "'; delete it to give this stack a new, empty database");
+            }
+            return "spillway_" + id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read or write the stack id in " + file, e);
+        }
     }
 
     private static S3Proxy s3(Options options) {

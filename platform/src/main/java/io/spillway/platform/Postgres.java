@@ -198,8 +198,20 @@ public final class Postgres implements AutoCloseable {
      * share the machine's PostgreSQL never see each other's rows, nor those of an earlier run.
      */
     Postgres withOwnDatabase(String name) {
+        return withDatabase(name, true);
+    }
+
+    /**
+     * A long-lived stack's database on the same server, created now if it is missing and kept on {@link #close()}: two
+     * stacks on one machine's PostgreSQL never see each other's rows.
+     */
+    Postgres withStackDatabase(String name) {
+        return withDatabase(name, false);
+    }
+
+    private Postgres withDatabase(String name, boolean dropOnClose) {
         Postgres own = new Postgres(host, port, user, password, name, cluster);
-        own.dropOnClose = true;
+        own.dropOnClose = dropOnClose;
         own.ensureDatabase();
         return own;
     }

@@ -1,5 +1,6 @@
 package io.spillway.platform;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -30,6 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -37,6 +39,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The platform's components, started as local processes (or reused from SPILLWAY_* variables) for this class. */
@@ -138,6 +141,41 @@ class PlatformIT {
                         + own.database() + "'")) {
             exists.next();
             assertEquals(0, exists.getInt(1), own.database() + " was dropped");
+        }
+    }
+
+    @Test
+    void twoStacksOnOneServerGetTwoDatabasesAndAStackKeepsItsOwnAcrossRestarts(@TempDir Path home) throws Exception {
+        Path first = home.resolve("first/.spillway/platform");
+        Path second = home.resolve("second/.spillway/platform");
+        Postgres server = Postgres.at(platform.postgres().url());
+        Postgres firstStack = server.withStackDatabase(Platform.stackDatabase(first));
+        Postgres secondStack = server.withStackDatabase(Platform.stackDatabase(second));
+        try {
+            assertNotEquals(firstStack.database(), secondStack.database());
+            try (Connection connection = firstStack.connect(); Statement sql = connection.createStatement()) {
+                sql.execute("CREATE TABLE filesystems (name text)");
+                sql.execute("INSERT INTO filesystems VALUES ('results')");
+            }
+            firstStack.close();
+
+            Postgres restarted = server.withStackDatabase(Platform.stackDatabase(first));
+            assertEquals(firstStack.database(), restarted.database());
+            try (Connection connection = restarted.connect();
+                    Statement sql = connection.createStatement();
+                    ResultSet rows = sql.executeQuery("SELECT count(*) FROM filesystems")) {
+                rows.next();
+                assertEquals(1, rows.getInt(1), "a stack's database outlives a stop");
+            }
+            try (Connection connection = secondStack.connect();
+                    Statement sql = connection.createStatement();
+                    ResultSet tables = sql.executeQuery("SELECT count(*) FROM pg_tables WHERE tablename = 'filesystems'")) {
+                tables.next();
+                assertEquals(0, tables.getInt(1), "the other stack sees none of it");
+            }
+        } finally {
+            server.withOwnDatabase(firstStack.database()).close();
+            server.withOwnDatabase(secondStack.database()).close();
         }
     }
 
