@@ -42,20 +42,23 @@ public final class BurstDemo {
      * @param intakeUrl job-intake, which takes the jobs
      * @param storageUrl the home site's storage-agent, which creates the filesystems
      * @param burstUrl the burst-coordinator, whose API tells the burst's phases
+     * @param token the user's token, for job-intake
+     * @param serviceToken the service credential, for the storage-agent's and the burst-coordinator's internal APIs
      * @param jobSeconds how long each job trains after reading the dataset
      * @param dataset the filesystem the dataset is written into
      * @param shards 0: one flat dataset every job mounts whole; K: K shard directories, each job mounting one
      * @param changePercent the share of the dataset's bytes rewritten before the jobs are submitted, so that the next
      *        snapshot is incremental
      */
-    public record Settings(String intakeUrl, String storageUrl, String burstUrl, String token, String project,
-            int jobs, int datasetMib, int jobSeconds, Duration timeout, String dataset, int shards,
+    public record Settings(String intakeUrl, String storageUrl, String burstUrl, String token, String serviceToken,
+            String project, int jobs, int datasetMib, int jobSeconds, Duration timeout, String dataset, int shards,
             double changePercent) {
 
         /** The reference scenario: one flat dataset in {@value BurstDemo#DATASETS}, written once. */
-        public Settings(String intakeUrl, String storageUrl, String burstUrl, String token, String project, int jobs,
-                int datasetMib, int jobSeconds, Duration timeout) {
-            this(intakeUrl, storageUrl, burstUrl, token, project, jobs, datasetMib, jobSeconds, timeout, DATASETS, 0,
+        public Settings(String intakeUrl, String storageUrl, String burstUrl, String token, String serviceToken,
+                String project, int jobs, int datasetMib, int jobSeconds, Duration timeout) {
+            this(intakeUrl, storageUrl, burstUrl, token, serviceToken, project, jobs, datasetMib, jobSeconds, timeout, DATASETS,
+                    0,
                     0);
         }
     }
@@ -82,8 +85,8 @@ public final class BurstDemo {
     public BurstDemo(Settings settings, PrintWriter progress) {
         this.settings = settings;
         this.intake = client(settings.intakeUrl(), settings.token());
-        this.storage = client(settings.storageUrl(), settings.token());
-        this.coordinator = client(settings.burstUrl(), settings.token());
+        this.storage = client(settings.storageUrl(), settings.serviceToken());
+        this.coordinator = client(settings.burstUrl(), settings.serviceToken());
         this.progress = progress;
     }
 

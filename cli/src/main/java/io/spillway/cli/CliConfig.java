@@ -27,7 +27,7 @@ record CliConfig(String url, String token, String tokenSource, Path credentialsF
         Path file = credentialsFile(env);
         Credentials stored;
         try {
-            stored = Credentials.read(file).orElse(new Credentials(null, null, null, null));
+            stored = Credentials.read(file).orElse(new Credentials(null, null, null, null, null));
         } catch (IOException e) {
             throw new CliException(ExitCodes.NOT_AUTHORIZED, "cannot read the credentials file " + file + ": "
                     + e.getMessage() + "; fix its permissions or set SPILLWAY_CREDENTIALS");

@@ -21,18 +21,19 @@ import io.spillway.cli.stack.Bootstrap;
 
 /**
  * The credentials file {@code spillway up} writes and the CLI reads: the API's URL, the project of the project token,
- * the project token and the admin token (Java properties, mode 600).
+ * the project token, the admin token and the service credential the local stack's services share (Java properties,
+ * mode 600).
  */
-public record Credentials(String url, String project, String token, String adminToken) {
+public record Credentials(String url, String project, String token, String adminToken, String serviceToken) {
 
     /** The project the local stack's project token belongs to. */
     public static final String DEFAULT_PROJECT = "default";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** Fresh admin and project tokens for {@code project}, on the API at {@code url}. */
+    /** Fresh admin, project and service tokens for {@code project}, on the API at {@code url}. */
     public static Credentials generate(String url, String project) {
-        return new Credentials(url, project, newToken(), newToken());
+        return new Credentials(url, project, newToken(), newToken(), newToken());
     }
 
     /** {@code spw_} and 32 random bytes, base64url without padding: 256 bits, safe in a header and a shell. */
@@ -63,23 +64,25 @@ public record Credentials(String url, String project, String token, String admin
         }
         return Optional.of(new Credentials(blankToNull(properties.getProperty("url")),
                 blankToNull(properties.getProperty("project")), blankToNull(properties.getProperty("token")),
-                blankToNull(properties.getProperty("admin-token"))));
+                blankToNull(properties.getProperty("admin-token")),
+                blankToNull(properties.getProperty("service-token"))));
     }
 
-    /** Whether both tokens are there; a file without them is completed by {@code spillway up}. */
+    /** Whether every token is there; a file without them is completed by {@code spillway up}. */
     public boolean hasTokens() {
-        return token != null && adminToken != null;
+        return token != null && adminToken != null && serviceToken != null;
     }
 
     /** These credentials with the missing parts generated, existing tokens kept (the database already knows them). */
     public Credentials completedWith(String defaultUrl) {
         return new Credentials(url == null ? defaultUrl : url, project == null ? DEFAULT_PROJECT : project,
-                token == null ? newToken() : token, adminToken == null ? newToken() : adminToken);
+                token == null ? newToken() : token, adminToken == null ? newToken() : adminToken,
+                serviceToken == null ? newToken() : serviceToken);
     }
 
     /** What job-intake needs to accept these tokens: their hashes. */
     public Bootstrap bootstrap() {
-        return new Bootstrap(sha256Hex(adminToken), sha256Hex(token), project);
+        return new Bootstrap(sha256Hex(adminToken), sha256Hex(token), project, serviceToken);
     }
 
     /**
@@ -106,6 +109,7 @@ public record Credentials(String url, String project, String token, String admin
         putIfPresent(properties, "project", project);
         putIfPresent(properties, "token", token);
         putIfPresent(properties, "admin-token", adminToken);
+        putIfPresent(properties, "service-token", serviceToken);
         StringWriter text = new StringWriter();
         properties.store(text, "Spillway credentials, written by `spillway up`. Keep this file private.");
         return text.toString();
@@ -125,6 +129,7 @@ public record Credentials(String url, String project, String token, String admin
     @Override
     public String toString() {
         return "Credentials[url=" + url + ", project=" + project + ", token=" + (token == null ? null : "***")
-                + ", adminToken=" + (adminToken == null ? null : "***") + "]";
+                + ", adminToken=" + (adminToken == null ? null : "***") + ", serviceToken="
+                + (serviceToken == null ? null : "***") + "]";
     }
 }

@@ -112,6 +112,26 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The service credential for the storage-agent's and burst-coordinator's internal APIs: {@code
+     * SPILLWAY_SERVICE_TOKEN}, else the one {@code spillway up} wrote into the credentials file.
+     */
+    private String serviceToken(CliConfig config) {
+        String fromEnv = env().get("SPILLWAY_SERVICE_TOKEN");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv.trim();
+        }
+        try {
+            return Credentials.read(config.credentialsFile()).map(Credentials::serviceToken)
+                    .orElseThrow(() -> new CliException(ExitCodes.NOT_AUTHORIZED, "no service credential: set"
+                            + " SPILLWAY_SERVICE_TOKEN or run `bin/spillway up`, which writes "
+                            + config.credentialsFile()));
+        } catch (java.io.IOException e) {
+            throw new CliException(ExitCodes.NOT_AUTHORIZED, "cannot read " + config.credentialsFile() + ": "
+                    + e.getMessage());
+        }
+    }
+
     private int demo(CliConfig config, PrintWriter out) throws InterruptedException {
         if (config.token() == null) {
             throw new CliException(ExitCodes.NOT_AUTHORIZED, "no token: pass --token, set SPILLWAY_TOKEN, or run "
@@ -120,7 +140,7 @@ final class DemoCommand implements Callable<Integer> {
         BurstDemo.Settings settings = new BurstDemo.Settings(config.url(),
                 storageUrl != null ? storageUrl : LocalStack.defaultUrl("storage-agent-onprem"),
                 burstUrl != null ? burstUrl : LocalStack.defaultUrl("burst-coordinator"), config.token(),
-                project != null ? project : projectOf(config), jobs, datasetMib, jobSeconds,
+                serviceToken(config), project != null ? project : projectOf(config), jobs, datasetMib, jobSeconds,
                 Duration.ofSeconds(timeoutSeconds), dataset, shards, changePercent);
         out.println("Burst demo: " + jobs + " jobs, " + datasetMib + " MiB dataset, onprem (" + LocalStack.ONPREM_GPUS
                 + " GPUs) -> cloud (" + LocalStack.CLOUD_GPUS + " GPUs)");

@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "spillway", mixinStandardHelpOptions = true, version = "spillway 0.1.0-SNAPSHOT", description = "Spillway: GPU jobs, fair share, snapshots and cloud bursting.", subcommands = {
         UpCommand.class, DownCommand.class, DemoCommand.class, SubmitCommand.class, ListCommand.class, DescribeCommand.class,
         LogsCommand.class, DeleteCommand.class, StatusCommand.class, SnapshotCommand.class, ProjectsCommand.class,
-        TokensCommand.class,
+        TokensCommand.class, AuditCommand.class,
         WhoamiCommand.class }, exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
                 "0:ok",
                 "1:the job, snapshot or restore ended unsuccessfully (--wait)",

@@ -86,7 +86,7 @@ final class TokensCommand {
         }
     }
 
-    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a token: it stops working at once.")
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a token: refused at once by the replica that revoked it, within 2 s by every other.")
     static final class RevokeToken extends AdminCommand {
 
         @Parameters(paramLabel = "ID", description = "The token's id (see tokens list).")

@@ -83,7 +83,7 @@ public class UpCommand implements Callable<Integer> {
      * existing file is reused: the database outlives {@code down}/{@code up}, and so do the tokens it knows.
      */
     static Credentials credentials(Path file, String url) throws IOException {
-        Credentials stored = Credentials.read(file).orElse(new Credentials(null, null, null, null));
+        Credentials stored = Credentials.read(file).orElse(new Credentials(null, null, null, null, null));
         if (stored.hasTokens() && stored.url() != null && stored.project() != null) {
             return stored;
         }

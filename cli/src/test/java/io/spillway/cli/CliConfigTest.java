@@ -20,7 +20,8 @@ class CliConfigTest {
         Map<String, String> env = Map.of("SPILLWAY_HOME", home.toString());
         assertEquals(CliConfig.DEFAULT_URL, CliConfig.resolve(env, null, null, false).url());
 
-        new Credentials("http://file:1", "default", "spw_project", "spw_admin").write(home.resolve(".spillway/credentials"));
+        new Credentials("http://file:1", "default", "spw_project", "spw_admin", "spw_service")
+                .write(home.resolve(".spillway/credentials"));
         assertEquals("http://file:1", CliConfig.resolve(env, null, null, false).url());
 
         Map<String, String> withUrl = Map.of("SPILLWAY_HOME", home.toString(), "SPILLWAY_URL", "http://env:2/");
@@ -30,7 +31,8 @@ class CliConfigTest {
 
     @Test
     void takesTheTokenFromTheFlagThenTheEnvironmentThenTheFile() throws Exception {
-        new Credentials("http://file:1", "default", "spw_project", "spw_admin").write(home.resolve(".spillway/credentials"));
+        new Credentials("http://file:1", "default", "spw_project", "spw_admin", "spw_service")
+                .write(home.resolve(".spillway/credentials"));
         Map<String, String> env = Map.of("SPILLWAY_HOME", home.toString());
         Map<String, String> withToken = Map.of("SPILLWAY_HOME", home.toString(), "SPILLWAY_TOKEN", "spw_env");
 
@@ -42,7 +44,8 @@ class CliConfigTest {
 
     @Test
     void adminCommandsUseTheFilesAdminTokenUnlessAFlagOrTheEnvironmentGivesOne() throws Exception {
-        new Credentials("http://file:1", "default", "spw_project", "spw_admin").write(home.resolve(".spillway/credentials"));
+        new Credentials("http://file:1", "default", "spw_project", "spw_admin", "spw_service")
+                .write(home.resolve(".spillway/credentials"));
         Map<String, String> env = Map.of("SPILLWAY_HOME", home.toString());
 
         assertEquals("spw_admin", CliConfig.resolve(env, null, null, true).token());
@@ -53,9 +56,10 @@ class CliConfigTest {
 
     @Test
     void readsTheCredentialsFileNamedBySpillwayCredentialsBeforeTheOneUnderSpillwayHome() throws Exception {
-        new Credentials("http://home:1", "default", "spw_home", "spw_admin").write(home.resolve(".spillway/credentials"));
+        new Credentials("http://home:1", "default", "spw_home", "spw_admin", "spw_service")
+                .write(home.resolve(".spillway/credentials"));
         Path elsewhere = home.resolve("elsewhere.properties");
-        new Credentials("http://elsewhere:1", "ml", "spw_elsewhere", null).write(elsewhere);
+        new Credentials("http://elsewhere:1", "ml", "spw_elsewhere", null, null).write(elsewhere);
 
         CliConfig config = CliConfig.resolve(Map.of("SPILLWAY_HOME", home.toString(), "SPILLWAY_CREDENTIALS",
                 elsewhere.toString()), null, null, false);

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.spillway.cli.stack.Bootstrap;
 import io.spillway.cli.stack.LocalStack;
+import io.spillway.cli.stack.ServiceProcess;
 import io.spillway.cli.stack.ServiceSpec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +22,8 @@ class LocalStackTest {
     @Test
     void runsTwoSitesWithTheirOwnSchedulersStorageAgentsAndFilesystemRoots(@TempDir Path state) {
         List<ServiceSpec> services = LocalStack.services(Map.of("kafka.bootstrap.servers", "127.0.0.1:1"), state,
-                LocalStack.DEFAULT_PORTS, "http://127.0.0.1:4318", new Bootstrap("a".repeat(64), "b".repeat(64), "default"));
+                LocalStack.DEFAULT_PORTS, "http://127.0.0.1:4318",
+                new Bootstrap("a".repeat(64), "b".repeat(64), "default", "spw_service"));
 
         assertEquals(LocalStack.SERVICE_NAMES, services.stream().map(ServiceSpec::name).toList());
         assertEquals(services.size(), services.stream().map(ServiceSpec::port).distinct().count());
@@ -39,13 +41,29 @@ class LocalStackTest {
             assertEquals("127.0.0.1:1", service.config().get("kafka.bootstrap.servers"));
             assertEquals("http://127.0.0.1:4318", service.config().get("quarkus.otel.exporter.otlp.endpoint"));
             assertTrue(service.jar().endsWith("target/quarkus-app/quarkus-run.jar"), service.jar());
+            assertEquals("spw_service", service.config().get("spillway.auth.service-token"),
+                    "every service sends and accepts the stack's service credential");
         });
+    }
+
+    @Test
+    void passesCredentialsInTheEnvironmentWhereOtherUsersCannotReadThemNotOnTheCommandLine() {
+        for (String secret : List.of("spillway.auth.service-token", "spillway.s3.secret-key",
+                "quarkus.datasource.password")) {
+            assertTrue(ServiceProcess.isSecret(secret), secret);
+        }
+        for (String plain : List.of("spillway.site", "quarkus.http.port", "spillway.s3.access-key",
+                "spillway.intake.bootstrap.admin-token-sha256")) {
+            assertEquals(false, ServiceProcess.isSecret(plain), plain);
+        }
+        assertEquals("SPILLWAY_AUTH_SERVICE_TOKEN", ServiceProcess.environmentName("spillway.auth.service-token"));
+        assertEquals("QUARKUS_DATASOURCE_PASSWORD", ServiceProcess.environmentName("quarkus.datasource.password"));
     }
 
     @Test
     void runsOneSnapshotWorkerPerSiteServingThatSiteFromItsStorageAgentsRoot(@TempDir Path state) {
         Map<String, ServiceSpec> byName = LocalStack.services(Map.of(), state, LocalStack.DEFAULT_PORTS, null,
-                new Bootstrap("a".repeat(64), "b".repeat(64), "default")).stream()
+                new Bootstrap("a".repeat(64), "b".repeat(64), "default", "spw_service")).stream()
                 .collect(Collectors.toMap(ServiceSpec::name, s -> s));
 
         for (String site : List.of("onprem", "cloud")) {
@@ -66,7 +84,7 @@ class LocalStackTest {
     @Test
     void burstsToTheCloudSiteSoonAfterOnpremsQueueOverflowsWithTheCloudsGpusKnownToTheCoordinator(@TempDir Path state) {
         Map<String, ServiceSpec> byName = LocalStack.services(Map.of(), state, LocalStack.DEFAULT_PORTS, null,
-                new Bootstrap("a".repeat(64), "b".repeat(64), "default")).stream()
+                new Bootstrap("a".repeat(64), "b".repeat(64), "default", "spw_service")).stream()
                 .collect(Collectors.toMap(ServiceSpec::name, s -> s));
 
         assertEquals("2s", byName.get("gpu-scheduler-onprem").config().get("spillway.scheduler.queue.debounce"));

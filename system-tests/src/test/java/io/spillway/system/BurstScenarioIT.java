@@ -131,7 +131,8 @@ class BurstScenarioIT {
 
     private static BurstDemo demo(int datasetMib, int jobSeconds) {
         return new BurstDemo(new BurstDemo.Settings(stack.url("job-intake"), stack.url("storage-agent-onprem"),
-                stack.url("burst-coordinator"), stack.credentials().token(), Credentials.DEFAULT_PROJECT, JOBS,
+                stack.url("burst-coordinator"), stack.credentials().token(), stack.credentials().serviceToken(),
+                Credentials.DEFAULT_PROJECT, JOBS,
                 datasetMib, jobSeconds, SCENARIO_TIMEOUT), new PrintWriter(System.out, true));
     }
 

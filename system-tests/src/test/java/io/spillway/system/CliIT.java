@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.spillway.cli.Credentials;
 import io.spillway.cli.SpillwayCli;
 import picocli.CommandLine;
 
@@ -145,6 +146,79 @@ class CliIT {
             assertEquals(4, run.exitCode(), command + ": " + run);
         }
         assertEquals(0, cli("describe", id).exitCode(), "the job is still there for its own project");
+    }
+
+    @Test
+    void aTokenRevokedThroughOneJobIntakeReplicaStopsWorkingOnTheOtherWithinFiveSeconds() throws Exception {
+        String secondReplica = stack.startReplica("job-intake");
+        Run created = cli("tokens", "create", "revoked-soon", "--project", Credentials.DEFAULT_PROJECT, "-o", "json");
+        assertEquals(0, created.exitCode(), created.toString());
+        JsonNode token = JSON.readTree(created.out());
+        String secret = token.path("token").asText();
+        assertEquals(200, whoamiStatus(stack.url("job-intake"), secret));
+        assertEquals(200, whoamiStatus(secondReplica, secret), "the second replica knows the token");
+
+        Run revoked = cli("tokens", "revoke", token.path("id").asText());
+        assertEquals(0, revoked.exitCode(), revoked.toString());
+        long revokedAt = System.nanoTime();
+
+        assertEquals(401, whoamiStatus(stack.url("job-intake"), secret), "refused at once where it was revoked");
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> whoamiStatus(secondReplica, secret) == 401);
+        Duration took = Duration.ofNanos(System.nanoTime() - revokedAt);
+        assertTrue(took.compareTo(Duration.ofSeconds(5)) <= 0, "refused by the other replica after " + took);
+        assertEquals(0, cli("whoami").exitCode(), "the stack's own token still works");
+        Run audit = cli("audit", "--action", "token.revoke", "--since", "5m");
+        assertEquals(0, audit.exitCode(), audit.toString());
+        assertTrue(audit.out().contains(token.path("id").asText()), "the revocation is in the audit log: " + audit);
+    }
+
+    @Test
+    void theServicesInternalApisAnswerOnlyTheServiceCredential() throws Exception {
+        String service = stack.credentials().serviceToken();
+        String admin = stack.credentials().adminToken();
+        Map<String, String> internalReads = Map.of(
+                "gpu-scheduler-onprem", "/api/v1/scheduler/state",
+                "gpu-scheduler-cloud", "/api/v1/scheduler/projects",
+                "storage-agent-onprem", "/api/v1/filesystems",
+                "burst-coordinator", "/api/v1/bursts");
+        for (Map.Entry<String, String> read : internalReads.entrySet()) {
+            String url = stack.url(read.getKey()) + read.getValue();
+            assertEquals(401, status("GET", url, null), "no token: " + url);
+            assertEquals(401, status("GET", url, "spw_not-a-token"), "an unknown token: " + url);
+            assertEquals(401, status("GET", url, admin), "a user's token is not a service credential: " + url);
+            assertEquals(200, status("GET", url, service), "the service credential: " + url);
+        }
+        // The writes the issue found open: deleting a filesystem and starting a garbage collection.
+        assertEquals(401, status("DELETE", stack.url("storage-agent-onprem") + "/api/v1/filesystems/datasets", null));
+        assertEquals(401, status("POST", stack.url("snapshot-worker-onprem") + "/api/v1/snapshots/gc", null));
+        assertEquals(401, status("POST", stack.url("storage-agent-onprem") + "/api/v1/filesystems", null));
+        for (String open : List.of("/q/health/ready", "/q/metrics")) {
+            int answer = status("GET", stack.url("storage-agent-onprem") + open, null);
+            assertTrue(answer != 401 && answer != 403, open + " stays open to probes: " + answer);
+        }
+        // Through job-intake, the user's view of a job's output still works: job-intake calls the scheduler with
+        // the service credential.
+        Run submitted = cli("submit", "-g", "0.5", "--", "sh", "-c", "echo through-the-scheduler");
+        String id = submittedId(submitted);
+        await().atMost(Duration.ofSeconds(60)).until(() -> "SUCCEEDED".equals(state(id)));
+        Run logs = cli("logs", id);
+        assertTrue(logs.out().contains("through-the-scheduler"), logs.toString());
+    }
+
+    private static int whoamiStatus(String intakeUrl, String token) throws Exception {
+        return status("GET", intakeUrl + "/api/v1/whoami", token);
+    }
+
+    private static int status(String method, String url, String token) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .method(method, java.net.http.HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return java.net.http.HttpClient.newHttpClient().send(request.build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test

@@ -82,6 +82,24 @@ final class SystemStack implements AutoCloseable {
         restarted.awaitReady(Duration.ofSeconds(240));
     }
 
+    /**
+     * Starts one more replica of a service, on a free port and otherwise the same configuration (the same database
+     * and consumer groups), waits until it is ready and returns its base URL. {@link #close()} stops it too.
+     */
+    String startReplica(String service) throws IOException {
+        ServiceSpec original = byName.get(service);
+        int port = freePort();
+        Map<String, String> config = new HashMap<>(original.config());
+        config.put("quarkus.http.port", String.valueOf(port));
+        ServiceSpec replica = new ServiceSpec(original.name() + "-replica-" + port, original.jar(), port,
+                original.heapMiB(), config);
+        ServiceProcess started = ServiceProcess.start(replica, PROJECT_ROOT, state.resolve("logs"), false);
+        services.add(started);
+        byName.put(replica.name(), replica);
+        started.awaitReady(Duration.ofSeconds(240));
+        return replica.url();
+    }
+
     private ServiceProcess process(String service) {
         return services.stream().filter(running -> running.spec().name().equals(service)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no service " + service));

@@ -20,7 +20,10 @@ public class PlatformTestResource implements QuarkusTestResourceLifecycleManager
     public Map<String, String> start() {
         Platform platform = TestPlatform.shared();
         companion = new KafkaCompanion(platform.kafkaBootstrapServers());
-        return platform.quarkusConfig();
+        Map<String, String> config = new java.util.LinkedHashMap<>(platform.quarkusConfig());
+        // The services' internal APIs need the service credential; ServiceCalls sends this one.
+        config.put("spillway.auth.service-token", ServiceCalls.TOKEN);
+        return config;
     }
 
     @Override

@@ -31,11 +31,14 @@ public final class LocalStack {
      * @param stateDir where sites keep their filesystems and job directories
      * @param ports the HTTP port of each service, in the order of {@link #SERVICE_NAMES}
      * @param otlpEndpoint where traces go (Jaeger's OTLP/HTTP endpoint), or {@code null} to keep the default
-     * @param bootstrap the hashes of the first admin and project tokens, which job-intake accepts from its start
+     * @param bootstrap the hashes of the first admin and project tokens, which job-intake accepts from its start,
+     *        and the service credential
      */
     public static List<ServiceSpec> services(Map<String, String> platform, Path stateDir, List<Integer> ports,
             String otlpEndpoint, Bootstrap bootstrap) {
         Map<String, String> common = new LinkedHashMap<>(platform);
+        // Each service sends it to the others' internal APIs and accepts it from them.
+        common.put("spillway.auth.service-token", bootstrap.serviceToken());
         if (otlpEndpoint != null) {
             // The generic key, as an operator would set it: the services' traces endpoint follows it.
             common.put("quarkus.otel.exporter.otlp.endpoint", otlpEndpoint);

@@ -60,20 +60,37 @@ public final class ServiceProcess {
         if (!BULK_DATA.contains(spec.name())) {
             command.add("-XX:TieredStopAtLevel=1");
         }
+        Map<String, String> environment = new java.util.HashMap<>();
         for (Map.Entry<String, String> property : spec.config().entrySet()) {
-            command.add("-D" + property.getKey() + "=" + property.getValue());
+            if (isSecret(property.getKey())) {
+                environment.put(environmentName(property.getKey()), property.getValue());
+            } else {
+                command.add("-D" + property.getKey() + "=" + property.getValue());
+            }
         }
         command.add("-jar");
         command.add(jar.toString());
         Files.createDirectories(logDir);
         Path log = logDir.resolve(spec.name() + ".log");
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process process = builder
                 .directory(projectRoot.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         return new ServiceProcess(spec, process.toHandle(), log);
+    }
+
+    /** A credential goes in the environment, where other users cannot read it, not on the command line ({@code ps}). */
+    public static boolean isSecret(String key) {
+        return key.endsWith("-token") || key.endsWith("secret-key") || key.endsWith(".password");
+    }
+
+    /** The environment variable Quarkus reads for {@code key}: upper case, every other character an underscore. */
+    public static String environmentName(String key) {
+        return key.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
     public ServiceSpec spec() {

@@ -174,6 +174,44 @@ class AuthorizationIT {
         assertFalse(alphaTokenId.equals(tokenId));
     }
 
+    @Test
+    void theAuditLogSaysWhoSubmittedCancelledCreatedAndRevokedWhatAndFromWhere() {
+        String id = submit(alphaToken, Map.of("command", List.of("sleep", "600")));
+        as(alphaToken).delete("/api/v1/jobs/" + id).then().statusCode(202);
+        String tokenName = "audited-" + UUID.randomUUID().toString().substring(0, 6);
+        as(IntakeTestResource.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("name", tokenName, "project", project(alphaToken)))
+                .post("/api/v1/tokens").then().statusCode(201);
+        String tokenId = as(IntakeTestResource.ADMIN_TOKEN).get("/api/v1/tokens")
+                .then().extract().jsonPath().getString("find { it.name == '" + tokenName + "' }.id");
+        as(IntakeTestResource.ADMIN_TOKEN).delete("/api/v1/tokens/" + tokenId).then().statusCode(204);
+        // Refused calls change nothing and are not changes to audit.
+        as(betaToken).delete("/api/v1/jobs/" + id).then().statusCode(404);
+
+        var log = as(IntakeTestResource.ADMIN_TOKEN).queryParam("since", "10m").queryParam("limit", 1000)
+                .get("/api/v1/audit").then().statusCode(200).extract().jsonPath();
+        assertEquals("alpha-ci", log.getString("find { it.action == 'job.submit' && it.target == '" + id
+                + "' }.tokenName"), "who submitted the job");
+        assertEquals(project(alphaToken), log.getString("find { it.action == 'job.submit' && it.target == '" + id
+                + "' }.project"));
+        assertEquals("127.0.0.1", log.getString("find { it.action == 'job.submit' && it.target == '" + id
+                + "' }.sourceAddress"), "where the call came from");
+        assertEquals("alpha-ci", log.getString("find { it.action == 'job.cancel' && it.target == '" + id
+                + "' }.tokenName"), "who cancelled it");
+        assertEquals(List.of(), log.getList("findAll { it.target == '" + id + "' && it.tokenName == 'beta-ci' }"),
+                "the refused cancel is not a change");
+        assertEquals(tokenId, log.getString("find { it.action == 'token.create' && it.target == '" + tokenId
+                + "' }.target"), "the created token, by its id");
+        assertEquals("token.revoke", log.getString("find { it.target == '" + tokenId
+                + "' && it.method == 'DELETE' }.action"));
+
+        as(IntakeTestResource.ADMIN_TOKEN).queryParam("action", "token.revoke").get("/api/v1/audit").then()
+                .statusCode(200).body("action", not(hasItem("job.submit")));
+        as(alphaToken).get("/api/v1/audit").then().statusCode(403).body("error", containsString("admin token"));
+        as(IntakeTestResource.ADMIN_TOKEN).queryParam("since", "yesterday").get("/api/v1/audit").then()
+                .statusCode(400).body("violations[0].field", equalTo("since"));
+    }
+
     private static String submit(String token, Map<String, Object> job) {
         return as(token).contentType(ContentType.JSON).body(job)
                 .post("/api/v1/jobs").then().statusCode(201).body("state", equalTo("SUBMITTED"))

@@ -15,6 +15,7 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.spillway.intake.config.IntakeConfig;
 import io.spillway.intake.scheduler.SchedulerClient;
+import io.spillway.kit.security.ServiceCredential;
 import io.vertx.mutiny.core.Vertx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -136,7 +137,7 @@ class IntakeConfigTest {
         Vertx vertx = Vertx.vertx();
         try {
             assertEquals(Map.of("onprem", "http://gpu-scheduler-onprem:8081", "cloud", "http://gpu-scheduler-cloud:8081"),
-                    new SchedulerClient(vertx, config).sites());
+                    new SchedulerClient(vertx, config, ServiceCredential.of(Optional.empty())).sites());
         } finally {
             vertx.closeAndAwait();
         }

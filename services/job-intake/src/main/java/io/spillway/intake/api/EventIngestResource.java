@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.HeaderParam;
@@ -25,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
+import io.spillway.intake.auth.Audited;
 import io.spillway.intake.auth.CurrentCaller;
 import io.spillway.intake.config.IntakeConfig;
 import io.spillway.intake.domain.Caller;
@@ -36,6 +38,7 @@ import io.spillway.intake.persistence.JobRepository;
 import io.spillway.intake.persistence.ProjectRepository;
 import io.spillway.intake.scheduler.SchedulerClient;
 import io.spillway.kit.TraceContext;
+import io.spillway.kit.security.Roles;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.EventCodec;
 import io.spillway.schemas.EventContractException;
@@ -47,6 +50,7 @@ import io.spillway.schemas.SpillwayEvent;
  * structured mode ({@code application/cloudevents+json}). Each event is validated against its schema and
  * published unchanged (same id, source and time), once per (source, id).
  */
+@RolesAllowed({ Roles.USER, Roles.ADMIN })
 @Path("/api/v1/events")
 @Produces(MediaType.APPLICATION_JSON)
 public class EventIngestResource {
@@ -78,6 +82,7 @@ public class EventIngestResource {
     public record Accepted(String id, String source, String type, String subject, boolean duplicate) {
     }
 
+    @Audited("event.post")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Post a CloudEvent in binary mode", description = "ce-id, ce-source, ce-type and"
@@ -95,6 +100,7 @@ public class EventIngestResource {
         return accept(attributes, "ce-", body);
     }
 
+    @Audited("event.post")
     @POST
     @Consumes(STRUCTURED)
     @Operation(summary = "Post a CloudEvent in structured mode", description = "The whole event as"
@@ -207,7 +213,10 @@ public class EventIngestResource {
                 }
             }).replaceWithVoid();
         }
-        currentCaller.requireAdmin();
+        if (!caller.admin()) {
+            throw new ForbiddenException("an event of type " + event.getClass().getSimpleName() + " needs an admin"
+                    + " token; the token '" + caller.tokenName() + "' belongs to project " + caller.project());
+        }
         return Uni.createFrom().voidItem();
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -27,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.spillway.intake.auth.Audited;
 import io.spillway.intake.auth.CurrentCaller;
 import io.spillway.intake.config.IntakeConfig;
 import io.spillway.intake.domain.Caller;
@@ -41,11 +43,13 @@ import io.spillway.intake.persistence.ProjectRepository;
 import io.spillway.intake.scheduler.SchedulerClient;
 import io.spillway.kit.TraceContext;
 import io.spillway.kit.api.ApiError;
+import io.spillway.kit.security.Roles;
 
 /**
  * Jobs API v1: submit, list, describe, cancel GPU jobs and read their output. A project's token sees its project's
  * jobs only; another project's job is answered as not found, so its existence does not leak.
  */
+@RolesAllowed({ Roles.USER, Roles.ADMIN })
 @Path("/api/v1/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = "bearer")
@@ -67,6 +71,7 @@ public class JobResource {
                 schedulers.sites().keySet());
     }
 
+    @Audited("job.submit")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a job", description = "Accepts the job and publishes JobSubmitted. The project"
@@ -144,6 +149,7 @@ public class JobResource {
         return jobs.list(caller.admin() ? project : caller.project(), normalizedState, site, limit, offset);
     }
 
+    @Audited("job.cancel")
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Cancel a job", description = "Publishes JobCancelled; the job's state follows. 409 when"

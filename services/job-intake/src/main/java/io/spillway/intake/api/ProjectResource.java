@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -20,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import io.smallrye.mutiny.Uni;
+import io.spillway.intake.auth.Audited;
 import io.spillway.intake.auth.CurrentCaller;
 import io.spillway.intake.domain.Caller;
 import io.spillway.intake.domain.Project;
@@ -27,9 +29,11 @@ import io.spillway.intake.domain.ProjectRules;
 import io.spillway.intake.domain.Violation;
 import io.spillway.intake.persistence.ProjectRepository;
 import io.spillway.kit.api.ApiError;
+import io.spillway.kit.security.Roles;
 import io.spillway.schemas.PoolShare;
 
 /** Projects and their GPU shares: admins manage them; a project's token may read its own. */
+@RolesAllowed({ Roles.USER, Roles.ADMIN })
 @Path("/api/v1/projects")
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = "bearer")
@@ -66,11 +70,12 @@ public class ProjectResource {
         return projects.find(name).map(project -> project.orElseThrow(() -> notFound(name)));
     }
 
+    @Audited("project.create")
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a project (admin)", description = "409 when it exists.")
     public Uni<Response> create(ProjectRequest request) {
-        currentCaller.requireAdmin();
         Project project = checked(request, request == null ? null : request.name());
         return projects.create(project).map(created -> {
             if (!created) {
@@ -81,12 +86,13 @@ public class ProjectResource {
         });
     }
 
+    @Audited("project.update")
+    @RolesAllowed(Roles.ADMIN)
     @PUT
     @Path("/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Change a project's shares (admin)")
     public Uni<Project> update(@PathParam("name") String name, ProjectRequest request) {
-        currentCaller.requireAdmin();
         if (request != null && request.name() != null && !request.name().equals(name)) {
             throw new InvalidRequestException(List.of(new Violation("name", "a project cannot be renamed")));
         }
@@ -94,12 +100,13 @@ public class ProjectResource {
         return projects.update(project).map(updated -> updated.orElseThrow(() -> notFound(name)));
     }
 
+    @Audited("project.delete")
+    @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("/{name}")
     @Operation(summary = "Delete a project and its tokens (admin)", description = "409 while it has jobs that have"
             + " not ended.")
     public Uni<Response> delete(@PathParam("name") String name) {
-        currentCaller.requireAdmin();
         return projects.delete(name).map(outcome -> switch (outcome) {
             case DELETED -> Response.noContent().build();
             case NOT_FOUND -> throw notFound(name);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -22,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import io.smallrye.mutiny.Uni;
+import io.spillway.intake.auth.Audited;
 import io.spillway.intake.auth.CurrentCaller;
 import io.spillway.intake.domain.Caller;
 import io.spillway.intake.domain.RestoreState;
@@ -33,11 +35,13 @@ import io.spillway.intake.persistence.SnapshotRecord;
 import io.spillway.intake.persistence.SnapshotRepository;
 import io.spillway.intake.scheduler.SchedulerClient;
 import io.spillway.kit.TraceContext;
+import io.spillway.kit.security.Roles;
 
 /**
  * Restores API v1: write a snapshot back at a site (another one, to burst, or the same one, to recover) and follow
  * it. Any token may look; only an admin token may restore, since a restore writes a whole filesystem.
  */
+@RolesAllowed({ Roles.USER, Roles.ADMIN })
 @Path("/api/v1/restores")
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = "bearer")
@@ -58,6 +62,8 @@ public class RestoreResource {
             List<String> priorityPaths) {
     }
 
+    @Audited("restore.create")
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Restore a snapshot", description = "Admin only. Give snapshotId (an UPLOADED snapshot) or"
@@ -66,7 +72,7 @@ public class RestoreResource {
             + " Publishes RestoreRequested and answers 202 with the restore; 404 for an unknown snapshot, 409 for one"
             + " that is not UPLOADED.")
     public Uni<Response> create(CreateRestore body) {
-        Caller caller = currentCaller.requireAdmin();
+        Caller caller = currentCaller.get();
         if (body == null) {
             throw new InvalidRequestException(List.of(new Violation("body", "a JSON object with snapshotId (or"
                     + " locator) and site is required")));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -23,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import io.smallrye.mutiny.Uni;
+import io.spillway.intake.auth.Audited;
 import io.spillway.intake.auth.CurrentCaller;
 import io.spillway.intake.domain.Caller;
 import io.spillway.intake.domain.SnapshotRequests;
@@ -33,11 +35,13 @@ import io.spillway.intake.persistence.SnapshotRepository;
 import io.spillway.intake.scheduler.SchedulerClient;
 import io.spillway.kit.TraceContext;
 import io.spillway.kit.api.ApiError;
+import io.spillway.kit.security.Roles;
 
 /**
  * Snapshots API v1: snapshot a site's filesystem to the object store, follow it, delete it. Any token may look;
  * only an admin token may take or delete a snapshot, since a snapshot reads every project's files.
  */
+@RolesAllowed({ Roles.USER, Roles.ADMIN })
 @Path("/api/v1/snapshots")
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = "bearer")
@@ -57,6 +61,8 @@ public class SnapshotResource {
     public record CreateSnapshot(String site, String filesystem, String path) {
     }
 
+    @Audited("snapshot.create")
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Take a snapshot", description = "Admin only. Records the snapshot as REQUESTED and publishes"
@@ -64,7 +70,7 @@ public class SnapshotResource {
             + " configured site (spillway.intake.sites.<site>); path, relative to the filesystem, limits the snapshot"
             + " to a subtree.")
     public Uni<Response> create(CreateSnapshot body) {
-        Caller caller = currentCaller.requireAdmin();
+        Caller caller = currentCaller.get();
         if (body == null) {
             throw new InvalidRequestException(List.of(new Violation("body", "a JSON object with site and filesystem"
                     + " is required")));
@@ -108,13 +114,15 @@ public class SnapshotResource {
         return snapshots.findSnapshot(id).map(found -> found.orElseThrow(() -> notFound(id)));
     }
 
+    @Audited("snapshot.delete")
+    @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Delete a snapshot", description = "Admin only. Publishes SnapshotDeleteRequested;"
             + " snapshot-worker deletes the manifest, and the state becomes DELETED on SnapshotDeleted. 409 unless the"
             + " snapshot is UPLOADED.")
     public Uni<Response> delete(@PathParam("id") String id) {
-        Caller caller = currentCaller.requireAdmin();
+        Caller caller = currentCaller.get();
         return snapshots.requestDelete(id, "asked by " + caller.tokenName()).map(outcome -> switch (outcome) {
             case NOT_FOUND -> throw notFound(id);
             case NOT_UPLOADED -> Response.status(Response.Status.CONFLICT)

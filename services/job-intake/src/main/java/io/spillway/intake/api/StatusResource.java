@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -23,8 +24,10 @@ import io.spillway.intake.persistence.JobRecord;
 import io.spillway.intake.persistence.JobRepository;
 import io.spillway.intake.persistence.ProjectRepository;
 import io.spillway.intake.scheduler.SchedulerClient;
+import io.spillway.kit.security.Roles;
 
 /** Who am I, and how busy is the cluster: the queue and GPU use per site and per project. */
+@RolesAllowed({ Roles.USER, Roles.ADMIN })
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = "bearer")

@@ -3,6 +3,7 @@ package io.spillway.intake.api;
 import java.net.URI;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -19,13 +20,16 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import io.smallrye.mutiny.Uni;
+import io.spillway.intake.auth.Audited;
 import io.spillway.intake.auth.CurrentCaller;
 import io.spillway.intake.domain.Violation;
 import io.spillway.intake.domain.VolumeSyntax;
 import io.spillway.intake.persistence.ProjectRepository;
 import io.spillway.intake.persistence.TokenRepository;
+import io.spillway.kit.security.Roles;
 
 /** API tokens (admin): a token for a project, or an admin token when no project is named. */
+@RolesAllowed({ Roles.USER, Roles.ADMIN })
 @Path("/api/v1/tokens")
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = "bearer")
@@ -44,12 +48,13 @@ public class TokenResource {
     public record TokenRequest(String name, String project) {
     }
 
+    @Audited("token.create")
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a token (admin)", description = "The answer carries the secret, shown this once;"
             + " only its SHA-256 is stored.")
     public Uni<Response> create(TokenRequest request) {
-        currentCaller.requireAdmin();
         if (request == null || request.name() == null || request.name().isBlank() || request.name().length() > 100) {
             throw new InvalidRequestException(List.of(new Violation("name", "is required, at most 100 characters")));
         }
@@ -69,18 +74,19 @@ public class TokenResource {
         }).map(TokenResource::created);
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @GET
     @Operation(summary = "List tokens (admin)", description = "Never their secrets.")
     public Uni<List<TokenRepository.TokenView>> list(@QueryParam("project") String project) {
-        currentCaller.requireAdmin();
         return tokens.list(project);
     }
 
+    @Audited("token.revoke")
+    @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Revoke a token (admin)")
     public Uni<Response> revoke(@PathParam("id") String id) {
-        currentCaller.requireAdmin();
         return tokens.revoke(id).map(found -> {
             if (!found) {
                 throw new NotFoundException("no token with id " + id);

@@ -2,33 +2,28 @@ package io.spillway.intake.auth;
 
 import jakarta.enterprise.context.RequestScoped;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.spillway.intake.domain.Caller;
 
-/** The caller of the request in progress, set by {@link BearerTokenFilter} before any resource runs. */
+/**
+ * The user behind the request in progress. Every resource is {@code @RolesAllowed} for users' roles, so by the
+ * time one runs, {@link UserTokenIdentityProvider} has authenticated the token and set the caller.
+ */
 @RequestScoped
 public class CurrentCaller {
 
-    private Caller caller;
+    private final SecurityIdentity identity;
 
-    void set(Caller caller) {
-        this.caller = caller;
+    public CurrentCaller(SecurityIdentity identity) {
+        this.identity = identity;
     }
 
-    /** The authenticated caller; the filter has refused the request before a resource could run without one. */
+    /** The authenticated user. */
     public Caller get() {
+        Caller caller = identity.getAttribute(UserTokenIdentityProvider.CALLER);
         if (caller == null) {
-            throw new IllegalStateException("no authenticated caller in this request");
+            throw new IllegalStateException("no user token authenticated this request");
         }
         return caller;
-    }
-
-    /** Refuses the request unless the caller holds an admin token. */
-    public Caller requireAdmin() {
-        Caller current = get();
-        if (!current.admin()) {
-            throw new jakarta.ws.rs.ForbiddenException("this needs an admin token; the token '" + current.tokenName()
-                    + "' belongs to project " + current.project());
-        }
-        return current;
     }
 }

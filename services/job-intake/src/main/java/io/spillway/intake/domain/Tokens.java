@@ -1,11 +1,9 @@
 package io.spillway.intake.domain;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
+
+import io.spillway.kit.security.TokenHash;
 
 /**
  * API token secrets: 256 random bits, recognisable by their {@code spw_} prefix (so secret scanners can find leaked
@@ -27,11 +25,6 @@ public final class Tokens {
 
     /** The lower-case hex SHA-256 of a secret, as stored. */
     public static String sha256Hex(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return TokenHash.sha256Hex(secret);
     }
 }

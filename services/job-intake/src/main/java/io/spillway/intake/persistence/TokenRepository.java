@@ -22,7 +22,7 @@ import io.spillway.kit.Transactions;
 @ApplicationScoped
 public class TokenRepository {
 
-    static final long CACHE_MILLIS = 5_000;
+    static final long CACHE_MILLIS = 2_000;
 
     private final Transactions transactions;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();

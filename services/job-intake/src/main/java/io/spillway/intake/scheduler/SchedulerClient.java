@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.spillway.intake.config.IntakeConfig;
+import io.spillway.kit.security.ServiceCredential;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -33,8 +34,10 @@ public class SchedulerClient {
     private final HttpClient http;
     private final Map<String, String> schedulerUrls;
     private final ObjectMapper mapper = new ObjectMapper();
+    private final ServiceCredential credential;
 
-    public SchedulerClient(Vertx vertx, IntakeConfig config) {
+    public SchedulerClient(Vertx vertx, IntakeConfig config, ServiceCredential credential) {
+        this.credential = credential;
         this.http = vertx.createHttpClient();
         Map<String, String> urls = new TreeMap<>();
         config.sites().forEach((site, settings) -> settings.schedulerUrl()
@@ -68,8 +71,8 @@ public class SchedulerClient {
             return Uni.createFrom().item(new LogAnswer.Unreachable("no scheduler URL is configured for site " + site
                     + " (spillway.intake.sites." + site + ".scheduler-url)"));
         }
-        RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
-                .setAbsoluteURI(base + "/api/v1/scheduler/jobs/" + jobId + "/log?follow=" + follow);
+        RequestOptions request = credential.authorize(new RequestOptions().setMethod(HttpMethod.GET)
+                .setAbsoluteURI(base + "/api/v1/scheduler/jobs/" + jobId + "/log?follow=" + follow));
         return http.request(request).chain(req -> req.send()).map(response -> {
             if (response.statusCode() == 404) {
                 return (LogAnswer) new LogAnswer.NoOutput();
@@ -102,8 +105,8 @@ public class SchedulerClient {
     }
 
     private Uni<Optional<Double>> capacity(String baseUrl) {
-        RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
-                .setAbsoluteURI(baseUrl + "/api/v1/scheduler/state?limit=1");
+        RequestOptions request = credential.authorize(new RequestOptions().setMethod(HttpMethod.GET)
+                .setAbsoluteURI(baseUrl + "/api/v1/scheduler/state?limit=1"));
         return http.request(request).chain(req -> req.send()).chain(response -> response.body())
                 .map(body -> {
                     try {

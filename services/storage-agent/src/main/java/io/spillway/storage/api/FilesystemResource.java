@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.spillway.kit.security.Roles;
 import io.spillway.storage.domain.DeletionRule;
 import io.spillway.storage.domain.FilesystemException;
 import io.spillway.storage.domain.FilesystemException.Reason;
@@ -27,6 +29,7 @@ import io.spillway.storage.posix.PosixFilesystems;
 import io.spillway.storage.posix.PosixFilesystems.Usage;
 
 /** The site's filesystems, as operators and the CLI see them: create, list with usage, delete when unmounted. */
+@jakarta.annotation.security.RolesAllowed(Roles.SERVICE)
 @jakarta.ws.rs.Path("/api/v1/filesystems")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

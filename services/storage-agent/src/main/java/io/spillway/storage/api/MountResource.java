@@ -2,6 +2,7 @@ package io.spillway.storage.api;
 
 import java.util.Optional;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.POST;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.spillway.kit.security.Roles;
 import io.spillway.storage.domain.FilesystemException;
 import io.spillway.storage.domain.FilesystemException.Reason;
 import io.spillway.storage.domain.FilesystemName;
@@ -25,6 +27,7 @@ import io.spillway.storage.persistence.MountCatalogue;
  * The mounts handed to jobs. An executor asks here before it starts a job with a volume and releases the mount when
  * the job ends; a filesystem with mounts cannot be deleted.
  */
+@RolesAllowed(Roles.SERVICE)
 @Path("/api/v1/filesystems/{name}/mounts")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

@@ -31,7 +31,7 @@ import io.spillway.testing.PlatformTestResource;
 import io.spillway.testing.TestEvents;
 import io.spillway.testing.TopicWatchingTest;
 
-import static io.restassured.RestAssured.given;
+import static io.spillway.testing.ServiceCalls.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
