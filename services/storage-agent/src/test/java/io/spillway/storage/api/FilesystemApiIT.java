@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.spillway.storage.config.StorageAgentConfig;
 import io.spillway.testing.PlatformTestResource;
@@ -31,6 +32,19 @@ class FilesystemApiIT {
 
     @Inject
     StorageAgentConfig config;
+
+    @Test
+    void anyoneWithoutTheServiceCredentialIsRefusedWithAnAnswerThatSaysWhatToSend() {
+        RestAssured.given().get("/api/v1/filesystems").then().statusCode(401)
+                .header("WWW-Authenticate", containsString("Bearer"))
+                .body("error", containsString("missing bearer token"));
+        RestAssured.given().auth().oauth2("spw_not-the-service-credential").delete("/api/v1/filesystems/anything")
+                .then().statusCode(401).body("error", containsString("unknown or revoked"));
+        RestAssured.given().contentType(ContentType.JSON).body(Map.of("name", "not-created"))
+                .post("/api/v1/filesystems").then().statusCode(401);
+        given().get("/api/v1/filesystems/not-created").then().statusCode(404);
+        RestAssured.given().get("/q/health/ready").then().statusCode(200);
+    }
 
     @Test
     void createsListsWithUsageMountsRefusesDeleteWhileMountedThenReleasesAndDeletes() throws IOException {
