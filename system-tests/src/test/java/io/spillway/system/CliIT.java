@@ -206,6 +206,24 @@ class CliIT {
         assertTrue(logs.out().contains("through-the-scheduler"), logs.toString());
     }
 
+    @Test
+    void aJobNoSiteCouldEverRunIsRefusedNamingTheFieldAndOneAnotherSiteCanRunIsTaken() {
+        Run noPool = cli("submit", "--node-pool", "h100-nowhere", "--", "true");
+        assertEquals(3, noPool.exitCode(), noPool.toString());
+        assertTrue(noPool.err().contains("nodePool") && noPool.err().contains("h100-nowhere"), noPool.toString());
+        // onprem's node has 2 GPUs and cloud's have 4 each (LocalStack).
+        Run tooBig = cli("submit", "-g", "5", "--", "true");
+        assertEquals(3, tooBig.exitCode(), tooBig.toString());
+        assertTrue(tooBig.err().contains("gpu") && tooBig.err().contains("largest node has 4"), tooBig.toString());
+        Run gang = cli("submit", "-g", "4", "--workers", "3", "--", "true");
+        assertEquals(3, gang.exitCode(), gang.toString());
+        assertTrue(gang.err().contains("workers"), gang.toString());
+
+        Run cloudSized = cli("submit", "-g", "4", "--site", "onprem", "--", "true");
+        assertEquals(0, cloudSized.exitCode(), "cloud has nodes of 4 GPUs: " + cloudSized);
+        assertEquals(0, cli("delete", submittedId(cloudSized)).exitCode());
+    }
+
     private static int whoamiStatus(String intakeUrl, String token) throws Exception {
         return status("GET", intakeUrl + "/api/v1/whoami", token);
     }

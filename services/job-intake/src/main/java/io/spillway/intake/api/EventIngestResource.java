@@ -66,6 +66,7 @@ public class EventIngestResource {
     private final CurrentCaller currentCaller;
     private final ProjectRepository projects;
     private final JobRepository jobs;
+    private final SchedulerClient schedulers;
 
     public EventIngestResource(IngestRepository ingest, CurrentCaller currentCaller, ProjectRepository projects,
             JobRepository jobs, SchedulerClient schedulers, IntakeConfig config) {
@@ -75,6 +76,7 @@ public class EventIngestResource {
         this.currentCaller = currentCaller;
         this.projects = projects;
         this.jobs = jobs;
+        this.schedulers = schedulers;
         this.policy = new IngestPolicy(config.ingestTypes());
     }
 
@@ -192,7 +194,14 @@ public class EventIngestResource {
                         + "' in this cluster; its sites are " + sites.siteNames())));
             }
             String project = submitted.spec().project();
-            return projects.find(project).invoke(found -> {
+            return schedulers.shape().invoke(shape -> shape.ifPresent(cluster -> {
+                List<Violation> never = cluster.neverRunnable(submitted.spec());
+                if (!never.isEmpty()) {
+                    throw new InvalidRequestException(never.stream()
+                            .map(violation -> new Violation("data.spec." + violation.field(), violation.message()))
+                            .toList());
+                }
+            })).chain(() -> projects.find(project)).invoke(found -> {
                 if (found.isEmpty()) {
                     throw new InvalidRequestException(List.of(new Violation("data.spec.project",
                             "unknown project '" + project + "'")));

@@ -93,7 +93,13 @@ public class JobResource {
             throw new ForbiddenException("the token '" + caller.tokenName() + "' belongs to project "
                     + caller.project() + " and cannot submit to project " + project);
         }
-        return projects.find(project).chain(found -> {
+        return schedulers.shape().invoke(shape -> shape.ifPresent(cluster -> {
+            List<Violation> never = cluster.neverRunnable(result.spec());
+            if (!never.isEmpty()) {
+                // Accepted, it would wait forever: no site has the nodes it asks for.
+                throw new InvalidRequestException(never);
+            }
+        })).chain(() -> projects.find(project)).chain(found -> {
             if (found.isEmpty()) {
                 throw new InvalidRequestException(List.of(new Violation("project", "unknown project '" + project
                         + "'; an admin creates it with POST /api/v1/projects")));

@@ -1,7 +1,10 @@
 package io.spillway.intake.scheduler;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -15,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.spillway.intake.config.IntakeConfig;
+import io.spillway.intake.domain.ClusterShape;
 import io.spillway.kit.security.ServiceCredential;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -30,11 +34,13 @@ import io.vertx.mutiny.core.http.HttpClient;
 public class SchedulerClient {
 
     private static final Duration CAPACITY_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration SHAPE_MAX_AGE = Duration.ofSeconds(15);
 
     private final HttpClient http;
     private final Map<String, String> schedulerUrls;
     private final ObjectMapper mapper = new ObjectMapper();
     private final ServiceCredential credential;
+    private volatile CachedShape shape;
 
     public SchedulerClient(Vertx vertx, IntakeConfig config, ServiceCredential credential) {
         this.credential = credential;
@@ -88,38 +94,84 @@ public class SchedulerClient {
 
     /** The number of GPUs of each known site; a site whose scheduler does not answer in time is left out. */
     public Uni<Map<String, Double>> capacities() {
-        if (schedulerUrls.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
-        }
-        Map<String, Uni<Optional<Double>>> asks = new LinkedHashMap<>();
-        schedulerUrls.forEach((site, url) -> asks.put(site, capacity(url)));
-        return Uni.join().all(asks.values().stream().toList()).andCollectFailures().map(answers -> {
+        return states().map(states -> {
             Map<String, Double> capacities = new TreeMap<>();
-            int i = 0;
-            for (String site : asks.keySet()) {
-                Optional<Double> gpus = answers.get(i++);
-                gpus.ifPresent(count -> capacities.put(site, count));
-            }
+            states.forEach((site, state) -> {
+                double gpus = 0;
+                for (JsonNode node : state.path("nodes")) {
+                    gpus += node.path("gpus").size();
+                }
+                capacities.put(site, gpus);
+            });
             return capacities;
         });
     }
 
-    private Uni<Optional<Double>> capacity(String baseUrl) {
+    /**
+     * What every site is made of, for refusing a job no site could run; empty when some site did not answer (it
+     * might be the one that runs it). Asked at most every {@link #SHAPE_MAX_AGE}: nodes come and go slowly.
+     */
+    public Uni<Optional<ClusterShape>> shape() {
+        CachedShape cached = shape;
+        long now = System.nanoTime();
+        if (cached != null && now - cached.fetchedAt() < SHAPE_MAX_AGE.toNanos()) {
+            return Uni.createFrom().item(cached.shape());
+        }
+        return states().map(states -> {
+            Map<String, ClusterShape.SiteShape> sites = new TreeMap<>();
+            states.forEach((site, state) -> {
+                Map<String, List<Integer>> nodes = new HashMap<>();
+                for (JsonNode node : state.path("nodes")) {
+                    String pool = node.path("pool").isTextual() ? node.path("pool").asText()
+                            : ClusterShape.SiteShape.NO_POOL;
+                    nodes.computeIfAbsent(pool, p -> new ArrayList<>()).add(node.path("gpus").size());
+                }
+                sites.put(site, new ClusterShape.SiteShape(nodes));
+            });
+            Optional<ClusterShape> answer = ClusterShape.ofAll(schedulerUrls.keySet(), sites);
+            // Only a complete answer is kept: after a miss, the next submit asks again.
+            if (answer.isPresent()) {
+                shape = new CachedShape(answer, now);
+            }
+            return answer;
+        });
+    }
+
+    private record CachedShape(Optional<ClusterShape> shape, long fetchedAt) {
+    }
+
+    /** Each site's scheduler state, by site; a site that does not answer in time, or not with 200, is left out. */
+    private Uni<Map<String, JsonNode>> states() {
+        if (schedulerUrls.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        Map<String, Uni<Optional<JsonNode>>> asks = new LinkedHashMap<>();
+        schedulerUrls.forEach((site, url) -> asks.put(site, state(url)));
+        return Uni.join().all(asks.values().stream().toList()).andCollectFailures().map(answers -> {
+            Map<String, JsonNode> states = new TreeMap<>();
+            int i = 0;
+            for (String site : asks.keySet()) {
+                Optional<JsonNode> state = answers.get(i++);
+                state.ifPresent(found -> states.put(site, found));
+            }
+            return states;
+        });
+    }
+
+    private Uni<Optional<JsonNode>> state(String baseUrl) {
         RequestOptions request = credential.authorize(new RequestOptions().setMethod(HttpMethod.GET)
                 .setAbsoluteURI(baseUrl + "/api/v1/scheduler/state?limit=1"));
-        return http.request(request).chain(req -> req.send()).chain(response -> response.body())
+        return http.request(request).chain(req -> req.send()).chain(response -> response.body()
                 .map(body -> {
-                    try {
-                        JsonNode state = mapper.readTree(body.getBytes());
-                        double gpus = 0;
-                        for (JsonNode node : state.path("nodes")) {
-                            gpus += node.path("gpus").size();
-                        }
-                        return Optional.of(gpus);
-                    } catch (java.io.IOException e) {
-                        return Optional.<Double> empty();
+                    if (response.statusCode() != 200) {
+                        return Optional.<JsonNode> empty();
                     }
-                })
+                    try {
+                        return Optional.of(mapper.readTree(body.getBytes()));
+                    } catch (java.io.IOException e) {
+                        return Optional.<JsonNode> empty();
+                    }
+                }))
                 .ifNoItem().after(CAPACITY_TIMEOUT).recoverWithItem(Optional.empty())
                 .onFailure().recoverWithItem(Optional.empty());
     }
