@@ -69,7 +69,12 @@ final class ApiClient {
 
     /** Sends a request; a status outside 2xx becomes an {@link ApiException}. */
     Response send(String method, String path, Object body, Map<String, String> headers) {
-        HttpRequest.Builder request = request(path).timeout(REQUEST_TIMEOUT).header("Accept", "application/json");
+        return send(method, path, body, headers, REQUEST_TIMEOUT);
+    }
+
+    /** {@link #send(String, String, Object, Map)} for a request the server takes long to answer. */
+    Response send(String method, String path, Object body, Map<String, String> headers, Duration timeout) {
+        HttpRequest.Builder request = request(path).timeout(timeout).header("Accept", "application/json");
         headers.forEach(request::header);
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());

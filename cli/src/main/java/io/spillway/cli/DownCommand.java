@@ -19,6 +19,7 @@ public class DownCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         StackPaths paths = StackPaths.fromEnvironment();
         List<String> reversed = new java.util.ArrayList<>(LocalStack.SERVICE_NAMES);
+        reversed.addAll(LocalStack.replicaNames());
         java.util.Collections.reverse(reversed);
         reversed.addAll(LocalStack.RETIRED_NAMES);
         for (String service : reversed) {

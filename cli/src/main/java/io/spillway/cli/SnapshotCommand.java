@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "snapshot", aliases = "snapshots", mixinStandardHelpOptions = true, description = "Snapshot filesystems to the object store, restore them at a site, list and delete them.", subcommands = {
         SnapshotCommand.Create.class, SnapshotCommand.ListSnapshots.class, SnapshotCommand.Describe.class,
-        SnapshotCommand.Restore.class, SnapshotCommand.Delete.class, SnapshotCommand.ListRestores.class })
+        SnapshotCommand.Restore.class, SnapshotCommand.Delete.class, SnapshotCommand.ListRestores.class,
+        SnapshotCommand.Check.class })
 final class SnapshotCommand {
 
     private static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
@@ -284,6 +285,54 @@ final class SnapshotCommand {
                     "no snapshot " + id);
             out().println("snapshot " + id + " delete requested");
             out().flush();
+        }
+    }
+
+    /** {@code snapshot check}: the repository verified, as {@code restic check [--read-data]} does. */
+    @Command(name = "check", mixinStandardHelpOptions = true, description = {
+            "Check the snapshot repository: every pack the index names exists and every snapshot's chunks are indexed;"
+                    + " with --read-data, every pack is read and every chunk's hash verified. Names what is damaged"
+                    + " and the snapshots and files it costs. Exit 0 when nothing is, 1 when something is." })
+    static final class Check extends ApiCommand {
+
+        @Option(names = "--read-data", description = "Read every pack and hash every chunk (reads the whole repository).")
+        boolean readData;
+
+        @Option(names = "--site", description = "The site whose snapshot-worker checks (default: the home site).")
+        String site;
+
+        @Override
+        boolean needsAdminToken() {
+            return true;
+        }
+
+        @Override
+        int run(ApiClient client) {
+            JsonNode report = client.send("POST", ApiClient.withQuery("/api/v1/snapshots/check",
+                    java.util.Collections.singletonMap("site", site)), Map.of("readData", readData), Map.of(),
+                    Duration.ofHours(2)).body();
+            printJsonOr(report, out -> {
+                out.printf("%s: %s packs, %s chunks, %s snapshots checked; %s read in %.1fs%n",
+                        report.path("ok").asBoolean() ? "no damage" : "DAMAGED", Output.number(report.path(
+                                "packsChecked")),
+                        Output.number(report.path("chunksChecked")),
+                        Output.number(report.path("manifestsChecked")), Snapshots.bytes(report.path("bytesRead")
+                                .asLong()),
+                        report.path("durationMs").asLong() / 1000.0);
+                for (JsonNode problem : report.path("problems")) {
+                    out.println("  " + Output.text(problem, "kind") + ": " + Output.text(problem, "message"));
+                    for (JsonNode snapshot : problem.path("snapshots")) {
+                        out.println("    snapshot " + Output.text(snapshot, "snapshotId") + ": "
+                                + snapshot.path("files").asInt() + " file(s), e.g. "
+                                + String.join(", ", Output.JSON.convertValue(snapshot.path("paths"),
+                                        String[].class)));
+                    }
+                }
+                if (!report.path("damagedSnapshots").isEmpty()) {
+                    out.println("Snapshots a restore may fail for: " + report.path("damagedSnapshots"));
+                }
+            });
+            return report.path("ok").asBoolean() ? ExitCodes.OK : ExitCodes.JOB_UNSUCCESSFUL;
         }
     }
 

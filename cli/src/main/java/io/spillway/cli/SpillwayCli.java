@@ -25,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
         TokensCommand.class, AuditCommand.class,
         WhoamiCommand.class }, exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
                 "0:ok",
-                "1:the job, snapshot or restore ended unsuccessfully (--wait)",
+                "1:the job, snapshot or restore ended unsuccessfully (--wait); snapshot check found damage",
                 "2:usage error (bad flag or value, ambiguous job)",
                 "3:the server refused the request (validation, conflict)",
                 "4:not found",

@@ -34,6 +34,11 @@ public class UpCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "180", description = "Seconds to wait for each service to be ready.")
     int timeoutSeconds;
 
+    @Option(names = "--replicas", defaultValue = "1", description = "Run each service this many times (1-3): replica N"
+            + " of a service answers 100*(N-1) ports above the first; a site's schedulers are leader and standby,"
+            + " the others share the work.")
+    int replicas;
+
     @Override
     public Integer call() throws Exception {
         StackPaths paths = StackPaths.fromEnvironment();
@@ -51,8 +56,12 @@ public class UpCommand implements Callable<Integer> {
                     + "running with the earlier ones: run `bin/spillway down`, then `bin/spillway up`.");
         }
 
-        List<ServiceSpec> services = LocalStack.services(platform, paths.state(), LocalStack.DEFAULT_PORTS,
-                otlpEndpoint, credentials.bootstrap());
+        if (replicas < 1 || replicas > LocalStack.MAX_REPLICAS) {
+            System.err.println("--replicas must be 1 to " + LocalStack.MAX_REPLICAS + ", got " + replicas);
+            return 2;
+        }
+        List<ServiceSpec> services = LocalStack.withReplicas(LocalStack.services(platform, paths.state(),
+                LocalStack.DEFAULT_PORTS, otlpEndpoint, credentials.bootstrap()), replicas);
         List<ServiceProcess> started = new ArrayList<>();
         for (ServiceSpec service : services) {
             if (runningPid(paths, service.name()) != null) {

@@ -47,6 +47,28 @@ class LocalStackTest {
     }
 
     @Test
+    void replicasRunEachServiceAgainOnAPortAHundredAboveWithTheSameDatabaseAndSite(@TempDir Path state) {
+        List<ServiceSpec> first = LocalStack.services(Map.of("quarkus.datasource.reactive.url", "pg://x"), state,
+                LocalStack.DEFAULT_PORTS, null, new Bootstrap("a".repeat(64), "b".repeat(64), "default", "spw_s"));
+
+        List<ServiceSpec> two = LocalStack.withReplicas(first, 2);
+
+        assertEquals(2 * first.size(), two.size());
+        Map<String, ServiceSpec> byName = two.stream().collect(Collectors.toMap(ServiceSpec::name, s -> s));
+        assertEquals(8180, byName.get("job-intake-2").port());
+        assertEquals("8181", byName.get("gpu-scheduler-onprem-2").config().get("quarkus.http.port"));
+        assertEquals("onprem", byName.get("gpu-scheduler-onprem-2").config().get("spillway.site"),
+                "the standby of onprem's scheduler serves onprem");
+        assertEquals("pg://x", byName.get("burst-coordinator-2").config().get("quarkus.datasource.reactive.url"));
+        assertEquals(two.size(), two.stream().map(ServiceSpec::port).distinct().count(), "no port twice");
+        assertTrue(LocalStack.replicaNames().containsAll(two.stream().map(ServiceSpec::name)
+                .filter(name -> !LocalStack.SERVICE_NAMES.contains(name)).toList()), "down stops every replica");
+        assertEquals(first, LocalStack.withReplicas(first, 1));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LocalStack.withReplicas(first, 4));
+    }
+
+    @Test
     void passesCredentialsInTheEnvironmentWhereOtherUsersCannotReadThemNotOnTheCommandLine() {
         for (String secret : List.of("spillway.auth.service-token", "spillway.s3.secret-key",
                 "quarkus.datasource.password")) {
@@ -90,8 +112,10 @@ class LocalStackTest {
         assertEquals("2s", byName.get("gpu-scheduler-onprem").config().get("spillway.scheduler.queue.debounce"));
         Map<String, String> coordinator = byName.get("burst-coordinator").config();
         assertEquals(String.valueOf(LocalStack.CLOUD_GPUS), coordinator.get("spillway.burst.sites.cloud.gpus"));
+        assertEquals(String.valueOf(LocalStack.CLOUD_GPUS / 2),
+                coordinator.get("spillway.burst.sites.cloud.largest-node-gpus"), "cloud's nodes, as its scheduler has them");
         for (String bounded : List.of("spillway.burst.timeouts.snapshot", "spillway.burst.timeouts.restore",
-                "spillway.burst.tick")) {
+                "spillway.burst.timeouts.reroute", "spillway.burst.timeouts.start", "spillway.burst.tick")) {
             assertTrue(coordinator.containsKey(bounded), bounded);
         }
     }

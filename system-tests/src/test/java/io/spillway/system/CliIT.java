@@ -12,7 +12,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -44,16 +43,9 @@ class CliIT {
 
     @BeforeAll
     static void startTheStackAndWriteItsCredentials() throws Exception {
-        stack = SystemStack.start(Map.of(), null);
+        stack = SystemStack.shared();
         credentialsFile = stack.state().resolve(".spillway/credentials");
         stack.credentials().write(credentialsFile);
-    }
-
-    @AfterAll
-    static void stopTheStack() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test
@@ -306,6 +298,33 @@ class CliIT {
         assertEquals("RESTORED", restore.path("state").asText(), restores.toString());
         assertEquals(snapshotId, restore.path("snapshotId").asText(), restores.toString());
         assertEquals("cloud", restore.path("site").asText(), restores.toString());
+    }
+
+    @Test
+    void snapshotCheckReadsEveryPackOfTheRepositoryAndFindsAHealthyOneWhole() throws Exception {
+        String filesystem = "cli-check-" + UUID.randomUUID().toString().substring(0, 8);
+        Path onprem = Files.createDirectories(stack.state().resolve("sites/onprem/filesystems").resolve(filesystem));
+        byte[] data = new byte[512 * 1024];
+        new Random(17).nextBytes(data);
+        Files.write(onprem.resolve("data.bin"), data);
+        assertEquals(0, cli("snapshot", "create", filesystem, "--wait").exitCode());
+
+        Run check = cli("snapshot", "check", "--read-data", "-o", "json");
+
+        assertEquals(0, check.exitCode(), check.toString());
+        JsonNode report = JSON.readTree(check.out());
+        assertTrue(report.path("ok").asBoolean(), check.toString());
+        assertTrue(report.path("readData").asBoolean(), check.toString());
+        assertTrue(report.path("packsChecked").asLong() >= 1 && report.path("bytesRead").asLong() >= data.length,
+                "every pack read, this snapshot's too: " + check);
+        Run text = cli("snapshot", "check");
+        assertEquals(0, text.exitCode(), text.toString());
+        assertTrue(text.out().startsWith("no damage: "), text.toString());
+        Run nowhere = cli("snapshot", "check", "--site", "mars");
+        assertEquals(3, nowhere.exitCode(), nowhere.toString());
+        assertTrue(nowhere.err().contains("site"), nowhere.toString());
+        assertEquals(5, cli("snapshot", "check", "--token", stack.credentials().token()).exitCode(),
+                "a project token may not read the whole repository");
     }
 
     @Test

@@ -42,13 +42,14 @@ class JobVolumesIT {
 
     @BeforeAll
     static void startTheStack() throws IOException {
-        stack = SystemStack.start(Map.of(), null);
+        stack = SystemStack.shared();
         tap = new EventTap(TestPlatform.shared().kafkaBootstrapServers());
     }
 
     @AfterAll
-    static void stopTheStack() throws Exception {
-        Resources.closeAll(tap, stack);
+    static void stopTheTap() throws Exception {
+        // The stack is shared with the other test classes; it stops when the JVM does.
+        Resources.closeAll(tap);
     }
 
     @Test

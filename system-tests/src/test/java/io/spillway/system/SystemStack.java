@@ -38,6 +38,21 @@ final class SystemStack implements AutoCloseable {
         this.credentials = credentials;
     }
 
+    private static SystemStack shared;
+
+    /**
+     * The stack on its default configuration that every test class content with it shares, started by the first and
+     * stopped when the JVM ends: one start for all of them instead of one each.
+     */
+    static synchronized SystemStack shared() throws IOException {
+        if (shared == null) {
+            shared = start(Map.of(), null);
+            SystemStack started = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "stop-shared-stack"));
+        }
+        return shared;
+    }
+
     /** Starts the stack and waits until every service is ready; stops what it started if one never is. */
     static SystemStack start(Map<String, String> extraConfig, String otlpEndpoint) throws IOException {
         Platform platform = TestPlatform.shared();

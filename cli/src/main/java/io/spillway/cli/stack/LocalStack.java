@@ -56,7 +56,10 @@ public final class LocalStack {
                 "spillway.intake.bootstrap.project-deserved-gpus", String.valueOf(ONPREM_GPUS),
                 // Logs and live capacity come from each site's scheduler.
                 "spillway.intake.sites.onprem.scheduler-url", "http://127.0.0.1:" + ports.get(1),
-                "spillway.intake.sites.cloud.scheduler-url", "http://127.0.0.1:" + ports.get(2))));
+                "spillway.intake.sites.cloud.scheduler-url", "http://127.0.0.1:" + ports.get(2),
+                // `spillway snapshot check` asks a site's snapshot-worker to read the repository.
+                "spillway.intake.sites.onprem.snapshot-worker-url", "http://127.0.0.1:" + ports.get(5),
+                "spillway.intake.sites.cloud.snapshot-worker-url", "http://127.0.0.1:" + ports.get(6))));
         services.add(service("gpu-scheduler", "gpu-scheduler-onprem", ports.get(1), common, Map.of(
                 "spillway.site", "onprem",
                 "spillway.scheduler.nodes.onprem-0.gpus", String.valueOf(ONPREM_GPUS),
@@ -87,11 +90,56 @@ public final class LocalStack {
                 "spillway.snapshot.sites.cloud.root", cloudRoot.toString())));
         services.add(service("burst-coordinator", ports.get(7), common, Map.of(
                 "spillway.burst.sites.cloud.gpus", String.valueOf(CLOUD_GPUS),
+                // A job wanting more GPUs on one node than cloud's nodes have never bursts there.
+                "spillway.burst.sites.cloud.largest-node-gpus", String.valueOf(CLOUD_GPUS / 2),
                 // Bounded so a stuck step fails the burst within the demo's patience, not after the production 10m/20m.
                 "spillway.burst.timeouts.snapshot", "5m",
                 "spillway.burst.timeouts.restore", "5m",
+                "spillway.burst.timeouts.reroute", "2m",
+                "spillway.burst.timeouts.start", "5m",
                 "spillway.burst.tick", "2s")));
         return services;
+    }
+
+    /** The most replicas of each service {@code spillway up --replicas} runs. */
+    public static final int MAX_REPLICAS = 3;
+
+    /** How far a replica's port is from the first's: replica 2 of job-intake answers on 8180. */
+    public static final int REPLICA_PORT_STEP = 100;
+
+    /**
+     * The services, each {@code replicas} times: the first on its own port and name, replica {@code r} on the port
+     * {@link #REPLICA_PORT_STEP}{@code * (r - 1)} higher and named {@code <name>-<r>}, with the same configuration
+     * otherwise: the same database and consumer groups, so replicas share the work (job-intake, storage-agent,
+     * snapshot-worker, burst-coordinator) or stand by for the leader (a site's gpu-scheduler).
+     */
+    public static List<ServiceSpec> withReplicas(List<ServiceSpec> services, int replicas) {
+        if (replicas < 1 || replicas > MAX_REPLICAS) {
+            throw new IllegalArgumentException("replicas must be 1 to " + MAX_REPLICAS + ", got " + replicas);
+        }
+        List<ServiceSpec> all = new ArrayList<>(services);
+        for (int replica = 2; replica <= replicas; replica++) {
+            for (ServiceSpec first : services) {
+                int port = first.port() + REPLICA_PORT_STEP * (replica - 1);
+                String name = first.name() + "-" + replica;
+                Map<String, String> config = new LinkedHashMap<>(first.config());
+                config.put("quarkus.http.port", String.valueOf(port));
+                config.put("quarkus.otel.resource.attributes", "service.instance.id=" + name);
+                all.add(new ServiceSpec(name, first.jar(), port, first.heapMiB(), config));
+            }
+        }
+        return all;
+    }
+
+    /** The names of every replica a stack may run beyond the first of each service, for {@code down}. */
+    public static List<String> replicaNames() {
+        List<String> names = new ArrayList<>();
+        for (int replica = 2; replica <= MAX_REPLICAS; replica++) {
+            for (String name : SERVICE_NAMES) {
+                names.add(name + "-" + replica);
+            }
+        }
+        return names;
     }
 
     /** Names of the stack's processes, in start order. */

@@ -47,6 +47,12 @@ public interface IntakeConfig {
          * if it were not configured, so a deployment template can switch a site off.
          */
         Optional<URI> schedulerUrl();
+
+        /**
+         * The base URL of the site's snapshot-worker, which checks the snapshot repository on request ({@code spillway
+         * snapshot check}); without it, a check at this site is refused with the setting to make.
+         */
+        Optional<URI> snapshotWorkerUrl();
     }
 
     /** The project and tokens registered on start; tokens by their SHA-256, so no secret passes through here. */

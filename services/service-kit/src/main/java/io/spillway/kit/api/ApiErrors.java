@@ -65,6 +65,16 @@ public class ApiErrors {
             return wrongJsonType(mapping);
         }
         int status = e.getResponse().getStatus();
+        if (status == 415) {
+            return json(415, new ApiError(415, "the body's media type is not one this endpoint takes",
+                    List.of(new ApiError.FieldError("Content-Type", "is not a type this endpoint takes; send the"
+                            + " one its API documents (application/json for most)"))));
+        }
+        if (status == 406) {
+            return json(406, new ApiError(406, "the endpoint cannot answer in an accepted media type",
+                    List.of(new ApiError.FieldError("Accept", "names no type this endpoint answers in; accept"
+                            + " application/json"))));
+        }
         if (status == 400) {
             return json(400, ApiError.invalid("body", e.getMessage() == null ? "cannot be read" : e.getMessage()));
         }
