@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,19 +67,67 @@ public final class KafkaBroker implements AutoCloseable {
     private final ManagedProcess process;
     /** The SASL_PLAINTEXT listener's address; null unless started by {@link #startWithSaslPlain}. */
     private final String saslBootstrapServers;
+    /** The SSL listener; null unless started with one ({@link #startWithTls}). */
+    private final TlsListener tls;
 
     private KafkaBroker(String bootstrapServers, ManagedProcess process) {
-        this(bootstrapServers, process, null);
+        this(bootstrapServers, process, null, null);
     }
 
-    private KafkaBroker(String bootstrapServers, ManagedProcess process, String saslBootstrapServers) {
+    private KafkaBroker(String bootstrapServers, ManagedProcess process, String saslBootstrapServers,
+            TlsListener tls) {
         this.bootstrapServers = bootstrapServers;
         this.process = process;
         this.saslBootstrapServers = saslBootstrapServers;
+        this.tls = tls;
     }
 
     /** One user a SASL_PLAINTEXT listener with mechanism PLAIN accepts. */
     record SaslPlain(int port, String user, String password) {
+    }
+
+    /** An SSL listener on {@code port} that serves the server certificate of {@code certificates}. */
+    record SslListener(int port, LoopbackCertificates certificates) {
+    }
+
+    /**
+     * What a client needs to reach the broker's SSL listener: its address and a truststore holding the CA that signed
+     * the broker's certificate (for {@code 127.0.0.1} and {@code localhost}, so host name verification stays on).
+     *
+     * @param bootstrapServers {@code 127.0.0.1:<port>} of the SSL listener
+     * @param truststore a PKCS12 store with the CA's certificate
+     * @param truststorePassword its password
+     * @param caCertificate the same CA as PEM, for clients that take PEM
+     */
+    public record TlsListener(String bootstrapServers, Path truststore, String truststorePassword,
+            Path caCertificate) {
+
+        /** The Kafka client settings (producer, consumer, admin alike) that reach this listener and nothing else. */
+        public Map<String, String> clientConfig() {
+            Map<String, String> config = new LinkedHashMap<>();
+            config.put("bootstrap.servers", bootstrapServers);
+            config.put("security.protocol", "SSL");
+            config.put("ssl.truststore.location", truststore.toString());
+            config.put("ssl.truststore.password", truststorePassword);
+            config.put("ssl.truststore.type", LoopbackCertificates.STORE_TYPE);
+            return config;
+        }
+
+        /**
+         * {@link #clientConfig()} as a Quarkus service's configuration: every {@code kafka.*} key is given to each of
+         * its Kafka clients (the channels', the outbox relay's, the readiness check's).
+         */
+        public Map<String, String> quarkusConfig() {
+            Map<String, String> config = new LinkedHashMap<>();
+            clientConfig().forEach((name, value) -> config.put("kafka." + name, value));
+            return config;
+        }
+
+        /** Names the listener and the truststore, never the password. */
+        @Override
+        public String toString() {
+            return "TlsListener[" + bootstrapServers + ", truststore " + truststore + "]";
+        }
     }
 
     /**
@@ -87,7 +136,7 @@ public final class KafkaBroker implements AutoCloseable {
      */
     public static KafkaBroker start(Path dataDir, int port, int controllerPort, boolean detached) {
         try {
-            return doStart(dataDir, port, controllerPort, detached, null);
+            return doStart(dataDir, port, controllerPort, detached, null, null);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start Kafka in " + dataDir, e);
         }
@@ -101,7 +150,42 @@ public final class KafkaBroker implements AutoCloseable {
     public static KafkaBroker startWithSaslPlain(Path dataDir, String user, String password) {
         try {
             return doStart(dataDir, 0, 0, false,
-                    new SaslPlain(Readiness.portOrFree(0, "Kafka SASL"), user, password));
+                    new SaslPlain(Readiness.portOrFree(0, "Kafka SASL"), user, password), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start Kafka in " + dataDir, e);
+        }
+    }
+
+    /**
+     * Like {@link #start}, with a second listener, SSL, on {@code sslPort} (0: a free one) that serves a certificate for
+     * 127.0.0.1 signed by a CA made in {@code dataDir/tls} ({@link #tls()}). The PLAINTEXT listener stays, for the
+     * broker's own replication and controller traffic and for the platform creating topics; a client that is given
+     * only the SSL address and the truststore talks TLS, since the SSL listener advertises only itself.
+     */
+    public static KafkaBroker startWithTls(Path dataDir, int port, int controllerPort, int sslPort,
+            boolean detached) {
+        return startWithTls(dataDir, port, controllerPort, sslPort, detached,
+                LoopbackCertificates.create(dataDir.resolve("tls")));
+    }
+
+    /** {@link #startWithTls} on free ports, in this JVM's lifetime: for tests of clients over TLS. */
+    public static KafkaBroker startWithTls(Path dataDir) {
+        return startWithTls(dataDir, 0, 0, 0, false);
+    }
+
+    /**
+     * {@link #startWithTls} on free ports, serving the server certificate of {@code certificates}: one CA for the
+     * broker and whatever else a test serves over TLS (PostgreSQL, HTTPS), so its clients need one truststore.
+     */
+    public static KafkaBroker startWithTls(Path dataDir, LoopbackCertificates certificates) {
+        return startWithTls(dataDir, 0, 0, 0, false, certificates);
+    }
+
+    private static KafkaBroker startWithTls(Path dataDir, int port, int controllerPort, int sslPort,
+            boolean detached, LoopbackCertificates certificates) {
+        try {
+            return doStart(dataDir, port, controllerPort, detached, null,
+                    new SslListener(Readiness.portOrFree(sslPort, "Kafka SSL"), certificates));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start Kafka in " + dataDir, e);
         }
@@ -121,13 +205,13 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private static KafkaBroker doStart(Path dataDir, int requestedPort, int requestedControllerPort, boolean detached,
-            SaslPlain sasl) throws IOException {
+            SaslPlain sasl, SslListener ssl) throws IOException {
         int port = Readiness.portOrFree(requestedPort, "Kafka");
         int controllerPort = Readiness.portOrFree(requestedControllerPort, "Kafka controller");
         Files.createDirectories(dataDir);
         Path config = dataDir.resolve("server.properties");
         Path logConfig = dataDir.resolve("log4j2.properties");
-        Files.writeString(config, serverProperties(dataDir.resolve("data"), port, controllerPort, sasl));
+        Files.writeString(config, serverProperties(dataDir.resolve("data"), port, controllerPort, sasl, ssl));
         Files.writeString(logConfig, LOG4J2_CONFIG);
 
         String classpath = ManagedProcess.runtimeClasspath("kafka");
@@ -161,10 +245,15 @@ public final class KafkaBroker implements AutoCloseable {
                     + broker.log() + ":\n" + broker.logTail(60), e);
         }
         return new KafkaBroker(bootstrapServers, broker,
-                sasl == null ? null : Readiness.HOST + ":" + sasl.port());
+                sasl == null ? null : Readiness.HOST + ":" + sasl.port(),
+                ssl == null ? null
+                        : new TlsListener(Readiness.HOST + ":" + ssl.port(),
+                                ssl.certificates().truststore(), ssl.certificates().password(),
+                                ssl.certificates().caCertificate()));
     }
 
-    private static String serverProperties(Path logDir, int port, int controllerPort, SaslPlain sasl) {
+    private static String serverProperties(Path logDir, int port, int controllerPort, SaslPlain sasl,
+            SslListener ssl) {
         String listeners = "PLAINTEXT://" + Readiness.HOST + ":" + port;
         String saslProperties = "";
         if (sasl != null) {
@@ -177,6 +266,18 @@ public final class KafkaBroker implements AutoCloseable {
                             + "=\"" + sasl.password() + "\";",
                     "");
         }
+        String sslProperties = "";
+        if (ssl != null) {
+            listeners += ",SSL://" + Readiness.HOST + ":" + ssl.port();
+            LoopbackCertificates certificates = ssl.certificates();
+            // Per listener (listener.name.ssl.*), so the PLAINTEXT and CONTROLLER listeners stay as they are.
+            sslProperties = String.join("\n",
+                    "listener.name.ssl.ssl.keystore.location=" + certificates.keystore(),
+                    "listener.name.ssl.ssl.keystore.type=" + LoopbackCertificates.STORE_TYPE,
+                    "listener.name.ssl.ssl.keystore.password=" + certificates.password(),
+                    "listener.name.ssl.ssl.key.password=" + certificates.password(),
+                    "");
+        }
         return String.join("\n",
                 "# Written by the Spillway platform: one node that is both broker and controller.",
                 "process.roles=broker,controller",
@@ -186,7 +287,7 @@ public final class KafkaBroker implements AutoCloseable {
                 "advertised.listeners=" + listeners,
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL",
                 "log.dirs=" + logDir,
                 "num.partitions=3",
                 "auto.create.topics.enable=true",
@@ -197,7 +298,8 @@ public final class KafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.min.isr=1",
                 // Consumers in tests join one by one; the default 3 s delay would slow every group.
                 "group.initial.rebalance.delay.ms=0",
-                saslProperties);
+                saslProperties,
+                sslProperties);
     }
 
     /** Waits until the port accepts connections, then until an AdminClient gets an answer to describeCluster. */
@@ -300,6 +402,11 @@ public final class KafkaBroker implements AutoCloseable {
     /** The SASL_PLAINTEXT listener, {@code 127.0.0.1:<port>}, of a broker started by {@link #startWithSaslPlain}. */
     public Optional<String> saslBootstrapServers() {
         return Optional.ofNullable(saslBootstrapServers);
+    }
+
+    /** The SSL listener of a broker started by {@link #startWithTls}: its address and what its clients trust. */
+    public Optional<TlsListener> tls() {
+        return Optional.ofNullable(tls);
     }
 
     /** The broker JVM's pid when this platform started it. */

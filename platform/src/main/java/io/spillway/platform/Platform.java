@@ -67,12 +67,21 @@ public final class Platform implements AutoCloseable {
 
     /**
      * How to start a platform: where its data lives, which ports, whether its processes outlive this JVM, which
-     * running components to reuse ({@code environment}'s SPILLWAY_* variables) and who runs Kafka and PostgreSQL
-     * when they are not reused ({@code host}; null for local processes).
+     * running components to reuse ({@code environment}'s SPILLWAY_* variables), who runs Kafka and PostgreSQL
+     * when they are not reused ({@code host}; null for local processes), and whether the embedded broker serves an
+     * SSL listener too ({@code kafkaTls}; {@link #quarkusTlsConfig()}).
      */
     public record Options(Path stateDir, boolean temporary, int kafkaPort, int kafkaControllerPort, int s3Port,
             int postgresPort, boolean privatePostgres, boolean detached, Map<String, String> environment,
-            ComponentHost host) {
+            ComponentHost host, boolean kafkaTls) {
+
+        /** Options whose broker has the PLAINTEXT listener only. */
+        public Options(Path stateDir, boolean temporary, int kafkaPort, int kafkaControllerPort, int s3Port,
+                int postgresPort, boolean privatePostgres, boolean detached, Map<String, String> environment,
+                ComponentHost host) {
+            this(stateDir, temporary, kafkaPort, kafkaControllerPort, s3Port, postgresPort, privatePostgres, detached,
+                    environment, host, false);
+        }
 
         /**
          * Free ports, data in a new temporary directory deleted on close, a database of its own, and whatever
@@ -92,7 +101,17 @@ public final class Platform implements AutoCloseable {
         /** These options with Kafka and PostgreSQL run by {@code host} rather than as local processes. */
         public Options withHost(ComponentHost host) {
             return new Options(stateDir, temporary, kafkaPort, kafkaControllerPort, s3Port, postgresPort,
-                    privatePostgres, detached, environment, host);
+                    privatePostgres, detached, environment, host, kafkaTls);
+        }
+
+        /**
+         * These options with an embedded broker that serves an SSL listener next to its PLAINTEXT one, on a free
+         * port, with a certificate for 127.0.0.1 made in its data directory. Only a broker started here can: a
+         * reused or hosted one is the operator's to configure.
+         */
+        public Options withKafkaTls() {
+            return new Options(stateDir, temporary, kafkaPort, kafkaControllerPort, s3Port, postgresPort,
+                    privatePostgres, detached, environment, host, true);
         }
     }
 
@@ -152,9 +171,18 @@ public final class Platform implements AutoCloseable {
     }
 
     private static KafkaBroker kafka(Options options, List<AutoCloseable> hosted, Map<String, String> hostedAs) {
+        if (options.kafkaTls() && (present(options.environment(), ENV_KAFKA_BOOTSTRAP).isPresent()
+                || options.host() != null)) {
+            throw new IllegalStateException("Kafka over TLS needs the embedded broker: unset " + ENV_KAFKA_BOOTSTRAP
+                    + " (and use no container host), or configure TLS on that broker yourself");
+        }
         return present(options.environment(), ENV_KAFKA_BOOTSTRAP)
                 .map(KafkaBroker::external)
                 .orElseGet(() -> {
+                    if (options.kafkaTls()) {
+                        return KafkaBroker.startWithTls(options.stateDir().resolve("kafka"), options.kafkaPort(),
+                                options.kafkaControllerPort(), 0, options.detached());
+                    }
                     if (options.host() != null) {
                         ComponentHost.Hosted broker = options.host().startKafka();
                         hosted.add(broker.handle());
@@ -327,15 +355,25 @@ public final class Platform implements AutoCloseable {
     public Map<String, String> quarkusConfig() {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
-        config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
-        config.put("quarkus.datasource.username", postgres.user());
-        config.put("quarkus.datasource.password", postgres.password());
+        config.putAll(postgres.quarkusConfig());
         config.put("spillway.s3.endpoint", s3.endpoint());
         config.put("spillway.s3.access-key", s3.accessKey());
         config.put("spillway.s3.secret-key", s3.secretKey());
         config.put("spillway.s3.bucket", s3.bucket());
         config.put("spillway.s3.region", s3.region());
+        return config;
+    }
+
+    /**
+     * {@link #quarkusConfig()} with Kafka reached over the broker's SSL listener only: {@code kafka.bootstrap.servers}
+     * is that listener, and {@code kafka.security.protocol=SSL} with the truststore of its CA reaches every Kafka
+     * client of the service. Needs a platform started {@link Options#withKafkaTls() with Kafka TLS}.
+     */
+    public Map<String, String> quarkusTlsConfig() {
+        KafkaBroker.TlsListener tls = kafka.tls().orElseThrow(() -> new IllegalStateException(
+                "This platform's broker has no SSL listener: start it with Options.withKafkaTls()"));
+        Map<String, String> config = quarkusConfig();
+        config.putAll(tls.quarkusConfig());
         return config;
     }
 

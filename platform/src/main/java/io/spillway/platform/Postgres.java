@@ -8,7 +8,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,7 +20,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
@@ -45,14 +49,22 @@ public final class Postgres implements AutoCloseable {
     private boolean dropOnClose;
     /** Set only for a private cluster this platform started. */
     private final PrivateCluster cluster;
+    /** The CA (PEM) that signed the server's certificate when it is reached over TLS only; null over plain TCP. */
+    private final Path tlsRootCertificate;
 
     private Postgres(String host, int port, String user, String password, String database, PrivateCluster cluster) {
+        this(host, port, user, password, database, cluster, null);
+    }
+
+    private Postgres(String host, int port, String user, String password, String database, PrivateCluster cluster,
+            Path tlsRootCertificate) {
         this.host = host;
         this.port = port;
         this.user = user;
         this.password = password;
         this.database = database;
         this.cluster = cluster;
+        this.tlsRootCertificate = tlsRootCertificate;
     }
 
     /**
@@ -99,9 +111,23 @@ public final class Postgres implements AutoCloseable {
     }
 
     static Postgres startPrivate(Path dir, int requestedPort) {
+        return startPrivate(dir, requestedPort, null);
+    }
+
+    /**
+     * Like {@link #startPrivate}, with {@code ssl = on}, serving the server certificate of {@code certificates}, and
+     * letting clients in over TLS only: a connection without TLS is refused. Its URLs and {@link #quarkusConfig()}
+     * verify the certificate and the host name against the CA of {@code certificates}.
+     */
+    public static Postgres startPrivateWithTls(Path dir, int requestedPort, LoopbackCertificates certificates) {
+        return startPrivate(dir, requestedPort, certificates);
+    }
+
+    private static Postgres startPrivate(Path dir, int requestedPort, LoopbackCertificates certificates) {
         int port = Readiness.portOrFree(requestedPort, "PostgreSQL");
-        PrivateCluster cluster = PrivateCluster.start(dir, port);
-        Postgres postgres = new Postgres(DEFAULT_HOST, port, SUPERUSER, "", DATABASE, cluster);
+        PrivateCluster cluster = PrivateCluster.start(dir, port, certificates);
+        Postgres postgres = new Postgres(DEFAULT_HOST, port, SUPERUSER, "", DATABASE, cluster,
+                certificates == null ? null : certificates.caCertificate());
         try {
             Readiness.await("PostgreSQL on port " + port, Readiness.START_TIMEOUT, () -> {
             }, () -> {
@@ -115,6 +141,16 @@ public final class Postgres implements AutoCloseable {
                     + cluster.log + ":\n" + ManagedProcess.tail(cluster.log, 40), e);
         }
         return postgres;
+    }
+
+    /** Whether this machine has initdb and pg_ctl to start a private cluster with. */
+    public static boolean canStartPrivate() {
+        try {
+            binaries();
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
     }
 
     /** The directory holding initdb and pg_ctl; fails when the machine has none. */
@@ -148,9 +184,38 @@ public final class Postgres implements AutoCloseable {
         return database;
     }
 
-    /** {@code jdbc:postgresql://host:port/database}. */
+    /**
+     * {@code jdbc:postgresql://host:port/database}; over TLS with {@code ?sslmode=verify-full&sslrootcert=<CA PEM>},
+     * the settings libpq and Flyway's JDBC driver read alike.
+     */
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database
+                + (tlsRootCertificate == null ? "" : "?sslmode=verify-full&sslrootcert=" + tlsRootCertificate);
+    }
+
+    /** The CA's certificate (PEM) when the server is reached over TLS only. */
+    public Optional<Path> tlsRootCertificate() {
+        return Optional.ofNullable(tlsRootCertificate);
+    }
+
+    /**
+     * The Quarkus datasource settings for this database: the JDBC URL (Flyway), the reactive URL (Hibernate Reactive)
+     * and the credentials; over TLS, the reactive client's {@code verify-full} settings too.
+     */
+    public Map<String, String> quarkusConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("quarkus.datasource.jdbc.url", jdbcUrl());
+        config.put("quarkus.datasource.reactive.url", reactiveUrl());
+        config.put("quarkus.datasource.username", user);
+        config.put("quarkus.datasource.password", password);
+        if (tlsRootCertificate != null) {
+            config.put("quarkus.datasource.reactive.postgresql.ssl-mode", "verify-full");
+            config.put("quarkus.datasource.reactive.trust-certificate-pem", "true");
+            config.put("quarkus.datasource.reactive.trust-certificate-pem.certs", tlsRootCertificate.toString());
+            // The Vert.x client checks the host name only when told which algorithm to use; verify-full needs it.
+            config.put("quarkus.datasource.reactive.hostname-verification-algorithm", "HTTPS");
+        }
+        return config;
     }
 
     /** {@code postgresql://host:port/database}, as quarkus.datasource.reactive.url wants it. */
@@ -210,7 +275,7 @@ public final class Postgres implements AutoCloseable {
     }
 
     private Postgres withDatabase(String name, boolean dropOnClose) {
-        Postgres own = new Postgres(host, port, user, password, name, cluster);
+        Postgres own = new Postgres(host, port, user, password, name, cluster, tlsRootCertificate);
         own.dropOnClose = dropOnClose;
         own.ensureDatabase();
         return own;
@@ -234,6 +299,10 @@ public final class Postgres implements AutoCloseable {
         properties.setProperty("password", password);
         properties.setProperty("connectTimeout", Long.toString(Math.max(1, timeout.toSeconds())));
         properties.setProperty("loginTimeout", Long.toString(Math.max(1, timeout.toSeconds())));
+        if (tlsRootCertificate != null) {
+            properties.setProperty("sslmode", "verify-full");
+            properties.setProperty("sslrootcert", tlsRootCertificate.toString());
+        }
         return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + db, properties);
     }
 
@@ -276,7 +345,7 @@ public final class Postgres implements AutoCloseable {
             this.log = dir.resolve("postgres.log");
         }
 
-        static PrivateCluster start(Path dir, int port) {
+        static PrivateCluster start(Path dir, int port, LoopbackCertificates certificates) {
             PrivateCluster cluster = new PrivateCluster(dir);
             Path bin = binaries();
             try {
@@ -303,6 +372,9 @@ public final class Postgres implements AutoCloseable {
                             max_connections = 200
                             """, StandardOpenOption.APPEND);
                 }
+                if (certificates != null) {
+                    cluster.serveTlsOnly(certificates, osUser);
+                }
                 // pg_ctl daemonises the postmaster in its own session: it outlives this JVM until stopped.
                 ManagedProcess.run("pg_ctl start", asUser(List.of(bin.resolve("pg_ctl").toString(),
                         "-D", cluster.data.toString(), "-l", cluster.log.toString(), "-o", "-p " + port,
@@ -312,6 +384,38 @@ public final class Postgres implements AutoCloseable {
                         + cluster.log + ":\n" + ManagedProcess.tail(cluster.log, 40), e);
             }
             return cluster;
+        }
+
+        /**
+         * {@code ssl = on} with the certificate and key of {@code certificates} (in the data directory, owned by the user
+         * that runs the server, as PostgreSQL insists for the key), and a pg_hba.conf that lets in TLS connections only.
+         */
+        void serveTlsOnly(LoopbackCertificates certificates, Optional<String> osUser) throws IOException {
+            Path certificate = data.resolve("server.crt");
+            Path key = data.resolve("server.key");
+            Path hba = data.resolve("pg_hba.conf");
+            Files.copy(certificates.certificate(), certificate, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(certificates.privateKey(), key, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+            // Whatever matches no line is refused, so a client without TLS is told "no encryption".
+            Files.writeString(hba, """
+                    # Written by the Spillway platform: TLS connections from loopback only.
+                    hostssl all all 127.0.0.1/32 trust
+                    """);
+            Path conf = data.resolve("postgresql.conf");
+            if (!Files.readString(conf).contains("ssl = on")) {
+                Files.writeString(conf, """
+
+                        # Spillway platform: TLS (server.crt and server.key in the data directory)
+                        ssl = on
+                        """, StandardOpenOption.APPEND);
+            }
+            if (osUser.isPresent()) {
+                UserPrincipalLookupService users = data.getFileSystem().getUserPrincipalLookupService();
+                for (Path file : List.of(certificate, key, hba)) {
+                    Files.setOwner(file, users.lookupPrincipalByName(osUser.get()));
+                }
+            }
         }
 
         OptionalLong pid() {

@@ -1,6 +1,7 @@
 package io.spillway.testing;
 
 import java.lang.reflect.Field;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -32,7 +33,10 @@ class PlatformTestResourceIT {
         PlatformTestResource resource = new PlatformTestResource();
         Map<String, String> config = resource.start();
         try {
-            assertEquals(platform.quarkusConfig(), config);
+            // Exactly the platform's settings, plus the service credential that ServiceCalls sends.
+            Map<String, String> expected = new LinkedHashMap<>(platform.quarkusConfig());
+            expected.put("spillway.auth.service-token", ServiceCalls.TOKEN);
+            assertEquals(expected, config);
             CompanionHolder holder = new CompanionHolder();
             resource.inject(new FieldInjector(holder));
             assertNotNull(holder.companion);

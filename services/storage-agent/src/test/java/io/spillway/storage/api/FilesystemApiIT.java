@@ -47,6 +47,12 @@ class FilesystemApiIT {
     }
 
     @Test
+    void aControlCharacterInAPathIsRefusedNamingTheParameterNotFailedByTheDatabase() {
+        given().urlEncodingEnabled(false).delete("/api/v1/filesystems/a%00b").then().statusCode(400)
+                .body("violations[0].field", equalTo("name"));
+    }
+
+    @Test
     void createsListsWithUsageMountsRefusesDeleteWhileMountedThenReleasesAndDeletes() throws IOException {
         String name = unique("datasets");
 
