@@ -48,8 +48,21 @@ public sealed interface JobEvent extends SpillwayEvent {
     record JobPreempted(String jobId, String site, String reason, String preemptedBy) implements JobEvent {
     }
 
-    /** The job moves from its home site to a burst site, as part of burst {@code burstId}. */
-    record JobRerouted(String jobId, String fromSite, String toSite, String burstId) implements JobEvent {
+    /**
+     * The job moves from its home site to a burst site, as part of burst {@code burstId}, or back home from the burst
+     * site. The site it leaves answers with {@link JobHandedOver} or {@link JobRerouteDeclined}.
+     *
+     * @param answerBy RFC 3339 time after which the site it leaves must decline it: the burst stopped waiting for the
+     *        answer then; {@code null} for no deadline
+     */
+    record JobRerouted(String jobId, String fromSite, String toSite, String burstId, String answerBy)
+            implements
+                JobEvent {
+
+        /** A reroute with no deadline for its answer. */
+        public JobRerouted(String jobId, String fromSite, String toSite, String burstId) {
+            this(jobId, fromSite, toSite, burstId, null);
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -22,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spillway.schemas.EventContractException.Reason;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -179,6 +181,33 @@ class EventContractTest {
                 bytes("{\"jobId\":\"job-7\",\"reason\":\"done\",\"addedLater\":{\"x\":1}}"));
 
         assertEquals(new JobEvent.JobCancelled("job-7", "done", null), event);
+    }
+
+    @Test
+    void aBurstCandidateWithoutItsShapeIsReadAsAnOlderSchedulerMeantIt() {
+        QueueEvent.QueueThresholdExceeded event = codec.decode(QueueEvent.QueueThresholdExceeded.class,
+                bytes("{\"site\":\"onprem\",\"waiting\":12,\"threshold\":10,\"candidates\":"
+                        + "[{\"jobId\":\"job-1\",\"project\":\"vision\",\"gpus\":2}]}"));
+
+        BurstCandidate candidate = event.candidates().get(0);
+        assertEquals(new BurstCandidate("job-1", "vision", 2, List.of()), candidate);
+        assertTrue(candidate.mayRunAtHome(), "a candidate that does not say could run at home");
+    }
+
+    @Test
+    void aBurstCandidateCarriesWhatABurstSiteMustOffer() {
+        BurstCandidate gang = new BurstCandidate("job-2", "vision", 16, List.of("datasets"), "h200", 8.0, 2, false);
+        QueueEvent.QueueThresholdExceeded sent = new QueueEvent.QueueThresholdExceeded("onprem", 12, 10, List.of(gang));
+
+        QueueEvent.QueueThresholdExceeded received = codec.decode(QueueEvent.QueueThresholdExceeded.class,
+                codec.encode(sent));
+
+        assertEquals(sent, received);
+        assertFalse(received.candidates().get(0).mayRunAtHome());
+        JsonNode candidate = codec.validate(EventType.QUEUE_THRESHOLD_EXCEEDED.ceType(), codec.encode(sent))
+                .get("candidates").get(0);
+        assertEquals("h200", candidate.get("nodePool").asText());
+        assertEquals(2, candidate.get("workers").asInt());
     }
 
     @Test

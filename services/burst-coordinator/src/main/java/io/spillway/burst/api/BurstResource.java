@@ -3,6 +3,7 @@ package io.spillway.burst.api;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -15,8 +16,10 @@ import io.smallrye.mutiny.Uni;
 import io.spillway.burst.persistence.BurstStore;
 import io.spillway.kit.api.ApiError;
 import io.spillway.kit.api.ApiErrors;
+import io.spillway.kit.security.Roles;
 
 /** The bursts, as operators and the CLI see them: phase, sites, jobs, transfers and totals. */
+@RolesAllowed(Roles.SERVICE)
 @Path("/api/v1/bursts")
 @Produces(MediaType.APPLICATION_JSON)
 public class BurstResource {

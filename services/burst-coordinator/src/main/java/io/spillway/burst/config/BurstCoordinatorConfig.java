@@ -1,8 +1,10 @@
 package io.spillway.burst.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -38,6 +40,12 @@ public interface BurstCoordinatorConfig {
 
         /** How many GPUs its scheduler can give burst jobs. */
         int gpus();
+
+        /** The node pools it has; absent when it runs jobs of any pool. A job of another pool never bursts there. */
+        Optional<List<String>> pools();
+
+        /** The most GPUs one of its nodes has; absent for no limit. A job asking more per worker never bursts there. */
+        OptionalInt largestNodeGpus();
     }
 
     /** How long each step may take before the burst gives up on it. */
@@ -50,5 +58,19 @@ public interface BurstCoordinatorConfig {
         /** From asking for a restore to the data being usable for the jobs waiting on it. */
         @WithDefault("20m")
         Duration restore();
+
+        /**
+         * From sending a job to the burst site (or back home) to the answer of the site that gives it up. A home site
+         * that does not answer keeps the job; the burst then ends.
+         */
+        @WithDefault("5m")
+        Duration reroute();
+
+        /**
+         * From a job being queued at the burst site to its start there. A job that has not started by then is sent
+         * back home, and the burst ends once its other jobs are done.
+         */
+        @WithDefault("30m")
+        Duration start();
     }
 }

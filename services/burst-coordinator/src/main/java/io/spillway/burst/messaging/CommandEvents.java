@@ -32,7 +32,8 @@ final class CommandEvents {
                     ready.jobIds());
         }
         if (command instanceof SagaCommand.Reroute reroute) {
-            return new JobRerouted(reroute.jobId(), reroute.fromSite(), reroute.toSite(), reroute.burstId());
+            return new JobRerouted(reroute.jobId(), reroute.fromSite(), reroute.toSite(), reroute.burstId(),
+                    reroute.answerBy() == null ? null : reroute.answerBy().toString());
         }
         if (command instanceof SagaCommand.Fail fail) {
             return new BurstFailed(fail.burstId(), fail.homeSite(), fail.burstSite(), fail.step(), fail.reason());

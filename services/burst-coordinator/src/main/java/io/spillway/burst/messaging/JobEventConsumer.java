@@ -21,6 +21,7 @@ import io.spillway.schemas.EventType;
 import io.spillway.schemas.JobEvent.JobCancelled;
 import io.spillway.schemas.JobEvent.JobCompleted;
 import io.spillway.schemas.JobEvent.JobFailed;
+import io.spillway.schemas.JobEvent.JobHandedOver;
 import io.spillway.schemas.JobEvent.JobRerouteDeclined;
 import io.spillway.schemas.JobEvent.JobStarted;
 import io.spillway.schemas.JobEvent.JobSubmitted;
@@ -28,8 +29,8 @@ import io.spillway.schemas.VolumeMount;
 
 /**
  * Job lifecycle events. {@code JobSubmitted} is remembered (the job's volumes and trace) for when the job becomes a
- * burst candidate; starts, ends, cancellations and declined reroutes move the job's burst on. Events of jobs in
- * no burst change nothing.
+ * burst candidate; starts, ends, cancellations, hand-overs and declined reroutes move the job's burst on. Events of
+ * jobs in no burst change nothing.
  */
 @ApplicationScoped
 public class JobEventConsumer {
@@ -48,7 +49,7 @@ public class JobEventConsumer {
     public Uni<Void> consume(Message<byte[]> message) {
         return IncomingEvents.handle(message, Set.of(EventType.JOB_SUBMITTED, EventType.JOB_STARTED,
                 EventType.JOB_COMPLETED, EventType.JOB_FAILED, EventType.JOB_CANCELLED,
-                EventType.JOB_REROUTE_DECLINED), this::apply);
+                EventType.JOB_REROUTE_DECLINED, EventType.JOB_HANDED_OVER), this::apply);
     }
 
     private Uni<Void> apply(Received received) {
@@ -85,10 +86,18 @@ public class JobEventConsumer {
                     false);
         }
         if (data instanceof JobRerouteDeclined declined) {
-            // The job never left its home queue for this burst; the decline names the burst it answers.
+            // The site kept the job (home: it never left its queue; burst site: it was starting there); the decline
+            // names the burst it answers.
             return runner.apply(received, session -> store.findForUpdate(session, declined.burstId()),
                     (session, burst, now) -> Uni.createFrom().item(saga.onRerouteDeclined(burst.get(),
-                            declined.jobId(), declined.reason(), now)),
+                            declined.jobId(), declined.fromSite(), declined.reason(), now)),
+                    false);
+        }
+        if (data instanceof JobHandedOver handedOver) {
+            // Queued at the burst site (its start deadline begins), or back home; it names the burst it answers.
+            return runner.apply(received, session -> store.findForUpdate(session, handedOver.burstId()),
+                    (session, burst, now) -> Uni.createFrom().item(saga.onJobHandedOver(burst.get(),
+                            handedOver.jobId(), handedOver.fromSite(), handedOver.toSite(), now)),
                     false);
         }
         JobCancelled cancelled = (JobCancelled) data;

@@ -86,7 +86,10 @@ public class QueueSignalConsumer {
         return candidates.stream().map(candidate -> new Candidate(candidate.jobId(), candidate.project(),
                 candidate.gpus(), Optional.ofNullable(known.get(candidate.jobId())).map(KnownJob::volumes)
                         .filter(volumes -> !volumes.isEmpty())
-                        .orElseGet(() -> candidate.filesystems().stream().map(Volume::whole).toList())))
+                        .orElseGet(() -> candidate.filesystems().stream().map(Volume::whole).toList()),
+                // A candidate of an older scheduler says nothing of its shape: any pool, any node, one worker.
+                candidate.nodePool(), candidate.gpusPerWorker(),
+                candidate.workers() == null ? 1 : candidate.workers(), candidate.mayRunAtHome()))
                 .toList();
     }
 }

@@ -2,6 +2,7 @@ package io.spillway.burst.messaging;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,7 +26,10 @@ public class SagaComponents {
         List<BurstSite> sites = config.sites().entrySet().stream()
                 // Configuration maps have no order: by name, so "the one configured first" is stable.
                 .sorted(Map.Entry.comparingByKey())
-                .map(site -> new BurstSite(site.getKey(), site.getValue().gpus()))
+                .map(site -> new BurstSite(site.getKey(), site.getValue().gpus(),
+                        Set.copyOf(site.getValue().pools().orElse(List.of())),
+                        site.getValue().largestNodeGpus().isPresent() ? site.getValue().largestNodeGpus().getAsInt()
+                                : null))
                 .filter(site -> config.burstSite().map(site.name()::equals).orElse(true))
                 .toList();
         if (sites.isEmpty()) {
@@ -34,7 +38,8 @@ public class SagaComponents {
         }
         return new BurstSaga(sites,
                 config.recentRestoreWindow(),
-                new SagaTimeouts(config.timeouts().snapshot(), config.timeouts().restore()),
+                new SagaTimeouts(config.timeouts().snapshot(), config.timeouts().restore(), config.timeouts().reroute(),
+                        config.timeouts().start()),
                 () -> UUID.randomUUID().toString());
     }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -216,10 +217,15 @@ public final class BurstSaga {
         if (site.equals(state.homeSite()) && (job.state() == JobState.CHOSEN || job.state() == JobState.REROUTED)) {
             return stayedHome(state, job, "started at " + site + " before it moved to " + state.burstSite(), now);
         }
-        if (site.equals(state.burstSite()) && job.state() == JobState.REROUTED) {
-            List<SagaCommand> commands = new ArrayList<>();
-            BurstState next = advance(replaceJob(state, job.withState(JobState.RUNNING, null)), now, commands);
-            return Decision.changed(next, commands);
+        if (site.equals(state.homeSite()) && job.state() == JobState.RETURNING) {
+            return moved(state, job.withState(JobState.RETURNED, job.note()), now, null);
+        }
+        if (site.equals(state.burstSite()) && job.state() != JobState.RUNNING && mayBeAtBurstSite(job)) {
+            // A start at the burst site wins over a deadline that fired meanwhile: the burst site refuses to send a
+            // started job home, so it runs there, once.
+            String note = job.state() == JobState.REROUTED ? null
+                    : "started at " + site + " after " + (job.note() == null ? "its deadline" : job.note());
+            return moved(state, job.withState(JobState.RUNNING, note), now, null);
         }
         return Decision.unchanged(state, "job " + jobId + " is " + job.state() + "; its start at " + site
                 + " changes nothing");
@@ -238,8 +244,10 @@ public final class BurstSaga {
         if (site.equals(state.homeSite()) && (job.state() == JobState.CHOSEN || job.state() == JobState.REROUTED)) {
             return stayedHome(state, job, "ended at " + site + " before it moved to " + state.burstSite(), now);
         }
-        boolean atBurstSite = job.state() == JobState.REROUTED || job.state() == JobState.RUNNING;
-        if (!site.equals(state.burstSite()) || !atBurstSite) {
+        if (site.equals(state.homeSite()) && job.state() == JobState.RETURNING) {
+            return moved(state, job.withState(JobState.RETURNED, job.note()), now, null);
+        }
+        if (!site.equals(state.burstSite()) || !mayBeAtBurstSite(job)) {
             return Decision.unchanged(state, "job " + jobId + " is " + job.state() + "; its end at " + site
                     + " changes nothing");
         }
@@ -270,7 +278,7 @@ public final class BurstSaga {
         if (job.state() == JobState.CHOSEN) {
             return stayedHome(state, job, "cancelled before it moved to " + state.burstSite(), now);
         }
-        if (job.state() == JobState.REROUTED || job.state() == JobState.RUNNING) {
+        if (job.state().atBurstSite()) {
             // A cancelled job's outputs are whatever it left half-written: nothing worth bringing home.
             BurstJob cancelled = job.ended(JobState.CANCELLED, now, List.of());
             List<SagaCommand> commands = new ArrayList<>();
@@ -286,6 +294,22 @@ public final class BurstSaga {
      * where a cancellation already ended it here.
      */
     public Decision onRerouteDeclined(BurstState state, String jobId, String reason, Instant now) {
+        return onRerouteDeclined(state, jobId, state.homeSite(), reason, now);
+    }
+
+    /**
+     * A site declined to give up a job of the burst. The home site declining a reroute: see
+     * {@link #onRerouteDeclined(BurstState, String, String, Instant)}. The burst site declining to send a job back
+     * home: the job was no longer waiting there (it was given GPUs or started just as its start deadline passed, or
+     * ended or was cancelled there), so it stays there; its start, end or cancellation follows, and its start
+     * deadline runs again from now in case it is queued there once more.
+     *
+     * @param fromSite the site that kept the job
+     */
+    public Decision onRerouteDeclined(BurstState state, String jobId, String fromSite, String reason, Instant now) {
+        if (fromSite.equals(state.burstSite())) {
+            return returnDeclined(state, jobId, reason, now);
+        }
         Optional<BurstJob> found = state.job(jobId);
         if (found.isEmpty()) {
             return Decision.unchanged(state, "job " + jobId + " is not part of burst " + state.burstId());
@@ -297,8 +321,75 @@ public final class BurstSaga {
         if (job.state() == JobState.REROUTED || job.state() == JobState.CANCELLED) {
             return stayedHome(state, job, "kept at " + state.homeSite() + ": " + reason, now);
         }
+        if (job.state() == JobState.STAYED_HOME && job.awaitsAnswer()) {
+            // The answer the burst stopped waiting for: the job never left home, so the burst may end.
+            return moved(state, job.answered(), now, "job " + jobId + " was kept at " + state.homeSite() + " ("
+                    + reason + "), as the burst believed since its reroute timed out");
+        }
         return Decision.unchanged(state, "job " + jobId + " is " + job.state() + "; the decline of its reroute ("
                 + reason + ") changes nothing");
+    }
+
+    private Decision returnDeclined(BurstState state, String jobId, String reason, Instant now) {
+        Optional<BurstJob> found = state.job(jobId);
+        if (found.isEmpty()) {
+            return Decision.unchanged(state, "job " + jobId + " is not part of burst " + state.burstId());
+        }
+        if (!state.open()) {
+            return closed(state, state.burstSite() + " kept job " + jobId);
+        }
+        BurstJob job = found.get();
+        boolean askedBack = job.state() == JobState.RETURNING
+                || job.state() == JobState.RETURNED && job.returnAskedAt() != null;
+        if (!askedBack) {
+            return Decision.unchanged(state, "job " + jobId + " is " + job.state() + "; " + state.burstSite()
+                    + " keeping it (" + reason + ") changes nothing");
+        }
+        return moved(state, job.queuedAtBurstSite(now), now, "job " + jobId + " stays at " + state.burstSite() + ": "
+                + reason);
+    }
+
+    /**
+     * A site gave up a job of the burst to another: the home site handed it over to the burst site, where it is
+     * queued now and its start deadline begins; or the burst site handed it back home, where it ends for the burst.
+     * A hand-over to the burst site of a job whose reroute the burst gave up waiting for comes too late: the job is
+     * sent back home at once.
+     */
+    public Decision onJobHandedOver(BurstState state, String jobId, String fromSite, String toSite, Instant now) {
+        Optional<BurstJob> found = state.job(jobId);
+        if (found.isEmpty()) {
+            return Decision.unchanged(state, "job " + jobId + " is not part of burst " + state.burstId());
+        }
+        if (!state.open()) {
+            return closed(state, "job " + jobId + " handed over to " + toSite);
+        }
+        BurstJob job = found.get();
+        if (fromSite.equals(state.homeSite()) && toSite.equals(state.burstSite())) {
+            if (job.state() == JobState.REROUTED && job.handedOverAt() == null) {
+                return moved(state, job.queuedAtBurstSite(now), now, null);
+            }
+            if (job.state() == JobState.STAYED_HOME && job.reroutedAt() != null) {
+                String why = "handed over to " + toSite + " after the burst stopped waiting for it; sent back to "
+                        + fromSite;
+                List<SagaCommand> commands = new ArrayList<>();
+                commands.add(new SagaCommand.Reroute(state.burstId(), jobId, state.burstSite(), state.homeSite()));
+                BurstState next = advance(replaceJob(state, job.returning(now, why)), now, commands);
+                return Decision.changed(next, commands, "job " + jobId + " " + why);
+            }
+        }
+        if (fromSite.equals(state.burstSite()) && toSite.equals(state.homeSite())
+                && job.state() == JobState.RETURNING) {
+            return moved(state, job.withState(JobState.RETURNED, job.note()), now, "job " + jobId + " went back to "
+                    + toSite);
+        }
+        if (fromSite.equals(state.burstSite()) && toSite.equals(state.homeSite())
+                && job.state() == JobState.RETURNED && job.awaitsAnswer()) {
+            // The answer the burst stopped waiting for: the job is home, as the burst recorded it.
+            return moved(state, job.answered(), now, "job " + jobId + " went back to " + toSite + " after the burst"
+                    + " stopped waiting for " + fromSite + "'s answer");
+        }
+        return Decision.unchanged(state, "job " + jobId + " is " + job.state() + "; its hand-over from " + fromSite
+                + " to " + toSite + " changes nothing");
     }
 
     /** Time passed: fail the steps that are overdue. */
@@ -329,10 +420,49 @@ public final class BurstSaga {
             commands.addAll(decision.commands());
             overdue.add(reason);
         }
+        if (next.open() && next.phase() == Phase.RUNNING) {
+            next = jobsOverdue(next, now, commands, overdue);
+        }
         if (overdue.isEmpty()) {
             return Decision.unchanged(state, "nothing of burst " + state.burstId() + " is overdue");
         }
         return Decision.changed(next, commands, String.join("; ", overdue));
+    }
+
+    /**
+     * The jobs whose step at the burst site ran out of time: a reroute the home site has not answered (the job stays
+     * home), a job queued at the burst site that has not started (it is asked back home), a job asked back that the
+     * burst site has not answered (the burst stops waiting; the burst site hands it home when it answers). Either of
+     * the first two winds the burst down with its reason. The answers not come yet still come, and the burst stays
+     * open for them: one may say the job was handed over after all (it is sent back) or started at the burst site.
+     */
+    private BurstState jobsOverdue(BurstState state, Instant now, List<SagaCommand> commands, List<String> overdue) {
+        BurstState next = state;
+        for (BurstJob job : state.jobs()) {
+            if (job.state() == JobState.REROUTED && job.handedOverAt() == null && timeouts.reroute() != null
+                    && !now.isBefore(job.reroutedAt().plus(timeouts.reroute()))) {
+                String why = state.homeSite() + " did not answer its reroute to " + state.burstSite() + " within "
+                        + human(timeouts.reroute()) + "; it stays queued there";
+                next = replaceJob(next, job.answerOverdue(JobState.STAYED_HOME, why, now))
+                        .ending("reroute", "the reroute of job " + job.jobId() + ": " + why);
+                overdue.add("job " + job.jobId() + ": " + why);
+            } else if (job.state() == JobState.REROUTED && job.handedOverAt() != null && timeouts.start() != null
+                    && !now.isBefore(job.handedOverAt().plus(timeouts.start()))) {
+                String why = "did not start at " + state.burstSite() + " within " + human(timeouts.start())
+                        + "; sent back to " + state.homeSite();
+                commands.add(new SagaCommand.Reroute(state.burstId(), job.jobId(), state.burstSite(),
+                        state.homeSite()));
+                next = replaceJob(next, job.returning(now, why)).ending("start", "job " + job.jobId() + " " + why);
+                overdue.add("job " + job.jobId() + " " + why);
+            } else if (job.state() == JobState.RETURNING && timeouts.reroute() != null
+                    && !now.isBefore(job.returnAskedAt().plus(timeouts.reroute()))) {
+                String why = job.note() + "; " + state.burstSite() + " did not answer within "
+                        + human(timeouts.reroute()) + ", it hands the job home when it does";
+                next = replaceJob(next, job.answerOverdue(JobState.RETURNED, why, now));
+                overdue.add("job " + job.jobId() + " " + why);
+            }
+        }
+        return next == state ? state : advance(next, now, commands);
     }
 
     private Decision extend(BurstState state, QueueOverflow signal, SiteUsage usage, Instant now) {
@@ -341,18 +471,34 @@ public final class BurstSaga {
                     + ", not of " + signal.site());
         }
         List<Candidate> fresh = signal.candidates().stream().filter(c -> state.job(c.jobId()).isEmpty()).toList();
-        double capacity = Optional.ofNullable(sites.get(state.burstSite())).map(BurstSite::gpus).orElse(0.0);
-        double free = capacity - usage.committedAt(state.burstSite()) - state.gpusCommitted();
-        List<Candidate> added = SiteChooser.fit(fresh, free);
+        if (state.ending()) {
+            return Decision.changed(state.signalled(), List.of(), "burst " + state.burstId() + " is ending ("
+                    + state.failureReason() + "); the " + fresh.size() + " new candidates stay queued at "
+                    + state.homeSite());
+        }
+        BurstSite site = Optional.ofNullable(sites.get(state.burstSite()))
+                .orElseGet(() -> new BurstSite(state.burstSite(), 0));
+        double free = site.gpus() - usage.committedAt(state.burstSite()) - state.gpusCommitted();
+        List<Candidate> added = SiteChooser.fit(site, fresh, free);
         List<BurstJob> jobs = new ArrayList<>(state.jobs());
         added.forEach(candidate -> jobs.add(BurstJob.chosen(candidate)));
         List<SagaCommand> commands = new ArrayList<>();
         BurstState next = requestMissingData(state.signalled().withJobs(jobs), now, commands);
         next = advance(next, now, commands);
-        String note = added.size() == fresh.size() ? null
-                : (fresh.size() - added.size()) + " of " + fresh.size() + " new candidates do not fit the "
-                        + Math.max(0, free) + " GPUs left at " + state.burstSite() + " and stay queued at "
-                        + state.homeSite();
+        List<String> notes = new ArrayList<>();
+        List<Candidate> runnable = fresh.stream().filter(site::canRun).toList();
+        if (runnable.size() < fresh.size()) {
+            notes.add((fresh.size() - runnable.size()) + " of " + fresh.size() + " new candidates cannot run at "
+                    + state.burstSite() + " (" + fresh.stream().map(site::whyNot).filter(Objects::nonNull).distinct()
+                            .collect(Collectors.joining("; "))
+                    + ") and stay queued at " + state.homeSite());
+        }
+        if (added.size() < runnable.size()) {
+            notes.add((runnable.size() - added.size()) + " of " + runnable.size() + " new candidates do not fit the "
+                    + Math.max(0, free) + " GPUs left at " + state.burstSite() + " and stay queued at "
+                    + state.homeSite());
+        }
+        String note = notes.isEmpty() ? null : String.join("; ", notes);
         return Decision.changed(next, commands, note);
     }
 
@@ -414,21 +560,33 @@ public final class BurstSaga {
         return state.with(Phase.RUNNING, state.queueDrained(), now, null, state.data(), state.jobs());
     }
 
-    /** Once running: reroutes each waiting job whose data is usable, releases the burst when it is done. */
-    private static BurstState rerouteAndRelease(BurstState state, Instant now, List<SagaCommand> commands) {
+    /**
+     * Once running: reroutes each waiting job whose data is usable, releases the burst when it is done. A burst that
+     * is ending reroutes nothing more (its waiting jobs stay home) and fails with its reason once its jobs are done.
+     */
+    private BurstState rerouteAndRelease(BurstState state, Instant now, List<SagaCommand> commands) {
         List<BurstJob> jobs = new ArrayList<>();
         for (BurstJob job : state.jobs()) {
-            if (job.state() == JobState.CHOSEN && usable(state, job)) {
+            if (job.state() == JobState.CHOSEN && state.ending()) {
+                jobs.add(job.withState(JobState.STAYED_HOME, "the burst is ending: " + state.failureReason()));
+            } else if (job.state() == JobState.CHOSEN && usable(state, job)) {
                 commands.add(new SagaCommand.Reroute(state.burstId(), job.jobId(), state.homeSite(),
-                        state.burstSite()));
+                        state.burstSite(), timeouts.reroute() == null ? null : now.plus(timeouts.reroute())));
                 jobs.add(job.rerouted(now));
             } else {
                 jobs.add(job);
             }
         }
         BurstState next = state.withJobs(jobs);
+        // A job whose move the burst stopped waiting for is settled only by the answer the burst stopped waiting
+        // for: until it comes, the job may be queued, starting or running at the burst site without the burst
+        // knowing, and a closed burst would neither send it back nor bring its results home.
         boolean done = next.jobs().stream()
-                .allMatch(job -> !job.state().active() && job.resultsState().settled());
+                .allMatch(job -> !job.state().active() && job.resultsState().settled() && !job.awaitsAnswer());
+        if (next.ending() && done) {
+            commands.add(fail(next, next.failedStep(), next.failureReason()));
+            return next.failed(next.failedStep(), next.failureReason(), now);
+        }
         if (next.queueDrained() && done) {
             commands.add(release(next, now));
             return next.with(Phase.RELEASED, true, next.readyAt(), now, next.data(), next.jobs());
@@ -457,6 +615,23 @@ public final class BurstSaga {
                     .toList());
         }
         return Decision.changed(advance(next, now, commands), commands, reason);
+    }
+
+    /** The job changed where it is: store it and move the burst on. */
+    private Decision moved(BurstState state, BurstJob changed, Instant now, String note) {
+        List<SagaCommand> commands = new ArrayList<>();
+        BurstState next = advance(replaceJob(state, changed), now, commands);
+        return Decision.changed(next, commands, note);
+    }
+
+    /**
+     * Whether facts from the burst site apply to the job: it is queued, starting or running there, or the burst gave
+     * up on a reroute or a return of it whose late answer may still have put it there. The site an event names is
+     * believed.
+     */
+    private static boolean mayBeAtBurstSite(BurstJob job) {
+        return job.state().atBurstSite() || job.reroutedAt() != null
+                && (job.state() == JobState.STAYED_HOME || job.state() == JobState.RETURNED);
     }
 
     private Decision stayedHome(BurstState state, BurstJob job, String why, Instant now) {

@@ -14,8 +14,10 @@ import java.util.Optional;
  * @param readyAt when the data was first usable at the burst site and readiness announced
  * @param data the transfers that take the jobs' filesystems to the burst site, in the order they were asked for
  * @param jobs the jobs chosen to burst, in the order they waited
- * @param failedStep the step that failed ({@code snapshot}, {@code restore}, {@code reroute}), if the burst failed
- * @param failureReason why it failed, for a person
+ * @param failedStep the step that failed ({@code snapshot}, {@code restore}, {@code reroute}, {@code start}), if
+ *        the burst failed or, still {@link Phase#RUNNING}, is ending because a job's step at the burst site ran out
+ *        of time
+ * @param failureReason why it failed or is ending, for a person
  */
 public record BurstState(
         String burstId,
@@ -40,6 +42,14 @@ public record BurstState(
 
     public boolean open() {
         return phase.open();
+    }
+
+    /**
+     * Whether the burst winds down: a deadline of a job's reroute or start passed, so it takes no more jobs and ends
+     * once the jobs it has are done.
+     */
+    public boolean ending() {
+        return open() && failureReason != null;
     }
 
     public Optional<BurstJob> job(String jobId) {
@@ -79,6 +89,15 @@ public record BurstState(
     BurstState signalled() {
         return new BurstState(burstId, homeSite, burstSite, phase, traceparent, signals + 1, false, openedAt, readyAt,
                 endedAt, data, jobs, failedStep, failureReason);
+    }
+
+    /** Winds the burst down for {@code reason}; the first reason is kept. */
+    BurstState ending(String step, String reason) {
+        if (failureReason != null) {
+            return this;
+        }
+        return new BurstState(burstId, homeSite, burstSite, phase, traceparent, signals, queueDrained, openedAt,
+                readyAt, endedAt, data, jobs, step, reason);
     }
 
     BurstState failed(String step, String reason, Instant at) {

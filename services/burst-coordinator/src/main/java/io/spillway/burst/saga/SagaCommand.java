@@ -1,5 +1,6 @@
 package io.spillway.burst.saga;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,14 +49,29 @@ public sealed interface SagaCommand {
         }
     }
 
-    /** Move a waiting job from its home site to the burst site. */
-    record Reroute(String burstId, String jobId, String fromSite, String toSite) implements SagaCommand {
+    /**
+     * Move a waiting job from its home site to the burst site, or (from the burst site to its home site) send back one
+     * that did not start there in time. The site it leaves answers: it hands the job over only if it still waits
+     * there, so a job is never run twice.
+     *
+     * @param answerBy when the saga stops waiting for the home site's answer; the home site declines the reroute from
+     *        then on, so a job the burst gave up on never lands at the burst site late; {@code null} for none
+     */
+    record Reroute(String burstId, String jobId, String fromSite, String toSite, Instant answerBy)
+            implements
+                SagaCommand {
+
+        /** A reroute whose answer has no deadline: a job sent back home, which its home always takes. */
+        public Reroute(String burstId, String jobId, String fromSite, String toSite) {
+            this(burstId, jobId, fromSite, toSite, null);
+        }
     }
 
     /**
-     * The burst ended before moving any job; the jobs stay queued at home.
+     * The burst ended before moving any job (the jobs stay queued at home), or a job's reroute or start at the burst
+     * site ran out of time and the burst ended once its other jobs were done (jobs that had not run there went home).
      *
-     * @param step the step that failed: {@code snapshot}, {@code restore} or {@code reroute}
+     * @param step the step that failed: {@code snapshot}, {@code restore}, {@code reroute} or {@code start}
      * @param reason for a person, e.g. "restore of datasets at cloud timed out after 10m"
      */
     record Fail(String burstId, String homeSite, String burstSite, String step, String reason)

@@ -10,14 +10,15 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Chooses the burst site for a home site's waiting jobs: a site that can run at least one of them, preferring one
+ * Chooses the burst site for a home site's waiting jobs: a site that can run at least one of them (its pool, a node
+ * as large as one worker, room for the whole gang; {@link BurstSite#canRun}), preferring one
  * that restored the filesystems they need recently (an incremental restore there moves only what changed), then the
  * one that runs the most GPUs of them, then the one configured first.
  */
 public final class SiteChooser {
 
     /** GPU sums are of fractions such as 0.1 + 0.2; a job fits when it overshoots by less than this. */
-    private static final double GPU_EPSILON = 1e-9;
+    static final double GPU_EPSILON = 1e-9;
 
     private final List<BurstSite> sites;
     private final Duration recentRestoreWindow;
@@ -41,7 +42,7 @@ public final class SiteChooser {
             if (site.name().equals(homeSite)) {
                 continue;
             }
-            List<Candidate> jobs = fit(candidates, site.gpus() - usage.committedAt(site.name()));
+            List<Candidate> jobs = fit(site, candidates, site.gpus() - usage.committedAt(site.name()));
             if (!jobs.isEmpty()) {
                 choices.add(new SiteChoice(site, jobs, recentlyRestored(site.name(), jobs, usage, now)));
             }
@@ -53,9 +54,15 @@ public final class SiteChooser {
     }
 
     /**
-     * The candidates that fit {@code freeGpus}, taken in order. A job too big for what is left is skipped, not a
-     * stop: it keeps its place in the home queue, and the smaller ones that leave make room for it there.
+     * The candidates {@code site} can run that fit {@code freeGpus}, taken in order. A job too big for what is left,
+     * or one the site can never run, is skipped, not a stop: it keeps its place in the home queue, and the smaller
+     * ones that leave make room for it there.
      */
+    public static List<Candidate> fit(BurstSite site, List<Candidate> candidates, double freeGpus) {
+        return fit(candidates.stream().filter(site::canRun).toList(), freeGpus);
+    }
+
+    /** The candidates that fit {@code freeGpus}, taken in order, skipping those too big for what is left. */
     public static List<Candidate> fit(List<Candidate> candidates, double freeGpus) {
         List<Candidate> chosen = new ArrayList<>();
         double left = freeGpus;

@@ -14,6 +14,7 @@ import io.spillway.schemas.BurstEvent.ClusterBurstReady;
 import io.spillway.schemas.BurstEvent.ClusterBurstReleased;
 import io.spillway.schemas.CloudEvent;
 import io.spillway.schemas.JobEvent.JobCompleted;
+import io.spillway.schemas.JobEvent.JobHandedOver;
 import io.spillway.schemas.JobEvent.JobRerouteDeclined;
 import io.spillway.schemas.JobEvent.JobRerouted;
 import io.spillway.schemas.JobEvent.JobStarted;
@@ -100,8 +101,16 @@ class BurstSagaIT extends SagaTest {
         assertEquals(site, ready.homeSite());
         JobRerouted rerouted = harness.await(harness.jobs, JobRerouted.class, 1,
                 event -> burstId.equals(event.burstId())).get(0);
-        assertEquals(new JobRerouted(jobId, site, "cloud", burstId), rerouted);
+        assertEquals(new JobRerouted(jobId, site, "cloud", burstId, rerouted.answerBy()), rerouted);
+        // The home site must answer by then (spillway.burst.timeouts.reroute), or decline.
+        assertTrue(java.time.OffsetDateTime.parse(rerouted.answerBy()).toInstant().isAfter(java.time.Instant.now()));
         assertEquals("RUNNING", harness.stored(burstId).statePhase());
+        assertEquals("REROUTED", job(burst(burstId), jobId).get("state"));
+
+        // The home site hands it over: queued at cloud, its start deadline runs; the stored row moves on.
+        long before = harness.stored(burstId).version();
+        harness.send(new JobHandedOver(jobId, site, "cloud", burstId));
+        await().atMost(Duration.ofSeconds(30)).until(() -> harness.stored(burstId).version() > before);
         assertEquals("REROUTED", job(burst(burstId), jobId).get("state"));
 
         // The job runs at cloud; its writable mount comes home, the read-only one does not.

@@ -27,7 +27,7 @@ import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-import static io.restassured.RestAssured.given;
+import static io.spillway.testing.ServiceCalls.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**

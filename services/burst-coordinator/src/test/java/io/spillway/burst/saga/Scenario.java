@@ -26,7 +26,11 @@ final class Scenario {
     }
 
     Scenario(List<BurstSite> sites) {
-        saga = new BurstSaga(sites, Duration.ofDays(7), TIMEOUTS, () -> "id-" + ids.incrementAndGet());
+        this(sites, TIMEOUTS);
+    }
+
+    Scenario(List<BurstSite> sites, SagaTimeouts timeouts) {
+        saga = new BurstSaga(sites, Duration.ofDays(7), timeouts, () -> "id-" + ids.incrementAndGet());
     }
 
     static Instant minute(int minutes) {
@@ -108,6 +112,14 @@ final class Scenario {
 
     Decision cancelled(String jobId, int at) {
         return apply(saga.onJobCancelled(state, jobId, minute(at)));
+    }
+
+    Decision handedOver(String jobId, String fromSite, String toSite, int at) {
+        return apply(saga.onJobHandedOver(state, jobId, fromSite, toSite, minute(at)));
+    }
+
+    Decision declined(String jobId, String fromSite, String reason, int at) {
+        return apply(saga.onRerouteDeclined(state, jobId, fromSite, reason, minute(at)));
     }
 
     Decision tick(int at) {

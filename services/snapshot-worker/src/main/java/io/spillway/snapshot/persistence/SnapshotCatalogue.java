@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -134,6 +136,18 @@ public class SnapshotCatalogue {
                 .setParameter("id", snapshotId)
                 .getResultList())
                 .map(states -> states.stream().findFirst());
+    }
+
+    /** Every uploaded snapshot of every site and filesystem: its locator by snapshot id (what a check must find). */
+    public Uni<Map<String, String>> uploadedLocators() {
+        return transactions.inSession(session -> session
+                .createQuery("select snapshotId, locator from SnapshotEntity where state = 'UPLOADED'", Object[].class)
+                .getResultList())
+                .map(rows -> {
+                    Map<String, String> locators = new TreeMap<>();
+                    rows.forEach(row -> locators.put((String) row[0], (String) row[1]));
+                    return locators;
+                });
     }
 
     /** Every uploaded snapshot of this path of a filesystem at a site, with when it was recorded: what a policy rules. */

@@ -117,6 +117,15 @@ final class PackIndex {
         pending.removeAll(hashes);
     }
 
+    /**
+     * Forgets the chunks no index object names: uploaded or pending, this worker stops claiming them, so the next put
+     * stores them again. Their packs, if any went up, are orphans for garbage collection.
+     */
+    synchronized void forgetUnindexed() {
+        unindexed.clear();
+        pending.clear();
+    }
+
     /** The uploaded chunks no index object names yet. */
     synchronized Map<String, BlobLocation> unindexed() {
         return new LinkedHashMap<>(unindexed);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.spillway.snapshot.domain.CheckableStore;
 import io.spillway.snapshot.domain.ChunkStore;
 import io.spillway.snapshot.domain.GcResult;
 import io.spillway.snapshot.domain.Manifest;
@@ -17,6 +18,7 @@ import io.spillway.snapshot.domain.ManifestStore;
 import io.spillway.snapshot.domain.SnapshotException;
 import io.spillway.snapshot.domain.SnapshotException.Reason;
 import io.spillway.snapshot.domain.SnapshotLayout;
+import io.spillway.snapshot.domain.StoreCheck;
 
 /**
  * The snapshots in an object store, laid out as restic lays out its repository:
@@ -31,7 +33,7 @@ import io.spillway.snapshot.domain.SnapshotLayout;
  * </ul>
  * Garbage collection rewrites packs and the index ({@link Repacker}).
  */
-public class PackStore implements ChunkStore, ManifestStore {
+public class PackStore implements ChunkStore, ManifestStore, CheckableStore {
 
     public static final String CONFIG_KEY = RepositoryConfig.KEY;
     public static final String FORMAT = RepositoryConfig.FORMAT;
@@ -45,6 +47,7 @@ public class PackStore implements ChunkStore, ManifestStore {
     private final PackWriter writer;
     private final PackReader reader;
     private final Repacker repacker;
+    private final PackChecker checker;
 
     public PackStore(ObjectStore objects, Sealer sealer) {
         this(objects, sealer, DEFAULT_PACK_SIZE, DEFAULT_UPLOAD_THREADS);
@@ -58,6 +61,7 @@ public class PackStore implements ChunkStore, ManifestStore {
         this.writer = new PackWriter(objects, sealer, index, packSize, uploadThreads);
         this.reader = new PackReader(objects, sealer, index, config);
         this.repacker = new Repacker(objects, index, writer);
+        this.checker = new PackChecker(objects, sealer, config);
     }
 
     /** Stops the upload threads; a flush should come first. */
@@ -72,11 +76,13 @@ public class PackStore implements ChunkStore, ManifestStore {
     // ---- ChunkStore -------------------------------------------------------------------------------------------
 
     /**
-     * Loads the indexes this worker has not seen; when one it loaded is gone (garbage collection replaced them),
-     * every index again.
+     * Forgets every chunk no index object names (left by an earlier snapshot that failed before or during its flush),
+     * then loads the indexes this worker has not seen; when one it loaded is gone (garbage collection replaced them),
+     * every index again. Called at the start of every snapshot, under its lease.
      */
     @Override
     public void prepare() {
+        writer.discardUnindexed();
         index.load(false);
     }
 
@@ -163,6 +169,29 @@ public class PackStore implements ChunkStore, ManifestStore {
     public void delete(String locator) {
         config.check();
         objects.delete(List.of(locator));
+    }
+
+    // ---- check ------------------------------------------------------------------------------------------------
+
+    /** Checks packs and indexes as stored, not as this worker's index remembers them ({@link PackChecker}). */
+    @Override
+    public StoreCheck verify(boolean readData) {
+        return checker.verify(readData);
+    }
+
+    /** A manifest that does not open or parse is reported; a failing object store still throws. */
+    @Override
+    public ManifestRead readManifest(String locator) {
+        config.check();
+        Optional<byte[]> stored = objects.get(locator);
+        if (stored.isEmpty()) {
+            return new Absent();
+        }
+        try {
+            return new Found(ManifestJson.read(sealer.open(stored.get(), 0, stored.get().length, "manifest")));
+        } catch (SnapshotException | IllegalArgumentException | UncheckedIOException | DateTimeException e) {
+            return new Unreadable(e.getMessage());
+        }
     }
 
     // ---- garbage collection -----------------------------------------------------------------------------------

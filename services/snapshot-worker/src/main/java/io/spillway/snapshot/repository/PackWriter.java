@@ -120,6 +120,29 @@ final class PackWriter {
         index.indexed(toIndex, key);
     }
 
+    /**
+     * Drops what an earlier snapshot left unindexed: it failed after some of its packs went up (or while they were
+     * uploading) and before their index was written. Those packs are orphans, like a crashed worker's, and another
+     * worker's garbage collection deletes them once older than its grace without asking this one; trusting them
+     * later would let a manifest name chunks whose pack is gone. Waits for uploads still running, so none lands
+     * afterwards. Only between snapshots: it discards what is being packed.
+     */
+    void discardUnindexed() {
+        synchronized (index) {
+            while (uploading > 0) {
+                try {
+                    index.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SnapshotException(Reason.OBJECT_STORE, "Interrupted while packs were uploading", e);
+                }
+            }
+            open = newPack();
+            uploadFailure = null;
+            index.forgetUnindexed();
+        }
+    }
+
     private void upload(PackBuilder pack) {
         try {
             packSlots.acquire();

@@ -74,7 +74,8 @@ public class StoreLeases {
                 })
                 .onFailure(LeaseBusy.class).retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5))
                 .expireIn(wait.toMillis())
-                .onFailure(LeaseBusy.class).transform(busy -> new SnapshotException(Reason.OBJECT_STORE,
+                // Mutiny reports the exhausted retries as an IllegalStateException caused by the last LeaseBusy.
+                .onFailure(StoreLeases::leaseBusy).transform(busy -> new SnapshotException(Reason.OBJECT_STORE,
                         "Garbage collection held the object store for more than " + wait + "; " + purpose
                                 + " did not start"));
         return acquired.invoke(() -> held.add(holder))
@@ -103,6 +104,10 @@ public class StoreLeases {
                         return leases.release(holder);
                     });
         });
+    }
+
+    private static boolean leaseBusy(Throwable failure) {
+        return failure instanceof LeaseBusy || failure.getCause() instanceof LeaseBusy;
     }
 
     /** The store is leased the other way; retried until {@code lease-wait} runs out. */

@@ -34,7 +34,7 @@ import io.spillway.testing.PlatformTestResource;
 import io.spillway.testing.TestEvents;
 import io.spillway.testing.TopicWatchingTest;
 
-import static io.restassured.RestAssured.given;
+import static io.spillway.testing.ServiceCalls.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

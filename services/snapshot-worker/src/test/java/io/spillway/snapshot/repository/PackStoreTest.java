@@ -220,6 +220,29 @@ class PackStoreTest {
     }
 
     @Test
+    void aSnapshotAfterAFailedOneStoresAgainWhatNoIndexNamedSinceAnotherWorkersCollectionMayHaveDeletedIt()
+            throws IOException {
+        Files.write(dir.resolve("b.bin"), randomBytes(300_000, 3));
+        PackStore worker = open(Sealer.none());
+        objects.refusePut = key -> key.startsWith(SnapshotLayout.INDEX_PREFIX);
+        assertThrows(SnapshotException.class, () -> taker(worker).take(
+                new SnapshotTaker.Request("s1", "onprem", "data", null, dir)));
+        objects.refusePut = key -> false;
+        assertFalse(objects.keys(SnapshotLayout.PACK_PREFIX).isEmpty(), "the packs went up, their index did not");
+        // Another worker's collection, past the grace: packs no index names are a crashed upload's to it.
+        open(Sealer.none()).collectGarbage(java.util.Set.of(), LATER);
+        assertTrue(objects.keys(SnapshotLayout.PACK_PREFIX).isEmpty());
+
+        SnapshotResult retry = taker(worker).take(new SnapshotTaker.Request("s2", "onprem", "data", null, dir));
+
+        assertEquals(retry.bytesScanned(), retry.bytesUploaded(), "nothing trusted that no index named");
+        PackStore elsewhere = open(Sealer.none());
+        new SnapshotRestorer(elsewhere).restore(new SnapshotRestorer.Request("r1",
+                elsewhere.get(retry.locator()).orElseThrow(), restored, List.of()));
+        assertArrayEquals(Files.readAllBytes(dir.resolve("b.bin")), Files.readAllBytes(restored.resolve("b.bin")));
+    }
+
+    @Test
     void aFailedPackUploadFailsTheFlushAndTheChunksAreStoredOnTheNextTry() {
         PackStore repository = open(Sealer.none());
         Map<String, byte[]> chunks = randomChunks(3, 1000);

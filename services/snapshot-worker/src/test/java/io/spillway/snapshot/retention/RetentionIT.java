@@ -45,6 +45,7 @@ import io.spillway.snapshot.persistence.SnapshotCatalogue;
 import io.spillway.snapshot.posix.SnapshotRestorer;
 import io.spillway.snapshot.s3.S3SnapshotStore;
 import io.spillway.testing.PlatformTestResource;
+import io.spillway.testing.ServiceCalls;
 import io.spillway.testing.TestEvents;
 import io.spillway.testing.TopicWatchingTest;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -279,6 +280,7 @@ class RetentionIT extends TopicWatchingTest {
 
     private HttpResponse<String> collectGarbage() throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(gcEndpoint)
+                .header("Authorization", "Bearer " + ServiceCalls.TOKEN)
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -8,7 +8,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.spillway.testing.PlatformTestResource;
 
-import static io.restassured.RestAssured.given;
+import static io.spillway.testing.ServiceCalls.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasItem;
 
