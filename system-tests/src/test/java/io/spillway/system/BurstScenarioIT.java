@@ -283,7 +283,7 @@ class BurstScenarioIT {
 
     private static JsonNode getJson(String url) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + stack.credentials().token()).build(),
+                .header("Authorization", "Bearer " + stack.tokenFor(url)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), url + ": " + response.body());
         return JSON.readTree(response.body());

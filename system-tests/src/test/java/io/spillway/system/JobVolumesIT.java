@@ -119,7 +119,7 @@ class JobVolumesIT {
     private static HttpResponse<String> send(String method, String url, String body)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + stack.credentials().token())
+                .header("Authorization", "Bearer " + stack.tokenFor(url))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {

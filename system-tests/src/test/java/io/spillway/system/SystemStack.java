@@ -125,6 +125,14 @@ final class SystemStack implements AutoCloseable {
         return byName.get(service).url();
     }
 
+    /**
+     * The token a call to {@code url} takes: the {@code default} project's at job-intake, whose API users call; the
+     * service credential at every other service's internal API.
+     */
+    String tokenFor(String url) {
+        return url.startsWith(url("job-intake")) ? credentials.token() : credentials.serviceToken();
+    }
+
     /** The stack's admin and {@code default}-project tokens, and job-intake's URL. */
     Credentials credentials() {
         return credentials;

@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.spillway.platform.KafkaBroker;
 import io.spillway.platform.LoopbackCertificates;
@@ -27,7 +25,7 @@ import io.spillway.platform.Postgres;
  * disabled. S3 is the shared platform's. Injects a {@link KafkaCompanion} that connects over SSL too. Use it through a
  * {@link OwnResourceProfile}, so the shared platform's broker is never configured.
  */
-public class TlsTestResource implements QuarkusTestResourceLifecycleManager {
+public class TlsTestResource extends KafkaCompanionResource {
 
     /**
      * {@code true} in the application's configuration when its database is reached over TLS: a test of the database
@@ -43,7 +41,6 @@ public class TlsTestResource implements QuarkusTestResourceLifecycleManager {
     private Path dir;
     private KafkaBroker broker;
     private Postgres postgres;
-    private KafkaCompanion companion;
 
     @Override
     public Map<String, String> start() {
@@ -90,23 +87,12 @@ public class TlsTestResource implements QuarkusTestResourceLifecycleManager {
         config.put(CA_CERTIFICATE, certificates.caCertificate().toString());
         config.put(TRUSTSTORE, certificates.truststore().toString());
         config.put(TRUSTSTORE_PASSWORD, certificates.password());
-        // The services' internal APIs need the service credential; ServiceCalls sends this one.
-        config.put("spillway.auth.service-token", ServiceCalls.TOKEN);
-        return config;
-    }
-
-    @Override
-    public void inject(TestInjector testInjector) {
-        testInjector.injectIntoFields(companion,
-                new TestInjector.AnnotatedAndMatchesType(InjectKafkaCompanion.class, KafkaCompanion.class));
+        return withServiceCredential(config);
     }
 
     @Override
     public void stop() {
-        if (companion != null) {
-            companion.close();
-            companion = null;
-        }
+        closeCompanion();
         if (broker != null) {
             broker.close();
             broker = null;

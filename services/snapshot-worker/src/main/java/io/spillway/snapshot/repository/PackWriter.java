@@ -98,14 +98,7 @@ final class PackWriter {
         }
         Map<String, BlobLocation> toIndex;
         synchronized (index) {
-            while (uploading > 0) {
-                try {
-                    index.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new SnapshotException(Reason.OBJECT_STORE, "Interrupted while packs were uploading", e);
-                }
-            }
+            awaitUploads();
             if (uploadFailure != null) {
                 SnapshotException failure = uploadFailure;
                 uploadFailure = null;
@@ -120,6 +113,18 @@ final class PackWriter {
         index.indexed(toIndex, key);
     }
 
+    /** Waits, holding the index's monitor, until no pack is uploading. */
+    private void awaitUploads() {
+        while (uploading > 0) {
+            try {
+                index.wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SnapshotException(Reason.OBJECT_STORE, "Interrupted while packs were uploading", e);
+            }
+        }
+    }
+
     /**
      * Drops what an earlier snapshot left unindexed: it failed after some of its packs went up (or while they were
      * uploading) and before their index was written. Those packs are orphans, like a crashed worker's, and another
@@ -129,14 +134,7 @@ final class PackWriter {
      */
     void discardUnindexed() {
         synchronized (index) {
-            while (uploading > 0) {
-                try {
-                    index.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new SnapshotException(Reason.OBJECT_STORE, "Interrupted while packs were uploading", e);
-                }
-            }
+            awaitUploads();
             open = newPack();
             uploadFailure = null;
             index.forgetUnindexed();
