@@ -31,12 +31,12 @@ import io.spillway.schemas.JobEvent.JobSubmitted;
 import io.spillway.schemas.Topics;
 import io.spillway.testing.PlatformTestResource;
 
-import static io.restassured.RestAssured.given;
 import static io.spillway.scheduler.JobsTopic.TIMEOUT;
 import static io.spillway.scheduler.JobsTopic.newJobId;
 import static io.spillway.scheduler.JobsTopic.newTraceparent;
 import static io.spillway.scheduler.JobsTopic.spec;
 import static io.spillway.scheduler.JobsTopic.traceId;
+import static io.spillway.testing.ServiceCalls.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;

@@ -1,5 +1,7 @@
 package io.spillway.scheduler;
 
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -9,11 +11,14 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.spillway.scheduler.domain.LeaseTerm;
 import io.spillway.scheduler.domain.SiteState;
 import io.spillway.scheduler.domain.SiteStore;
 import io.spillway.scheduler.domain.Statement;
+import io.spillway.scheduler.loop.LeaseKeeper;
 import io.spillway.testing.PlatformTestResource;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
@@ -27,13 +32,17 @@ class PostgresSiteStoreIT {
     @Inject
     SiteStore store;
 
+    @Inject
+    LeaseKeeper lease;
+
     @Test
     void aStatementClosedWithoutACommitRollsBackAndFreesTheAllocationLockForTheNextPass() throws Exception {
+        LeaseTerm term = await().atMost(Duration.ofSeconds(30)).until(lease::actingTerm, Optional::isPresent).get();
         CompletableFuture<SiteState> next = CompletableFuture.supplyAsync(() -> {
-            try (Statement abandoned = store.begin()) {
+            try (Statement abandoned = store.begin(term)) {
                 assertNotNull(abandoned.read());
             }
-            try (Statement following = store.begin()) {
+            try (Statement following = store.begin(term)) {
                 return following.read();
             }
         });

@@ -36,7 +36,7 @@ import io.spillway.schemas.ProjectEvent.ProjectUpdated;
 import io.spillway.schemas.Topics;
 import io.spillway.testing.PlatformTestResource;
 
-import static io.restassured.RestAssured.given;
+import static io.spillway.testing.ServiceCalls.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -14,7 +14,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.spillway.scheduler.executor.LocalExecutor;
 import io.spillway.schemas.CloudEvent;
@@ -32,6 +31,7 @@ import io.spillway.schemas.ProjectEvent;
 import io.spillway.schemas.QueueEvent;
 import io.spillway.schemas.Topics;
 import io.spillway.testing.PlatformTestResource;
+import io.spillway.testing.ServiceCalls;
 
 import static io.spillway.scheduler.JobsTopic.newJobId;
 import static io.spillway.scheduler.JobsTopic.newTraceparent;
@@ -124,7 +124,7 @@ class SiteBehaviourIT extends JobsTopicTest {
         publishProject(new ProjectEvent.ProjectUpdated(owner, 1, 1, null, null));
         publishProject(new ProjectEvent.ProjectUpdated(borrower, 0, 1, null, null));
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            String projects = RestAssured.get("/api/v1/scheduler/projects").asString();
+            String projects = ServiceCalls.given().get("/api/v1/scheduler/projects").asString();
             return projects.contains(owner) && projects.contains(borrower);
         });
         // The borrower takes both GPUs while nobody else wants them.

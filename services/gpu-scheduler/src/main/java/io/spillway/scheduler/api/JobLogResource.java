@@ -8,6 +8,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Optional;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -22,12 +23,14 @@ import org.jboss.logging.Logger;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.spillway.kit.security.Roles;
 import io.spillway.scheduler.executor.JobExecutor;
 
 /**
  * A job's output as the executor captured it, for job-intake to pass on to users. With {@code follow}, the
  * response stays open and carries new output as the job writes it, until the job ends.
  */
+@jakarta.annotation.security.RolesAllowed(Roles.SERVICE)
 @jakarta.ws.rs.Path("/api/v1/scheduler/jobs/{id}/log")
 public class JobLogResource {
 

@@ -2,6 +2,7 @@ package io.spillway.scheduler.api;
 
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -9,10 +10,12 @@ import jakarta.ws.rs.core.MediaType;
 
 import io.smallrye.mutiny.Uni;
 import io.spillway.kit.Transactions;
+import io.spillway.kit.security.Roles;
 import io.spillway.scheduler.domain.ProjectQuota;
 import io.spillway.scheduler.persistence.ProjectStore;
 
 /** Read-only: the projects' quotas this site knows, as job-intake last published them, for operators and tests. */
+@RolesAllowed(Roles.SERVICE)
 @Path("/api/v1/scheduler/projects")
 @Produces(MediaType.APPLICATION_JSON)
 public class ProjectQuotaResource {

@@ -3,8 +3,16 @@ package io.spillway.scheduler.api;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** What the scheduler of a site holds now: its GPUs and who uses them, and its latest jobs. */
-public record SchedulerState(String site, String inventorySource, List<NodeView> nodes, List<JobView> jobs) {
+/**
+ * What the scheduler of a site holds now: its GPUs and who uses them, and its latest jobs; and which instance of it
+ * leads.
+ *
+ * @param leader whether the instance that answers leads its site (runs the passes and the processes)
+ * @param leaderId the instance that holds the site's lease now, whichever answers; {@code null} while nobody does
+ * @param instanceId the instance that answers
+ */
+public record SchedulerState(String site, String inventorySource, boolean leader, String leaderId, String instanceId,
+        List<NodeView> nodes, List<JobView> jobs) {
 
     /** One node and its GPUs. */
     public record NodeView(String name, String pool, List<GpuView> gpus) {

@@ -75,6 +75,34 @@ public interface SchedulerConfig {
     @WithDefault("8")
     int maxJobsPerGpu();
 
+    /**
+     * The site's active/standby lease, a row of the scheduler's schema: only the instance that holds it runs passes and
+     * starts, adopts and stops processes; another instance of the site waits to take it over.
+     */
+    Lease lease();
+
+    /** The timing of the site's lease (see {@code LeasePolicy}). */
+    interface Lease {
+
+        /**
+         * How long the lease lasts after a renewal, on the database's clock: a standby takes over at most this long
+         * (plus one {@link #renewEvery()}) after the leader's last renewal.
+         */
+        @WithDefault("10s")
+        Duration ttl();
+
+        /** How often the leader renews the lease, and a standby tries to take it. */
+        @WithDefault("2s")
+        Duration renewEvery();
+
+        /**
+         * How long before the lease can expire a leader that could not renew it stops acting (no pass, no process
+         * start); must leave room for a renewal: {@code renew-every < ttl - safety-margin}.
+         */
+        @WithDefault("3s")
+        Duration safetyMargin();
+    }
+
     /** The queue-threshold signal. */
     interface Queue {
 

@@ -117,11 +117,13 @@ public final class AllocateAction implements SchedulingAction {
                 session.allocate(job, placed.get());
                 return;
             }
-            failed = new Failure(PendingReasons.explain(session, job));
+            boolean never = PendingReasons.neverHere(session, job).isPresent();
+            failed = new Failure(PendingReasons.explain(session, job), never ? Wait.Kind.NEVER_HERE : Wait.Kind.CAPACITY);
             failedAt.put(shape, failed);
         }
-        Wait wait = new Wait(failed.reason(), Wait.Kind.CAPACITY);
-        if (entitled) {
+        Wait wait = new Wait(failed.reason(), failed.kind());
+        // Reclaiming GPUs for a job this site can never run would stop other jobs for nothing.
+        if (entitled && failed.kind() == Wait.Kind.CAPACITY) {
             session.keepWaitingEntitled(job, wait);
         } else {
             session.keepWaiting(job, wait);
@@ -136,7 +138,7 @@ public final class AllocateAction implements SchedulingAction {
     private record Shape(GpuRequest request, int workers, String nodePool) {
     }
 
-    private record Failure(String reason) {
+    private record Failure(String reason, Wait.Kind kind) {
     }
 
 }

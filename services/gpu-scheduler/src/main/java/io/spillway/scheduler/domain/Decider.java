@@ -108,8 +108,9 @@ public final class Decider {
 
     /**
      * The waiting jobs a burst may take, oldest first, at most {@link #MAX_BURST_CANDIDATES}: those that wait for
-     * GPUs (not for their project's policy), may burst by their spec, and are not interactive (a user waits at the
-     * other end, close to this site).
+     * GPUs (not for their project's policy) or for GPUs this site will never have, may burst by their spec, and are
+     * not interactive (a user waits at the other end, close to this site). Each says what a burst site must offer,
+     * and whether this site could ever run it: a burst site that cannot is no use to one that can run nowhere else.
      */
     static List<Decision.Candidate> burstCandidates(SchedulingResult result, List<PendingJob> pending,
             Map<String, QueuedJob> queued) {
@@ -120,13 +121,25 @@ public final class Decider {
             }
             Wait wait = result.waiting().get(job.jobId());
             Requirements requirements = queued.get(job.jobId()).requirements();
-            if (wait != null && wait.forCapacity() && requirements.mayBurst()
+            if (wait != null && wait.mayBurst() && requirements.mayBurst()
                     && job.priority() != Priority.INTERACTIVE) {
                 candidates.add(new Decision.Candidate(job.jobId(), job.project(), demand(job),
-                        requirements.filesystems()));
+                        requirements.filesystems(), job.nodePool(), perWorker(job), job.workers(),
+                        wait.kind() != Wait.Kind.NEVER_HERE));
             }
         }
         return candidates;
+    }
+
+    /** What one worker asks for on one node: whole GPUs, a share, or GPU memory as one GPU (as {@link #demand}). */
+    static double perWorker(PendingJob job) {
+        if (job.request() instanceof GpuRequest.Whole whole) {
+            return whole.count();
+        }
+        if (job.request() instanceof GpuRequest.Shared shared) {
+            return shared.fraction();
+        }
+        return 1;
     }
 
     /**

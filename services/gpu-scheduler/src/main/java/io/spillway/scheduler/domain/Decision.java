@@ -53,11 +53,17 @@ public record Decision(SchedulingResult result, Map<String, String> unplaceable,
     }
 
     /**
-     * A waiting job a burst site may take.
+     * A waiting job a burst site may take, with what that site must offer to run it.
      *
      * @param gpus the GPUs it asks for, all workers together, a share counting as its share
+     * @param nodePool the only node pool it may run in, or {@code null} for any
+     * @param gpusPerWorker what each worker needs on one node: whole GPUs, a share below 1, or 1 for a GPU-memory
+     *        request (which a burst site cannot check against its GPUs' memory)
+     * @param workers how many workers start together
+     * @param runnableAtHome {@code false} when this site can never run it ({@link Wait.Kind#NEVER_HERE})
      */
-    public record Candidate(String jobId, String project, double gpus, List<String> filesystems) {
+    public record Candidate(String jobId, String project, double gpus, List<String> filesystems, String nodePool,
+            double gpusPerWorker, int workers, boolean runnableAtHome) {
 
         public Candidate {
             filesystems = List.copyOf(filesystems);

@@ -1,5 +1,6 @@
 package io.spillway.scheduler.domain;
 
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -19,6 +20,29 @@ public final class HandOver {
      * @return empty when the job is (or already was) handed over to {@code toSite}; else the reason it stays
      */
     public static Optional<String> refusal(Optional<Position> job, String site, String toSite) {
+        return byPosition(job, site, toSite);
+    }
+
+    /**
+     * As {@link #refusal(Optional, String, String)}, for a reroute whose answer is due by {@code answerBy}: from then
+     * on a job that still waits here stays here, since the burst has stopped waiting for it and would not follow it
+     * to {@code toSite}. A job already handed over to {@code toSite} gets the same answer again.
+     *
+     * @param now this site's time
+     * @param answerBy when the burst stops waiting for the answer, or {@code null} for never
+     */
+    public static Optional<String> refusal(Optional<Position> job, String site, String toSite, Instant now,
+            Instant answerBy) {
+        Optional<String> refusal = byPosition(job, site, toSite);
+        if (refusal.isEmpty() && answerBy != null && now != null && !now.isBefore(answerBy)
+                && job.get().state() == JobState.PENDING) {
+            return Optional.of("the reroute to " + toSite + " came after its answer was due (" + answerBy
+                    + "); the job stays queued at " + site);
+        }
+        return refusal;
+    }
+
+    private static Optional<String> byPosition(Optional<Position> job, String site, String toSite) {
         if (job.isEmpty()) {
             return Optional.of("not queued at " + site);
         }

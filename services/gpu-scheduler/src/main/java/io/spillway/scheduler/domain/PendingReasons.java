@@ -13,10 +13,12 @@ final class PendingReasons {
 
     static String explain(SchedulingSession session, PendingJob job) {
         String where = job.nodePool() == null ? "" : " in pool " + job.nodePool();
+        Optional<String> never = neverHere(session, job);
+        if (never.isPresent()) {
+            return never.get();
+        }
         if (session.poolsFor(job).isEmpty() || session.largestNode(job) == 0) {
-            return job.nodePool() != null
-                    ? "no node in pool " + job.nodePool() + " at this site"
-                    : "this site has no GPU nodes";
+            return "this site has no GPU nodes";
         }
         String gang = job.isGang() ? " for each of its " + job.workers() + " workers (a gang starts all at once)" : "";
         GpuRequest request = job.request();
@@ -27,6 +29,46 @@ final class PendingReasons {
             return shared(session, job, shared.fraction(), where) + gang;
         }
         return memory(session, job, ((GpuRequest.Memory) request).memoryMiB(), where) + gang;
+    }
+
+    /**
+     * Why this site could not run the job even with every GPU idle, or empty when it could, given time. A site with no
+     * GPU node at all is not such a site: its inventory may simply not have reported yet, and nothing about the job
+     * tells it apart from the others waiting there.
+     */
+    static Optional<String> neverHere(SchedulingSession session, PendingJob job) {
+        if (session.nodes().stream().noneMatch(node -> !node.gpus().isEmpty())) {
+            return Optional.empty();
+        }
+        String where = job.nodePool() == null ? "" : " in pool " + job.nodePool();
+        if (session.poolsFor(job).isEmpty() || session.largestNode(job) == 0) {
+            return Optional.of(job.nodePool() != null
+                    ? "no node in pool " + job.nodePool() + " at this site"
+                    : "this site has no GPU nodes");
+        }
+        GpuRequest request = job.request();
+        if (request instanceof GpuRequest.Whole whole) {
+            int largest = session.largestNode(job);
+            if (largest < whole.count()) {
+                return Optional.of("no node" + where + " has " + gpus(whole.count()) + ": the largest has " + largest);
+            }
+            // Workers of a gang may share a node; each takes its GPUs from one node.
+            long fit = session.nodesFor(job).stream().mapToLong(node -> node.gpus().size() / whole.count()).sum();
+            if (fit < job.workers()) {
+                return Optional.of("its gang of " + job.workers() + " workers with " + gpus(whole.count())
+                        + " each does not fit this site" + where + " even when every GPU is idle: its nodes hold "
+                        + fit + " such workers at most");
+            }
+        }
+        if (request instanceof GpuRequest.Memory memory) {
+            int largest = session.nodesFor(job).stream().flatMap(node -> node.gpus().stream())
+                    .mapToInt(Gpu::memoryMiB).max().orElse(0);
+            if (largest < memory.memoryMiB()) {
+                return Optional.of("no GPU" + where + " has " + memory.memoryMiB() + " MiB of memory: the largest has "
+                        + largest + " MiB");
+            }
+        }
+        return Optional.empty();
     }
 
     private static String whole(SchedulingSession session, PendingJob job, int count, String where) {

@@ -47,4 +47,10 @@ public interface JobExecutor {
 
     /** Stops every job at once, when the scheduler itself shuts down. */
     void stopAll();
+
+    /**
+     * Lets go of every job without stopping any, when this scheduler instance is no longer its site's leader: their
+     * ends are no longer reported here, {@link #stopAll()} leaves them alone, and the next leader adopts them.
+     */
+    void release();
 }

@@ -149,10 +149,14 @@ public class LocalExecutor implements JobExecutor {
         RunningWorker running = new RunningWorker(process);
         this.running.computeIfAbsent(jobId, id -> new ConcurrentHashMap<>()).put(worker, running);
         process.onExit().whenComplete((ended, failure) -> {
+            boolean[] followed = { false };
             this.running.computeIfPresent(jobId, (id, workers) -> {
-                workers.remove(worker);
+                followed[0] = workers.remove(worker, running);
                 return workers.isEmpty() ? null : workers;
             });
+            if (!followed[0]) {
+                return; // released to another scheduler instance, or followed again by a later adoption
+            }
             long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
             onExit.accept(new ProcessExit(jobId, worker, exitCode(dir, worker), durationMs, running.cancelled));
         });
@@ -287,6 +291,15 @@ public class LocalExecutor implements JobExecutor {
         // Jobs do not outlive the scheduler: a restarted one reports them failed, so they must really be gone.
         running.values().forEach(workers -> workers.values().forEach(worker -> terminate(worker.process, false)));
         killer.shutdownNow();
+    }
+
+    /**
+     * Forgets every process without a signal: the standby that takes the lease runs on the same machine and adopts
+     * them by their pid files, so they must neither be stopped by this instance's shutdown nor reported by it.
+     */
+    @Override
+    public void release() {
+        running.clear();
     }
 
     /** Signals the process and everything it started: a shell's children would otherwise keep the GPU busy. */

@@ -29,12 +29,15 @@ import io.spillway.kit.Transactions;
 import io.spillway.scheduler.config.SchedulerConfig;
 import io.spillway.scheduler.domain.Allocation;
 import io.spillway.scheduler.domain.JobState;
+import io.spillway.scheduler.domain.LeaseLost;
+import io.spillway.scheduler.domain.LeaseTerm;
 import io.spillway.scheduler.executor.ExecutorException;
 import io.spillway.scheduler.executor.JobExecutor;
 import io.spillway.scheduler.executor.Launch;
 import io.spillway.scheduler.executor.MountedVolume;
 import io.spillway.scheduler.executor.ProcessExit;
 import io.spillway.scheduler.persistence.JobStore;
+import io.spillway.scheduler.persistence.LeaseStore;
 import io.spillway.scheduler.persistence.StoredJob;
 import io.spillway.schemas.JobEvent.JobCompleted;
 import io.spillway.schemas.JobEvent.JobFailed;
@@ -46,7 +49,8 @@ import io.spillway.schemas.VolumeMount;
  * Runs the site's allocated jobs through its {@link JobExecutor} and records how they end: mounts their volumes,
  * starts their workers, follows a gang to its last worker's exit, stops what is cancelled or preempted, adopts the
  * jobs of a previous process, and gives back GPUs and mounts at every end. Each transition commits its state change
- * and its event together through the outbox.
+ * and its event together through the outbox, behind the lease's fence: it acts only for the term it took over under
+ * ({@link #recoverOrphans}), and a write of a term that no longer holds the lease rolls back ({@link LeaseLost}).
  */
 @ApplicationScoped
 public class ExecutorRunTracker implements RunTracker {
@@ -71,6 +75,10 @@ public class ExecutorRunTracker implements RunTracker {
     private final String site;
     private final Tracer tracer;
     private final LoopThread thread;
+    private final LeaseStore leases;
+    private final Leadership leadership;
+    /** The term this tracker acts under, from its take-over to its step-down; {@code null} on a standby. */
+    private LeaseTerm term;
     /** Jobs this process started whose end is not recorded yet, with their workers; only on the loop thread. */
     private final Map<String, GangRun> launched = new HashMap<>();
     /**
@@ -80,7 +88,8 @@ public class ExecutorRunTracker implements RunTracker {
     private final Map<String, StorageWait> waitingForStorage = new HashMap<>();
 
     public ExecutorRunTracker(Transactions transactions, JobStore store, Outbox outbox, JobExecutor executor, JobMounts mounts,
-            SchedulerConfig config, ServiceIdentity identity, Tracer tracer, LoopThread thread) {
+            SchedulerConfig config, ServiceIdentity identity, Tracer tracer, LoopThread thread, LeaseStore leases,
+            Leadership leadership) {
         this.transactions = transactions;
         this.store = store;
         this.outbox = outbox;
@@ -90,15 +99,22 @@ public class ExecutorRunTracker implements RunTracker {
         this.site = identity.site();
         this.tracer = tracer;
         this.thread = thread;
+        this.leases = leases;
+        this.leadership = leadership;
     }
 
     /**
      * Workers still running are adopted and followed to their end; workers that ended meanwhile are recorded with
      * their exit code; a job whose processes are gone without a trace is queued again. The loop runs it before its
-     * first pass, so no GPU is placed twice and no job runs twice.
+     * first pass under a term, so no GPU is placed twice and no job runs twice: the same whether the previous leader
+     * was this process, a killed one, or another instance that lost the lease.
      */
     @Override
-    public List<String> recoverOrphans() {
+    public List<String> recoverOrphans(LeaseTerm term) {
+        if (this.term != null && !this.term.equals(term)) {
+            stepDown(); // what a take-over under an earlier term followed is stale: someone may have led since
+        }
+        this.term = term;
         List<StoredJob> orphans = inTransaction(session -> store.jobsIn(session, JobState.RUNNING, true)
                 .chain(running -> store.jobsIn(session, JobState.ALLOCATED, true).map(allocated -> {
                     List<StoredJob> all = new ArrayList<>(running);
@@ -131,7 +147,7 @@ public class ExecutorRunTracker implements RunTracker {
             }
             notAdopted.add(job.jobId());
             if (job.cancelRequested()) {
-                inTransaction(session -> store.finish(session, job.jobId(), JobState.CANCELLED, null, "cancelled"));
+                fenced(session -> store.finish(session, job.jobId(), JobState.CANCELLED, null, "cancelled"));
             } else {
                 requeue(job.jobId(), RESTARTED_WHILE_RUNNING, job.traceparent());
             }
@@ -160,7 +176,7 @@ public class ExecutorRunTracker implements RunTracker {
                 continue; // its exit is recorded as cancelled
             }
             // Nothing to emit: job-intake marks the job cancelled from the JobCancelled event itself.
-            if (inTransaction(session -> store.finish(session, job.jobId(), JobState.CANCELLED, null, "cancelled"))) {
+            if (fenced(session -> store.finish(session, job.jobId(), JobState.CANCELLED, null, "cancelled"))) {
                 LOG.infof("Cancelled %s while %s", job.jobId(), job.state());
                 releaseMounts(job.jobId(), job.volumes());
             }
@@ -200,6 +216,9 @@ public class ExecutorRunTracker implements RunTracker {
 
     /** Mounts the job's volumes and starts its workers; {@code false} when it did not start (it waits, or failed). */
     private boolean launch(StoredJob job, List<Allocation> workers) {
+        if (!mayStart(job)) {
+            return false;
+        }
         JobMounts.Acquired acquired = mounts.acquire(job.jobId(), job.volumes());
         if (acquired instanceof JobMounts.Acquired.Unavailable unavailable) {
             // Not the job's fault: it gives its GPUs back, and is placed and asks again after a while.
@@ -218,6 +237,9 @@ public class ExecutorRunTracker implements RunTracker {
             return false;
         }
         List<MountedVolume> granted = ((JobMounts.Acquired.Granted) acquired).mounts();
+        if (!mayStart(job)) {
+            return false; // the mounts are the successor's to ask for again (the same rows) or to release
+        }
         GangRun run = new GangRun(workers.size());
         launched.put(job.jobId(), run);
         try {
@@ -242,13 +264,41 @@ public class ExecutorRunTracker implements RunTracker {
         }
     }
 
+    /**
+     * Whether a process of the job may start now: only under the term this tracker took over under, while that term
+     * is still inside its acting window. The window ends a safety margin before the lease can expire, so a process
+     * started now shows up before a successor looks for it; after it, the job stays allocated and the successor
+     * starts it.
+     */
+    private boolean mayStart(StoredJob job) {
+        if (term != null && leadership.actingTerm().filter(term::equals).isPresent()) {
+            return true;
+        }
+        LOG.warnf("Not starting job %s: this instance is about to lose, or has lost, the lease of site %s", job.jobId(),
+                site);
+        return false;
+    }
+
     @Override
     public void stopAll() {
         executor.stopAll();
     }
 
+    /**
+     * Forgets every job this tracker followed and lets go of their processes without stopping them: the lease has
+     * gone, and the new leader adopts them as it adopts a killed scheduler's. Their ends reach nothing here any more.
+     */
+    @Override
+    public void stepDown() {
+        LOG.infof("Stepping down at site %s: leaving %d running job(s) to the next leader", site, launched.size());
+        term = null;
+        launched.clear();
+        waitingForStorage.clear();
+        executor.release();
+    }
+
     private void markRunning(StoredJob job, String nodes) {
-        inTransaction(session -> store.markRunning(session, job.jobId())
+        fenced(session -> store.markRunning(session, job.jobId())
                 .call(started -> started ? outbox.append(session, new JobStarted(job.jobId(), site, executor.name(), nodes),
                         job.traceparent()) : Uni.createFrom().voidItem()));
     }
@@ -259,7 +309,7 @@ public class ExecutorRunTracker implements RunTracker {
 
     private void requeue(String jobId, String why, String traceparent, boolean announce) {
         String reason = "queued again: " + why;
-        inTransaction(session -> store.requeue(session, jobId, reason)
+        fenced(session -> store.requeue(session, jobId, reason)
                 .call(requeued -> requeued && announce
                         ? outbox.append(session, new JobPending(jobId, site, reason), traceparent)
                         : Uni.createFrom().voidItem()));
@@ -268,7 +318,7 @@ public class ExecutorRunTracker implements RunTracker {
 
     /** Fails a job none of whose workers started, and gives back what it held: GPUs and mounts. */
     private void failBeforeStart(StoredJob job, String reason) {
-        inTransaction(session -> store.finish(session, job.jobId(), JobState.FAILED, null, reason)
+        fenced(session -> store.finish(session, job.jobId(), JobState.FAILED, null, reason)
                 .call(ended -> ended ? outbox.append(session, new JobFailed(job.jobId(), site, null, reason, 0),
                         job.traceparent()) : Uni.createFrom().voidItem()));
         releaseMounts(job.jobId(), job.volumes());
@@ -286,7 +336,13 @@ public class ExecutorRunTracker implements RunTracker {
         }
         List<VolumeMount> left = mounts.release(jobId, volumes);
         if (!left.isEmpty()) {
-            thread.schedule(() -> releaseMounts(jobId, left), MOUNT_RELEASE_RETRY);
+            LeaseTerm releasedUnder = term;
+            thread.schedule(() -> {
+                // A successor may have started the job again on the same mount rows: only the leader retries.
+                if (term != null && term.equals(releasedUnder)) {
+                    releaseMounts(jobId, left);
+                }
+            }, MOUNT_RELEASE_RETRY);
         }
     }
 
@@ -335,13 +391,13 @@ public class ExecutorRunTracker implements RunTracker {
         String runTrace = Optional.ofNullable(TraceContext.of(runSpan.getSpanContext())).orElse(job.traceparent());
         if (job.cancelRequested()) {
             runSpan.setAttribute("spillway.job.outcome", "cancelled");
-            inTransaction(session -> store.finish(session, job.jobId(), JobState.CANCELLED, exit.exitCode(), "cancelled"));
+            fenced(session -> store.finish(session, job.jobId(), JobState.CANCELLED, exit.exitCode(), "cancelled"));
         } else if (job.preemptRequested()) {
             runSpan.setAttribute("spillway.job.outcome", "preempted");
             requeue(job.jobId(), "preempted, " + job.preemptReason(), job.traceparent());
         } else if (run.failure == null) {
             runSpan.setAttribute("spillway.job.outcome", "succeeded");
-            inTransaction(session -> store.finish(session, job.jobId(), JobState.SUCCEEDED, 0, null)
+            fenced(session -> store.finish(session, job.jobId(), JobState.SUCCEEDED, 0, null)
                     .call(ended -> ended ? outbox.append(session, new JobCompleted(job.jobId(), site, 0, run.durationMs),
                             runTrace) : Uni.createFrom().voidItem()));
         } else {
@@ -350,7 +406,7 @@ public class ExecutorRunTracker implements RunTracker {
             runSpan.setAttribute("spillway.job.outcome", "failed").setAttribute("spillway.job.exit_code",
                     code == null ? -1 : code);
             runSpan.setStatus(StatusCode.ERROR, reason);
-            inTransaction(session -> store.finish(session, job.jobId(), JobState.FAILED, code, reason)
+            fenced(session -> store.finish(session, job.jobId(), JobState.FAILED, code, reason)
                     .call(ended -> ended ? outbox.append(session, new JobFailed(job.jobId(), site, code, reason,
                             run.durationMs), runTrace) : Uni.createFrom().voidItem()));
         }
@@ -384,6 +440,18 @@ public class ExecutorRunTracker implements RunTracker {
         // Blocking is right here: this is the loop's own thread, never an event loop; Transactions runs the work on
         // a context of its own.
         return transactions.inTransaction(work).await().atMost(DB_TIMEOUT);
+    }
+
+    /**
+     * A write of the site's jobs, GPUs or events: in the same transaction, first the fence of the term this tracker
+     * acts under, so a deposed leader's write rolls back whole ({@link LeaseLost}) and changes nothing.
+     */
+    private <T> T fenced(Function<Mutiny.Session, Uni<T>> work) {
+        LeaseTerm actingUnder = term;
+        if (actingUnder == null) {
+            throw new LeaseLost("this scheduler instance does not lead site " + site + " and writes nothing");
+        }
+        return inTransaction(session -> leases.fence(session, actingUnder).chain(() -> work.apply(session)));
     }
 
     /** A job that waits for the storage-agent until {@code until}, and what it was told. */

@@ -4,19 +4,29 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.spillway.scheduler.domain.LeaseTerm;
+
 /**
  * The jobs this site runs, from launch to recorded end, as the loop sees them; every method runs on the loop's
- * thread. {@link ExecutorRunTracker} runs them through the site's executor.
+ * thread, and only while this instance leads its site (from {@link #recoverOrphans} to {@link #stepDown}).
+ * {@link ExecutorRunTracker} runs them through the site's executor.
  */
 public interface RunTracker {
 
     /**
-     * Deals with the jobs that hold GPUs in the database but run in no process of this scheduler (a previous process
-     * was killed): adopted when their workers still run, recorded when they ended, queued again when lost.
+     * Takes the site's jobs over under {@code term}, and deals with those that hold GPUs in the database but run in no
+     * process of this scheduler (a previous process was killed, or another instance led): adopted when their workers
+     * still run, recorded when they ended, queued again when lost. Every later write is fenced by {@code term}.
      *
      * @return the ids of the jobs that were not adopted (queued again, or cancelled when that was asked)
      */
-    List<String> recoverOrphans();
+    List<String> recoverOrphans(LeaseTerm term);
+
+    /**
+     * Gives the site's jobs up, when this instance lost its lease: forgets what it followed without stopping any
+     * process, for the next leader to adopt.
+     */
+    void stepDown();
 
     /** Jobs that sit out the passes until the storage-agent answers, with the time their wait ends. */
     Map<String, Instant> storageWaits();

@@ -1,6 +1,8 @@
 package io.spillway.scheduler.messaging;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -119,7 +121,7 @@ public class JobEventsConsumer {
         return store.lockForReroute(session, jobId).chain(found -> {
             String traceparent = found.map(RerouteCandidate::traceparent).orElse(received.traceparent());
             Optional<String> refusal = HandOver.refusal(found.map(RerouteCandidate::position), site,
-                    event.toSite());
+                    event.toSite(), Instant.now(), answerBy(event));
             if (refusal.isPresent()) {
                 LOG.infof("Declined the reroute of job %s to %s (burst %s): %s", jobId, event.toSite(),
                         event.burstId(), refusal.get());
@@ -141,6 +143,20 @@ public class JobEventsConsumer {
                         return outbox.append(session, handedOver, traceparent).replaceWithVoid();
                     });
         });
+    }
+
+    /** When the burst stops waiting for the answer; an unreadable time is no deadline, as before it existed. */
+    private static Instant answerBy(JobRerouted event) {
+        if (event.answerBy() == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(event.answerBy()).toInstant();
+        } catch (DateTimeParseException e) {
+            LOG.warnf("Reroute of job %s has an unreadable answerBy %s; answering it as one without", event.jobId(),
+                    event.answerBy());
+            return null;
+        }
     }
 
     /** Queues a job the home site handed over to this one, from the spec its JobSubmitted carried. */

@@ -26,6 +26,7 @@ import io.spillway.kit.Transactions;
 import io.spillway.scheduler.domain.Allocation;
 import io.spillway.scheduler.domain.Decision;
 import io.spillway.scheduler.domain.JobState;
+import io.spillway.scheduler.domain.LeaseTerm;
 import io.spillway.scheduler.domain.ProjectQuota;
 import io.spillway.scheduler.domain.QueuedJob;
 import io.spillway.scheduler.domain.RunningJob;
@@ -46,7 +47,8 @@ import io.vertx.core.Vertx;
 /**
  * The statements of scheduling passes on PostgreSQL: one transaction each, opened with
  * {@code LOCK TABLE allocation IN EXCLUSIVE MODE} (so even a mistaken second instance of the site could not give a GPU
- * twice), read, then committed with every outbox event of the decision.
+ * twice), read, then fenced by the lease (a deposed leader writes nothing) and committed with every outbox event of
+ * the decision.
  */
 @ApplicationScoped
 public class PostgresSiteStore implements SiteStore {
@@ -59,20 +61,22 @@ public class PostgresSiteStore implements SiteStore {
     private final JobStore jobs;
     private final ProjectStore projects;
     private final Outbox outbox;
+    private final LeaseStore leases;
     private final String site;
 
     public PostgresSiteStore(Transactions transactions, JobStore jobs, ProjectStore projects, Outbox outbox,
-            ServiceIdentity identity) {
+            LeaseStore leases, ServiceIdentity identity) {
         this.transactions = transactions;
         this.jobs = jobs;
         this.projects = projects;
         this.outbox = outbox;
+        this.leases = leases;
         this.site = identity.site();
     }
 
     @Override
-    public Statement begin() {
-        return new PassStatement();
+    public Statement begin(LeaseTerm term) {
+        return new PassStatement(term);
     }
 
     /**
@@ -90,7 +94,7 @@ public class PostgresSiteStore implements SiteStore {
         private final Map<String, String> traces = new HashMap<>();
         private boolean committed;
 
-        PassStatement() {
+        PassStatement(LeaseTerm term) {
             ended = transactions.inTransaction(session -> {
                 // Transactions runs this on the session's own context; the decision is brought back to it.
                 Context context = Vertx.currentContext();
@@ -98,6 +102,9 @@ public class PostgresSiteStore implements SiteStore {
                         .chain(() -> readSite(session))
                         .invoke(read::complete)
                         .chain(() -> decision(context))
+                        // Fenced at the write, not at the start: the lease row stays locked only from here to the
+                        // commit, so the leader's own renewals are not held up by a pass's decision.
+                        .call(() -> leases.fence(session, term))
                         .chain(decision -> write(session, decision));
             }).subscribeAsCompletionStage();
             // A chain that fails before its read (no connection, no lock) ends the pass at read().
@@ -234,7 +241,8 @@ public class PostgresSiteStore implements SiteStore {
             }
             Decision.Exceeded exceeded = (Decision.Exceeded) decision.queueChange().get();
             List<BurstCandidate> candidates = exceeded.candidates().stream()
-                    .map(job -> new BurstCandidate(job.jobId(), job.project(), job.gpus(), job.filesystems()))
+                    .map(job -> new BurstCandidate(job.jobId(), job.project(), job.gpus(), job.filesystems(),
+                            job.nodePool(), job.gpusPerWorker(), job.workers(), job.runnableAtHome()))
                     .toList();
             LOG.infof("Queue of site %s overflows: %d job(s) wait for GPUs (threshold %d), %d may burst", site,
                     exceeded.waiting(), exceeded.threshold(), candidates.size());

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.spillway.kit.security.ServiceCredential;
 import io.spillway.scheduler.config.SchedulerConfig;
 import io.spillway.schemas.VolumeMount;
 import io.vertx.core.http.HttpMethod;
@@ -33,8 +34,10 @@ public class StorageAgentClient {
     private final Duration timeout;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
+    private final ServiceCredential credential;
 
-    public StorageAgentClient(Vertx vertx, SchedulerConfig config) {
+    public StorageAgentClient(Vertx vertx, SchedulerConfig config, ServiceCredential credential) {
+        this.credential = credential;
         this.baseUrl = config.storageUrl().map(URI::toString)
                 .map(url -> url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
         this.timeout = config.storageTimeout();
@@ -89,9 +92,9 @@ public class StorageAgentClient {
     }
 
     private Answer call(HttpMethod method, String path, String body) {
-        RequestOptions request = new RequestOptions().setMethod(method)
+        RequestOptions request = credential.authorize(new RequestOptions().setMethod(method)
                 .setAbsoluteURI(baseUrl.orElseThrow() + path)
-                .setTimeout(timeout.toMillis());
+                .setTimeout(timeout.toMillis()));
         if (body != null) {
             request.putHeader("Content-Type", "application/json");
         }

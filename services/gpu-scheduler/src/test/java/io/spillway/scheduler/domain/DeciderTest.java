@@ -58,8 +58,9 @@ class DeciderTest {
         assertEquals(Wait.Kind.POLICY, decision.result().waiting().get("capped").kind());
         Decision.Exceeded exceeded = assertInstanceOf(Decision.Exceeded.class, decision.queueChange().orElseThrow());
         assertEquals(4, exceeded.waiting(), "the job held back by its project's limit does not count");
-        assertEquals(List.of(new Decision.Candidate("train", "team", 4.0, List.of("datasets", "results")),
-                new Decision.Candidate("build", "team", 0.5, List.of())), exceeded.candidates());
+        assertEquals(List.of(new Decision.Candidate("train", "team", 4.0, List.of("datasets", "results"), null, 2.0, 2,
+                true), new Decision.Candidate("build", "team", 0.5, List.of(), null, 0.5, 1, true)),
+                exceeded.candidates());
     }
 
     @Test
@@ -147,6 +148,69 @@ class DeciderTest {
 
         assertEquals(List.of("a", "b"), List.copyOf(first.reasons().keySet()));
         assertEquals(List.of("b"), List.copyOf(second.reasons().keySet()));
+    }
+
+    @Test
+    void jobsThisSiteCanNeverRunWaitWithTheirReasonAndDoNotMakeTheQueueOverflow() {
+        List<QueuedJob> queue = IntStream.range(0, 12)
+                .mapToObj(i -> queued("h200-" + i, i, inPool("h200", 1.0))).toList();
+
+        Decision decision = decider(10, 5).decide(input(List.of(node("n0", 1)), queue, false));
+
+        Wait wait = decision.result().waiting().get("h200-0");
+        assertEquals(new Wait("no node in pool h200 at this site", Wait.Kind.NEVER_HERE), wait);
+        assertEquals(0, decision.result().waitingForCapacity());
+        assertEquals(Optional.empty(), decision.queueChange(), "twelve jobs that can run nowhere here start no burst");
+    }
+
+    @Test
+    void aNodeTooSmallOrAGangThatDoesNotFitTheEmptySiteIsNeverHereAGangThatWaitsForBusyGpusIsNot() {
+        List<Node> nodes = List.of(node("n0", 4), node("n1", 4));
+        List<RunningJob> running = List.of(new RunningJob("busy", "default", Priority.INFERENCE, T0,
+                List.of(new Allocation("busy", "n0", List.of("0"), 1.0)), false));
+        List<QueuedJob> queue = List.of(
+                queued("eight-on-one-node", 1, train(8.0)),
+                queued("gang-of-three-fours", 2, gang(3, 4.0)),
+                queued("gang-of-two-fours", 3, gang(2, 4.0)));
+
+        Decision decision = decider(10, 5).decide(new PassInput(new SiteState(running, queue, List.of(), false), nodes,
+                Map.of(), T0));
+
+        Map<String, Wait> waiting = decision.result().waiting();
+        assertEquals(new Wait("no node has 8 GPUs: the largest has 4", Wait.Kind.NEVER_HERE),
+                waiting.get("eight-on-one-node"));
+        assertEquals(Wait.Kind.NEVER_HERE, waiting.get("gang-of-three-fours").kind());
+        assertEquals("its gang of 3 workers with 4 GPUs each does not fit this site even when every GPU is idle: its"
+                + " nodes hold 2 such workers at most", waiting.get("gang-of-three-fours").reason());
+        assertEquals(Wait.Kind.CAPACITY, waiting.get("gang-of-two-fours").kind(), "it fits once n0 is free again");
+    }
+
+    @Test
+    void offersJobsThisSiteCanNeverRunToABurstFlaggedWithWhatABurstSiteMustOffer() {
+        List<QueuedJob> queue = new ArrayList<>(IntStream.range(0, 11)
+                .mapToObj(i -> queued("waits-" + i, 10 + i, train(1.0))).toList());
+        queue.add(queued("h200-gang", 1, new Requirements("default", Priority.TRAIN, 8.0, null, 2, "h200", true,
+                List.of("datasets"))));
+        List<Node> busy = List.of(node("n0", 1));
+        List<RunningJob> running = List.of(new RunningJob("busy", "default", Priority.INFERENCE, T0,
+                List.of(new Allocation("busy", "n0", List.of("0"), 1.0)), false));
+
+        Decision decision = decider(10, 5).decide(new PassInput(new SiteState(running, queue, List.of(), false), busy,
+                Map.of(), T0));
+
+        Decision.Exceeded exceeded = assertInstanceOf(Decision.Exceeded.class, decision.queueChange().orElseThrow());
+        assertEquals(11, exceeded.waiting(), "the job for a pool this site lacks does not count");
+        assertEquals(new Decision.Candidate("h200-gang", "default", 16.0, List.of("datasets"), "h200", 8.0, 2, false),
+                exceeded.candidates().get(0));
+        assertTrue(exceeded.candidates().stream().skip(1).allMatch(Decision.Candidate::runnableAtHome));
+    }
+
+    private static Requirements inPool(String pool, double gpu) {
+        return new Requirements("default", Priority.TRAIN, gpu, null, 1, pool, true, List.of());
+    }
+
+    private static Requirements gang(int workers, double gpu) {
+        return new Requirements("default", Priority.TRAIN, gpu, null, workers, null, true, List.of());
     }
 
     private static Decider decider(int threshold, int lowWatermark) {

@@ -36,4 +36,19 @@ class HandOverTest {
     void declinesAJobThisSiteNeverQueued() {
         assertEquals(Optional.of("not queued at onprem"), HandOver.refusal(Optional.empty(), "onprem", "cloud"));
     }
+
+    @Test
+    void declinesAWaitingJobWhoseRerouteCameAfterItsAnswerWasDueButRepeatsAHandOverAlreadyMade() {
+        java.time.Instant due = java.time.Instant.parse("2026-12-07T10:05:00Z");
+        Optional<HandOver.Position> waiting = Optional.of(new HandOver.Position(JobState.PENDING, false, null));
+        Optional<HandOver.Position> handedOver = Optional.of(new HandOver.Position(JobState.REROUTED, false,
+                "cloud"));
+
+        assertEquals(Optional.empty(), HandOver.refusal(waiting, "onprem", "cloud", due.minusSeconds(1), due));
+        assertEquals(Optional.of("the reroute to cloud came after its answer was due (2026-12-07T10:05:00Z); the job"
+                + " stays queued at onprem"), HandOver.refusal(waiting, "onprem", "cloud", due, due));
+        assertEquals(Optional.empty(), HandOver.refusal(handedOver, "onprem", "cloud", due.plusSeconds(60), due));
+        assertEquals(Optional.empty(), HandOver.refusal(waiting, "onprem", "cloud", due.plusSeconds(60), null),
+                "a reroute without a deadline");
+    }
 }

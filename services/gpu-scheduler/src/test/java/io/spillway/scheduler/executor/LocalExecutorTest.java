@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,30 @@ class LocalExecutorTest {
         assertEquals(0, exit.get().exitCode());
         String log = Files.readString(executor.jobDir("job-5").resolve("output-worker1.log"));
         assertTrue(log.contains("worker=1/2 memory=20480"), log);
+    }
+
+    @Test
+    void aReleasedJobRunsOnUnstoppedAndUnreportedUntilTheNextLeaderOnTheSameMachineAdoptsIt() throws Exception {
+        executor = new LocalExecutor(workDir);
+        CompletableFuture<ProcessExit> seenByTheDeposed = new CompletableFuture<>();
+        executor.start(launch("job-r", List.of("sh", "-c", "sleep 2; exit 4"), List.of("0"), 1.0),
+                seenByTheDeposed::complete);
+
+        // A successor looks a safety margin after the last start at the earliest: the wrapper has written its pid.
+        Path pidFile = executor.jobDir("job-r").resolve("worker-0.pid");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
+
+        executor.release();
+        executor.stopAll(); // the deposed instance shuts down: what it released is not its to stop
+        LocalExecutor successor = new LocalExecutor(workDir);
+        CompletableFuture<ProcessExit> seenBySuccessor = new CompletableFuture<>();
+        assertEquals(Set.of(0), successor.adopt("job-r", 1, seenBySuccessor::complete));
+
+        assertEquals(4, seenBySuccessor.get(20, TimeUnit.SECONDS).exitCode(),
+                "it ran to its own end, unstopped");
+        assertFalse(executor.isRunning("job-r"));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !seenByTheDeposed.isDone());
+        successor.stopAll();
     }
 
     @Test

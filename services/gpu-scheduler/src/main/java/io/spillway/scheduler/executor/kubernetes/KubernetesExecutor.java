@@ -198,6 +198,15 @@ public class KubernetesExecutor implements JobExecutor {
         }
     }
 
+    /**
+     * Forgets every pod without deleting any: the scheduler instance that takes the lease adopts them by name. The
+     * informer goes on (a later adoption by this instance needs it); pods nobody here follows are ignored.
+     */
+    @Override
+    public void release() {
+        workers.clear();
+    }
+
     /** Starts the informer on first use, so a scheduler that never runs a job never calls the cluster. */
     private synchronized void watchPods() throws ExecutorException {
         if (informer != null) {
