@@ -15,7 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
-import io.spillway.intake.domain.Tokens;
+import io.spillway.kit.security.TokenHash;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -158,7 +158,7 @@ class AuthorizationIT {
 
         Row row = pool.preparedQuery("SELECT * FROM api_tokens WHERE id = $1").execute(Tuple.of(tokenId))
                 .await().atMost(Duration.ofSeconds(10)).iterator().next();
-        assertEquals(Tokens.sha256Hex(secret), row.getString("token_sha256"));
+        assertEquals(TokenHash.sha256Hex(secret), row.getString("token_sha256"));
         for (int i = 0; i < row.size(); i++) {
             Object value = row.getValue(i);
             assertFalse(value != null && value.toString().contains(secret.substring(4)),

@@ -3,7 +3,7 @@ package io.spillway.intake;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.spillway.intake.domain.Tokens;
+import io.spillway.kit.security.TokenHash;
 import io.spillway.testing.PlatformTestResource;
 
 /**
@@ -20,8 +20,8 @@ public class IntakeTestResource extends PlatformTestResource {
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(super.start());
-        config.put("spillway.intake.bootstrap.admin-token-sha256", Tokens.sha256Hex(ADMIN_TOKEN));
-        config.put("spillway.intake.bootstrap.project-token-sha256", Tokens.sha256Hex(DEFAULT_PROJECT_TOKEN));
+        config.put("spillway.intake.bootstrap.admin-token-sha256", TokenHash.sha256Hex(ADMIN_TOKEN));
+        config.put("spillway.intake.bootstrap.project-token-sha256", TokenHash.sha256Hex(DEFAULT_PROJECT_TOKEN));
         // The two sites of the local stack; no scheduler listens there, so logs and capacity answer "unreachable".
         config.put("spillway.intake.sites.onprem.scheduler-url", "http://127.0.0.1:9");
         config.put("spillway.intake.sites.cloud.scheduler-url", "http://127.0.0.1:9");

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.spillway.intake.domain.Tokens;
+import io.spillway.kit.security.TokenHash;
 import io.spillway.platform.KafkaBroker;
 import io.spillway.platform.Platform;
 import io.spillway.testing.PlatformTestResource;
@@ -36,7 +36,7 @@ public class PrivateKafkaResource extends PlatformTestResource {
         }
         startBroker();
         config.put("kafka.bootstrap.servers", bootstrapServers());
-        config.put("spillway.intake.bootstrap.admin-token-sha256", Tokens.sha256Hex(IntakeTestResource.ADMIN_TOKEN));
+        config.put("spillway.intake.bootstrap.admin-token-sha256", TokenHash.sha256Hex(IntakeTestResource.ADMIN_TOKEN));
         // A separate consumer group offset space is not needed: the broker is new, its topics empty.
         return config;
     }

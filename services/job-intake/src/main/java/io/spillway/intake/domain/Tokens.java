@@ -3,11 +3,10 @@ package io.spillway.intake.domain;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-import io.spillway.kit.security.TokenHash;
-
 /**
  * API token secrets: 256 random bits, recognisable by their {@code spw_} prefix (so secret scanners can find leaked
- * ones), stored only as their SHA-256. A salted slow hash buys nothing for a secret that cannot be guessed.
+ * ones), stored only as their SHA-256 ({@code io.spillway.kit.security.TokenHash}). A salted slow hash buys nothing for a
+ * secret that cannot be guessed.
  */
 public final class Tokens {
 
@@ -21,10 +20,5 @@ public final class Tokens {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    /** The lower-case hex SHA-256 of a secret, as stored. */
-    public static String sha256Hex(String secret) {
-        return TokenHash.sha256Hex(secret);
     }
 }

@@ -14,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 import io.spillway.intake.domain.Caller;
 import io.spillway.intake.domain.Tokens;
 import io.spillway.kit.Transactions;
+import io.spillway.kit.security.TokenHash;
 
 /**
  * API tokens: created with a secret shown once, stored by its SHA-256, revoked by id. Lookups are cached for a few
@@ -46,7 +47,7 @@ public class TokenRepository {
 
     /** The caller a secret stands for; empty for an unknown or revoked token. */
     public Uni<Optional<Caller>> authenticate(String secret) {
-        String hash = Tokens.sha256Hex(secret);
+        String hash = TokenHash.sha256Hex(secret);
         Cached cached = cache.get(hash);
         long now = System.currentTimeMillis();
         if (cached != null && cached.expiresAt() > now) {
@@ -65,7 +66,7 @@ public class TokenRepository {
     /** Creates a token for {@code project}, or an admin token when it is {@code null}. */
     public Uni<CreatedToken> create(String name, String project) {
         String secret = Tokens.newSecret();
-        return insert(name, project, Tokens.sha256Hex(secret))
+        return insert(name, project, TokenHash.sha256Hex(secret))
                 .map(t -> new CreatedToken(t.id, t.name, t.project, t.admin, t.createdAt, secret));
     }
 
