@@ -35,6 +35,8 @@ public class SchedulerClient {
 
     private static final Duration CAPACITY_TIMEOUT = Duration.ofSeconds(2);
     static final Duration SHAPE_MAX_AGE = Duration.ofSeconds(15);
+    /** How long an incomplete answer (a site down) stands before the sites are asked again. */
+    static final Duration UNKNOWN_SHAPE_MAX_AGE = Duration.ofSeconds(5);
 
     private final HttpClient http;
     private final Map<String, String> schedulerUrls;
@@ -114,7 +116,8 @@ public class SchedulerClient {
     public Uni<Optional<ClusterShape>> shape() {
         CachedShape cached = shape;
         long now = System.nanoTime();
-        if (cached != null && now - cached.fetchedAt() < SHAPE_MAX_AGE.toNanos()) {
+        if (cached != null && now - cached.fetchedAt() < (cached.shape().isPresent() ? SHAPE_MAX_AGE
+                : UNKNOWN_SHAPE_MAX_AGE).toNanos()) {
             return Uni.createFrom().item(cached.shape());
         }
         return states().map(states -> {
@@ -129,10 +132,8 @@ public class SchedulerClient {
                 sites.put(site, new ClusterShape.SiteShape(nodes));
             });
             Optional<ClusterShape> answer = ClusterShape.ofAll(schedulerUrls.keySet(), sites);
-            // Only a complete answer is kept: after a miss, the next submit asks again.
-            if (answer.isPresent()) {
-                shape = new CachedShape(answer, now);
-            }
+            // A site that did not answer is asked again soon, but not by every submit: each would wait for it.
+            shape = new CachedShape(answer, now);
             return answer;
         });
     }
