@@ -17,6 +17,7 @@ import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.ShutdownEvent;
@@ -66,7 +67,10 @@ public class LeaseKeeper implements Leadership {
         this.site = identity.site();
         this.instanceId = newInstanceId();
         this.loop = loop;
-        registry.gauge("spillway.scheduler.leader", Tags.of("site", site), this, keeper -> keeper.leads() ? 1 : 0);
+        // Held strongly: a gauge's object is held weakly by default and drops out of the exposition once collected.
+        Gauge.builder("spillway.scheduler.leader", this, keeper -> keeper.leads() ? 1 : 0).tags(Tags.of("site", site))
+                .strongReference(true).description("1 when this instance leads its site's scheduling, else 0")
+                .register(registry);
     }
 
     /** Before the loop's first pass: a lone scheduler leads from its first pass on, not one renewal later. */

@@ -37,9 +37,11 @@ public class SnapshotMetrics {
 
     public SnapshotMetrics(MeterRegistry registry) {
         this.registry = registry;
-        Gauge.builder("spillway.snapshots.running", snapshotsRunning, AtomicInteger::get)
+        // Held strongly: Micrometer keeps a gauge's object weakly by default, and a gauge whose object is collected
+        // drops out of the exposition (seen in CI after a long run of other tests in the same JVM).
+        Gauge.builder("spillway.snapshots.running", snapshotsRunning, AtomicInteger::get).strongReference(true)
                 .description("Snapshots being walked and uploaded now").register(registry);
-        Gauge.builder("spillway.restores.running", restoresRunning, AtomicInteger::get)
+        Gauge.builder("spillway.restores.running", restoresRunning, AtomicInteger::get).strongReference(true)
                 .description("Restores being fetched and written now").register(registry);
         bytesScanned = Counter.builder("spillway.snapshot.bytes.scanned")
                 .description("File content read by snapshots, re-reads included").register(registry);
