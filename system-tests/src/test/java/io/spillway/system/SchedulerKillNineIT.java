@@ -46,6 +46,7 @@ class SchedulerKillNineIT {
 
     @Test
     void afterKillNineAndARestartNoJobIsLostNoneRunsTwiceAndNoGpuIsDoubleBooked() throws Exception {
+        SystemStack.stopShared();
         Platform platform = TestPlatform.shared();
         Path state = Files.createTempDirectory(Files.createDirectories(PROJECT_ROOT.resolve("system-tests/target")),
                 "kill9-");

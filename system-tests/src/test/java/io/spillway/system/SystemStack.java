@@ -53,8 +53,24 @@ final class SystemStack implements AutoCloseable {
         return shared;
     }
 
-    /** Starts the stack and waits until every service is ready; stops what it started if one never is. */
+    /**
+     * Stops the shared stack if one runs. Every stack uses the test JVM's one database and broker, so a test class
+     * that starts services of its own must not run beside it: two schedulers of a site would share a lease and a
+     * queue. The next class that wants the shared stack starts it again.
+     */
+    static synchronized void stopShared() {
+        if (shared != null) {
+            shared.close();
+            shared = null;
+        }
+    }
+
+    /**
+     * Starts the stack and waits until every service is ready; stops what it started if one never is. The shared
+     * stack, if one runs, is stopped first.
+     */
     static SystemStack start(Map<String, String> extraConfig, String otlpEndpoint) throws IOException {
+        stopShared();
         Platform platform = TestPlatform.shared();
         Path target = Files.createDirectories(PROJECT_ROOT.resolve("system-tests/target"));
         Path state = Files.createTempDirectory(target, "stack-");

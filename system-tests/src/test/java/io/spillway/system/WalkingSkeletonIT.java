@@ -61,6 +61,7 @@ class WalkingSkeletonIT {
 
     @BeforeAll
     static void startEverything() throws IOException {
+        SystemStack.stopShared();
         platform = TestPlatform.shared();
         traces = OtlpTraceCollector.start();
         tap = new EventTap(platform.kafkaBootstrapServers());
